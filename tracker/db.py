@@ -1,0 +1,109 @@
+"""Engine, sessions and schema set-up (Alembic), for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker import models, vocab
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``. SQLite files get WAL, foreign keys and a busy timeout, and
+    their folder is created; PostgreSQL URLs use psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql" or parsed.drivername == "postgres":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, **kwargs)
+    return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_engine(parsed: Any, **kwargs: Any) -> Engine:
+    database = parsed.database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, connect_args={"timeout": 30}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if database and database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed if the block ends normally, rolled back otherwise."""
+    with session_factory(engine)() as session, session.begin():
+        yield session
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def init_db(engine: Engine) -> str:
+    """Create or upgrade the schema to the newest migration, then load the shipped forces
+    and modules. Idempotent: running it twice changes nothing. Returns the revision."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    command.upgrade(alembic_config(engine), "head")
+    sync_reference_data(engine)
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision() or ""
+
+
+def sync_reference_data(engine: Engine) -> None:
+    """Insert shipped forces and modules that are missing; update titles that changed."""
+    with unit_of_work(engine) as session:
+        known_forces = {f.code: f for f in session.scalars(select(models.Force))}
+        for force in vocab.forces().forces.values():
+            row = known_forces.get(force.code)
+            if row is None:
+                session.add(models.Force(code=force.code, name=force.name,
+                                         home_office=force.home_office))
+            else:
+                row.name, row.home_office = force.name, force.home_office
+        known_modules = {m.code: m for m in session.scalars(select(models.Module))}
+        for module in vocab.modules().modules.values():
+            mrow = known_modules.get(module.code)
+            if mrow is None:
+                session.add(models.Module(code=module.code, title=module.title,
+                                          kind=module.kind,
+                                          available_from=module.available_from))
+            else:
+                mrow.title, mrow.kind = module.title, module.kind
+                mrow.available_from = module.available_from
+
+
+def force_ids(session: Session) -> dict[str, int]:
+    return {code: id_ for id_, code in session.execute(select(models.Force.id, models.Force.code))}
+
+
+def module_ids(session: Session) -> dict[str, int]:
+    return {code: id_ for id_, code in session.execute(select(models.Module.id, models.Module.code))}
