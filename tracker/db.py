@@ -106,4 +106,5 @@ def force_ids(session: Session) -> dict[str, int]:
 
 
 def module_ids(session: Session) -> dict[str, int]:
-    return {code: id_ for id_, code in session.execute(select(models.Module.id, models.Module.code))}
+    rows = session.execute(select(models.Module.id, models.Module.code))
+    return {code: id_ for id_, code in rows}

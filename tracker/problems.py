@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the row is rejected
     WARNING = "warning"  # the row is kept; the user should look
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     # file level
     UNREADABLE_FILE = "unreadable-file"
     UNSUPPORTED_FORMAT = "unsupported-format"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import vocab
+from tracker.mappings import known_codes
 
 LIST_CONDITIONS = (
     "workforce_type", "rank", "department", "unit", "unit_contains", "role", "role_contains",
@@ -215,14 +216,9 @@ class _Checker:
         return Clause(dict(conditions))
 
     def check_values(self, index: int, key: str, values: list[str]) -> None:
-        known: dict[str, Any] | tuple[str, ...] | None = {
-            "workforce_type": vocab.WORKFORCE_TYPES,
-            "rank": vocab.ranks().ranks,
-            "department": vocab.departments().departments,
-            "force": vocab.forces().forces,
-        }.get(key)
-        if known is None:
+        if key not in ("workforce_type", "rank", "department", "force"):
             return
+        known = vocab.WORKFORCE_TYPES if key == "workforce_type" else known_codes(key)
         for value in values:
             if value not in known:
                 raise self.error(index, key, f"unknown {key.replace('_', ' ')} {value!r}; "

@@ -1,0 +1,78 @@
+"""The Typer application, its global options and the helpers every command shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from sqlalchemy import Engine
+
+from tracker.config import Settings, load_settings
+from tracker.db import make_engine
+from tracker.rules import RulesError, RuleSet, load_rules
+
+app = typer.Typer(
+    name="tracker",
+    help="OIC training compliance tracker: import LMS, HR and Hydra exports, and see who has "
+    "completed the HMICFRS organised immigration crime training (Hydra exercise, "
+    "recommendation 8; four-module e-learning, recommendation 9) against 30 April 2026.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+@dataclass
+class State:
+    settings: Settings
+    db_url: str
+    rules_path: Path | None
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.db_url)
+        return self._engine
+
+    def rules(self) -> RuleSet:
+        try:
+            return load_rules(self.rules_path)
+        except RulesError as exc:
+            fail(str(exc))
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL", show_default=False,
+                     help="Database URL (SQLAlchemy form), e.g. sqlite:///data/tracker.db or "
+                     "postgresql://user@host/db. Default: $TRACKER_DB_URL, else "
+                     "./data/tracker.db."),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option("--rules", metavar="FILE", show_default=False,
+                     help="Requirement rules file (TOML). Default: $TRACKER_RULES, else the "
+                     "shipped rules."),
+    ] = None,
+) -> None:
+    settings = load_settings()
+    ctx.obj = State(settings, db or settings.db_url, rules or settings.rules_path)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error to stderr and exit (1: refused or failed, 2: usage)."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)

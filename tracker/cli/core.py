@@ -1,0 +1,147 @@
+"""Commands for setting up: init, demo-data, demo, serve."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from tracker.cli.app import app, fail, state
+from tracker.db import init_db
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+DateOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], help="Pretend today is this date "
+                 "(YYYY-MM-DD). Default: $TRACKER_TODAY, else the real date.",
+                 show_default=False),
+]
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database, or upgrade it to the newest schema. Safe to run again."""
+    st = state(ctx)
+    try:
+        revision = init_db(st.engine)
+    except OperationalError as exc:
+        fail(f"cannot open the database {st.engine.url.render_as_string()}: {exc.orig}. "
+             "Check --db / TRACKER_DB_URL, and that the server is running.")
+    typer.echo(f"Database ready at {st.engine.url.render_as_string()} (schema {revision}).")
+
+
+@app.command("demo-data")
+def demo_data(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the export files to.")],
+    people: Annotated[int, typer.Option("--people", min=50, help="Size of the force.")] = 6500,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same files).")]
+    = 2025,
+    forces: Annotated[int, typer.Option("--forces", min=1, max=43,
+                                        help="Number of forces (national benchmarks).")] = 1,
+    today: DateOption = None,
+) -> None:
+    """Write realistic synthetic export files (HR roster, LMS e-learning exports, Hydra
+    delegate lists) for a force, with the mess real files carry."""
+    from demodata import generate
+
+    day = today.date() if today else state(ctx).settings.today()
+    manifest = generate(out, people=people, seed=seed, forces=forces, today=day)
+    for item in manifest.files:
+        typer.echo(f"  {item.kind:<28} {out / item.name}")
+    typer.echo(f"Wrote {len(manifest.files)} files for {people} people to {out}.")
+
+
+def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list[str]:
+    """Generate the demo force's files and import them through the real import path.
+    Returns one summary line per imported file."""
+    from demodata import generate
+    from imports import parse_file
+    from tracker.db import unit_of_work
+    from tracker.ingest import commit_import, plan_import
+    from tracker.mappings import load_mappings
+
+    init_db(engine)
+    manifest = generate(files_dir, today=today)
+    lines = []
+    for item in sorted(manifest.files, key=lambda f: (f.kind != "hr-roster", f.name)):
+        with unit_of_work(engine) as session:
+            mappings = load_mappings(session)
+        parsed = parse_file(files_dir / item.name, mappings=mappings, today=today)
+        plan = plan_import(engine, parsed, force_code="avon-and-somerset", as_of=None,
+                           actor="demo")
+        batch = commit_import(engine, plan)
+        lines.append(f"  {item.name:<45} {parsed.kind.value:<28} "
+                     f"{batch.rows_accepted:>6} accepted, {batch.rows_rejected} rejected, "
+                     f"{batch.rows_unmatched} unmatched")
+    return lines
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="Port for the dashboard.")] = 8501,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo database and "
+                                           "stop, without starting the dashboard.")] = False,
+) -> None:
+    """Build a fresh demo database (a synthetic force of 6,500 people, imported through the
+    real import path), create one demo user per role, print their log-ins, and start the
+    dashboard."""
+    from tracker.auth import ensure_demo_users
+
+    st = state(ctx)
+    if st.engine.url.get_backend_name() == "sqlite":
+        _remove_sqlite(st.engine)
+    today = st.settings.today()
+    typer.echo(f"Building the demo database at {st.engine.url.render_as_string()} ...")
+    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as tmp:
+        for line in build_demo_database(st.engine, Path(tmp), today):
+            typer.echo(line)
+    users = ensure_demo_users(st.engine)
+    typer.echo("\nDemo log-ins (user / password / role):")
+    for username, (password, role) in users.items():
+        typer.echo(f"  {username:<16} {password:<20} {role}")
+    if not no_serve:
+        _serve(st.engine.url.render_as_string(hide_password=False), port)
+
+
+def _remove_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+    engine.dispose()
+    if database and database != ":memory:":
+        for suffix in ("", "-wal", "-shm"):
+            Path(database + suffix).unlink(missing_ok=True)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="Port for the dashboard.")] = 8501,
+) -> None:
+    """Start the dashboard on the configured database (run `tracker init` first)."""
+    st = state(ctx)
+    init_db(st.engine)
+    _serve(st.engine.url.render_as_string(hide_password=False), port)
+
+
+def _serve(db_url: str, port: int) -> None:
+    streamlit = shutil.which("streamlit")
+    launcher = [streamlit] if streamlit else [sys.executable, "-m", "streamlit"]
+    env = {**os.environ, "TRACKER_DB_URL": db_url}
+    typer.echo(f"\nDashboard: http://localhost:{port}  (Ctrl+C to stop)")
+    command = [*launcher, "run", str(DASHBOARD), "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(command, env=env, check=False)
+
