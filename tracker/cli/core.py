@@ -98,7 +98,7 @@ def demo(
     """Build a fresh demo database (a synthetic force of 6,500 people, imported through the
     real import path), create one demo user per role, print their log-ins, and start the
     dashboard."""
-    from tracker.auth import ensure_demo_users
+    from tracker.auth import DEMO_USERS, ensure_demo_users
 
     st = state(ctx)
     if st.engine.url.get_backend_name() == "sqlite":
@@ -110,8 +110,9 @@ def demo(
             typer.echo(line)
     users = ensure_demo_users(st.engine)
     typer.echo("\nDemo log-ins (user / password / role):")
-    for username, (password, role) in users.items():
-        typer.echo(f"  {username:<16} {password:<20} {role}")
+    for username, password in users.items():
+        role = DEMO_USERS[username][0]
+        typer.echo(f"  {username:<16} {password:<26} {role}")
     if not no_serve:
         _serve(st.engine.url.render_as_string(hide_password=False), port)
 

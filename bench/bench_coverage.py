@@ -1,0 +1,528 @@
+"""Benchmark of the coverage engine at national scale, beside a naive per-person loop.
+
+    /work/venv/bin/python bench/bench_coverage.py        # 250k people, 1M completions
+    /work/venv/bin/python bench/bench_coverage.py --people 20000 --completions 80000
+    /work/venv/bin/python bench/bench_coverage.py --backends sqlite \\
+        --postgres-url postgresql://postgres@127.0.0.1:5432/test
+
+Synthetic people in the 43 Home Office forces (Avon and Somerset about 6,500, the Met about
+a fifth), two roster snapshots (movers, leavers and joiners between them) and completions
+generated with numpy, bulk-loaded straight into a fresh database (executemany on SQLite,
+COPY on PostgreSQL, in a schema of its own that is dropped afterwards). Timed, each the
+best of ``--repeat`` runs, from the database to the finished table:
+
+* coverage by rank x department, both requirements, national and for one force;
+* the weekly trend of each requirement, national and for one force;
+* two naive baselines on the same data: a per-person Python loop over preloaded dicts (run
+  in full), and a per-person loop over ORM objects with a query per person (run on a sample
+  and extrapolated, which the output says).
+
+The engine's totals are checked against the dict loop's, so the comparison is like for like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tracker import models, vocab
+from tracker.coverage import compute
+from tracker.db import init_db, make_engine
+from tracker.rules import Requirement, RuleSet, load_rules
+from tracker.trend import trend
+
+AS_OF = dt.date(2026, 4, 30)
+TODAY = dt.date(2026, 11, 30)
+SNAPSHOTS = (dt.date(2025, 10, 1), dt.date(2026, 3, 1))
+ONE_FORCE = "avon-and-somerset"
+EPOCH = np.datetime64("1970-01-01", "D")
+DEPARTMENTS = list(vocab.departments().departments)
+WORKFORCE = (["police_officer", "special_constable", "pcso", "police_staff"],
+             [0.60, 0.03, 0.05, 0.32])
+OFFICER_RANKS = (["constable", "sergeant", "inspector", "chief-inspector", "superintendent"],
+                 [0.76, 0.14, 0.065, 0.025, 0.01])
+
+
+# --------------------------------------------------------------------------- data
+
+
+def force_sizes(people: int, rng: np.random.Generator) -> dict[str, int]:
+    """People per Home Office force: Avon and Somerset ~6,500 (scaled), the Met a fifth."""
+    codes = [f.code for f in vocab.forces().forces.values() if f.home_office]
+    share = rng.dirichlet(np.full(len(codes), 6.0)) * 0.77
+    share[codes.index("metropolitan")] = 0.20
+    share[codes.index(ONE_FORCE)] = 0.026
+    sizes = np.floor(share / share.sum() * people).astype(int)
+    sizes[codes.index("metropolitan")] += people - sizes.sum()
+    return dict(zip(codes, sizes.tolist(), strict=True))
+
+
+def iso(days: np.ndarray) -> list[str | None]:
+    """Day numbers (NaN for none) as ISO date strings / None."""
+    out: list[str | None] = [None] * len(days)
+    known = ~np.isnan(days)
+    text_days = np.datetime_as_string(EPOCH + days[known].astype("int64"), unit="D")
+    for i, value in zip(np.flatnonzero(known), text_days, strict=True):
+        out[i] = str(value)
+    return out
+
+
+def day(value: dt.date) -> int:
+    return (value - dt.date(1970, 1, 1)).days
+
+
+def make_people(n: int, sizes: dict[str, int], force_ids: dict[str, int],
+                rng: np.random.Generator) -> dict[str, Any]:
+    force_codes = np.repeat(np.array(list(sizes)), list(sizes.values()))
+    ids = np.arange(1, n + 1)
+    workforce = rng.choice(WORKFORCE[0], n, p=WORKFORCE[1])
+    rank = np.where(workforce == "police_officer",
+                    rng.choice(OFFICER_RANKS[0], n, p=OFFICER_RANKS[1]),
+                    np.full(n, None, dtype=object))
+    rank = np.where(workforce == "special_constable", "special-constable", rank)
+    rank = np.where(workforce == "pcso", "pcso", rank)
+    detective = (workforce == "police_officer") & (rng.random(n) < 0.2)
+    dept = rng.choice(DEPARTMENTS, n)
+    moved = rng.random(n) < 0.05
+    dept2 = np.where(moved, rng.choice(DEPARTMENTS, n), dept)
+    start = rng.integers(day(dt.date(1995, 1, 1)), day(dt.date(2025, 6, 1)), n).astype(float)
+    joiner = rng.random(n) < 0.03
+    start[joiner] = rng.integers(day(SNAPSHOTS[0]) + 1, day(SNAPSHOTS[1]), joiner.sum())
+    leaver = ~joiner & (rng.random(n) < 0.03)
+    leaving = np.full(n, np.nan)
+    leaving[leaver] = rng.integers(day(SNAPSHOTS[0]), day(SNAPSHOTS[1]), leaver.sum())
+    # line manager: someone earlier in the same force (the first person of a force: none)
+    first_of_force = np.r_[0, np.cumsum(list(sizes.values()))[:-1]]
+    offsets = np.repeat(first_of_force, list(sizes.values()))
+    manager = offsets + (rng.random(n) * (np.arange(n) - offsets)).astype(int)
+    return {"ids": ids, "force": force_codes, "force_id": [force_ids[c] for c in force_codes],
+            "workforce": workforce, "rank": rank, "detective": detective, "dept": dept,
+            "dept2": dept2, "start": start, "joiner": joiner, "leaver": leaver,
+            "leaving": leaving, "manager": manager + 1}
+
+
+def make_completions(p: dict[str, Any], target: int, module_ids: dict[str, int],
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person id, module id, day) triples, unique, about ``target`` of them."""
+    n = len(p["ids"])
+    first = rng.normal(day(dt.date(2026, 1, 15)), 120, n).clip(day(dt.date(2024, 6, 1)),
+                                                               day(dt.date(2026, 11, 25)))
+    done = rng.choice(5, n, p=[0.08, 0.04, 0.04, 0.06, 0.78])
+    persons, modules, days = [], [], []
+    for k in range(4):
+        who = np.flatnonzero(done > k)
+        persons.append(p["ids"][who])
+        modules.append(np.full(len(who), module_ids[f"oic-el-{k + 1}"]))
+        days.append(first[who] + 3 * k)
+    inspectors = np.flatnonzero((p["rank"] == "inspector") & (rng.random(n) < 0.8))
+    persons.append(p["ids"][inspectors])
+    modules.append(np.full(len(inspectors), module_ids["oic-hydra"]))
+    days.append(rng.normal(day(dt.date(2026, 2, 1)), 90, len(inspectors)))
+    person, module, when = (np.concatenate(persons), np.concatenate(modules),
+                            np.concatenate(days).astype(int))
+    extra = max(target - len(person), 0)
+    if extra:  # repeats: the same module again, later
+        pick = rng.integers(0, len(person), extra * 2)
+        person = np.r_[person, person[pick]]
+        module = np.r_[module, module[pick]]
+        when = np.r_[when, when[pick] + rng.integers(1, 200, len(pick))]
+    key = np.unique(np.c_[person, module, when], axis=0)
+    keep = rng.permutation(len(key))[:target] if len(key) > target else slice(None)
+    key = key[keep]
+    return key[:, 0], key[:, 1], key[:, 2].astype(float)
+
+
+def rows_of(columns: Sequence[Iterable[Any]]) -> list[tuple[Any, ...]]:
+    return list(zip(*columns, strict=True))
+
+
+def build_tables(p: dict[str, Any], completions: tuple[np.ndarray, ...], batch_ids: dict[str, int],
+                 snapshot_ids: dict[tuple[str, int], int], rng: np.random.Generator
+                 ) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    n = len(p["ids"])
+    ids = p["ids"].tolist()
+    staff = [f"{i:07d}" for i in ids]
+    names = [f"Officer {i}" for i in ids]
+    people = rows_of([ids, p["force_id"], staff, [str(i % 9000 + 100) for i in ids],
+                      [f"O{i}" for i in ids], ["Officer"] * n, names,
+                      [f"officer.{i}@police.example" for i in ids]])
+    states = []
+    leaving_text = iso(p["leaving"])
+    start_text = iso(p["start"])
+    managers = [staff[m - 1] for m in p["manager"].tolist()]
+    for snap_index, snap_day in enumerate(SNAPSHOTS):
+        present = ~p["joiner"] if snap_index == 0 else np.ones(n, bool)
+        dept = p["dept"] if snap_index == 0 else p["dept2"]
+        status = np.where(p["leaver"] & (snap_index == 1), "leaver", "active")
+        for i in np.flatnonzero(present).tolist():
+            states.append((snapshot_ids[(p["force"][i], snap_index)], ids[i], snap_day.isoformat(),
+                           p["workforce"][i], p["rank"][i], p["rank"][i], bool(p["detective"][i]),
+                           f"{vocab.department_label(dept[i])} {i % 7}", dept[i], None,
+                           managers[i], start_text[i],
+                           leaving_text[i] if snap_index == 1 else None, status[i]))
+    person, module, when = completions
+    batch = batch_ids["lms"]
+    completion_rows = rows_of([person.tolist(), module.tolist(), iso(when),
+                               ["lms-long"] * len(person), [batch] * len(person)])
+    exempt = rng.choice(ids, max(n // 250, 1), replace=False).tolist()
+    exemptions = [(pid, "oic-elearning" if k % 3 else "oic-hydra", "Long-term absence",
+                   "2025-11-01", None if k % 2 else "2026-06-30", "bench", "2026-01-01 00:00:00")
+                  for k, pid in enumerate(exempt)]
+    return {
+        "people": (["id", "force_id", "staff_number", "collar_number", "surname", "forenames",
+                    "full_name", "email"], people),
+        "person_states": (["snapshot_id", "person_id", "as_of", "workforce_type", "rank_raw",
+                           "rank", "detective", "unit", "department", "role", "line_manager",
+                           "start_date", "leaving_date", "status"], states),
+        "completions": (["person_id", "module_id", "completed_on", "source", "batch_id"],
+                        completion_rows),
+        "exemptions": (["person_id", "requirement", "reason", "starts_on", "ends_on",
+                        "recorded_by", "recorded_at"], exemptions),
+    }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def bulk_insert(engine: Engine, table: str, columns: list[str],
+                rows: list[tuple[Any, ...]]) -> None:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                               rows)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def reference_rows(engine: Engine, sizes: dict[str, int]) -> tuple[dict[str, int],
+                                                                    dict[tuple[str, int], int]]:
+    """One import batch per force and snapshot (plus one LMS batch), and the snapshots."""
+    with engine.begin() as conn:
+        force_ids: dict[str, int] = dict(conn.execute(text("SELECT code, id FROM forces")).all())
+    batches: list[tuple[str, str, str, int | None]] = [
+        ("lms", "lms-national.csv", "lms-long", None)]
+    batches += [(f"hr:{code}:{k}", f"hr-{code}-{d}.csv", "hr-roster", force_ids[code])
+                for code in sizes for k, d in enumerate(SNAPSHOTS)]
+    bulk_insert(engine, "import_batches",
+                ["id", "file_name", "sha256", "kind", "force_id", "imported_by", "imported_at",
+                 "rows_read", "rows_accepted", "rows_warned", "rows_rejected", "rows_unmatched",
+                 "rows_new", "rows_unchanged", "status"],
+                [(i, name, "0" * 64, kind, force, "bench", "2026-11-30 00:00:00", 0, 0, 0, 0, 0,
+                  0, 0, "committed") for i, (_k, name, kind, force) in enumerate(batches, 1)])
+    batch_ids = {key: i for i, (key, *_rest) in enumerate(batches, 1)}
+    snapshots = [((code, k), force_ids[code], batch_ids[f"hr:{code}:{k}"], d.isoformat())
+                 for code in sizes for k, d in enumerate(SNAPSHOTS)]
+    bulk_insert(engine, "roster_snapshots", ["id", "force_id", "batch_id", "as_of", '"full"'],
+                [(i, f, b, d, True) for i, (_key, f, b, d) in enumerate(snapshots, 1)])
+    return batch_ids, {key: i for i, (key, *_rest) in enumerate(snapshots, 1)}
+
+
+def load(engine: Engine, people: int, completions: int, seed: int) -> dict[str, int]:
+    rng = np.random.default_rng(seed)
+    init_db(engine)
+    sizes = force_sizes(people, rng)
+    batch_ids, snapshot_ids = reference_rows(engine, sizes)
+    with engine.begin() as conn:
+        force_ids: dict[str, int] = dict(conn.execute(text("SELECT code, id FROM forces")).all())
+        module_ids: dict[str, int] = dict(
+            conn.execute(text("SELECT code, id FROM modules")).all())
+    p = make_people(people, sizes, force_ids, rng)
+    done = make_completions(p, completions, module_ids, rng)
+    tables = build_tables(p, done, batch_ids, snapshot_ids, rng)
+    for table, (columns, rows) in tables.items():
+        bulk_insert(engine, table, columns, rows)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    return {t: len(r) for t, (_c, r) in tables.items()} | {"forces": len(sizes),
+                                                         "one_force": sizes[ONE_FORCE]}
+
+
+# --------------------------------------------------------------------------- baselines
+
+
+def _naive_status(req: Requirement, state: dict[str, Any], done: dict[int, list[str]],
+                  exempt: set[tuple[int, str]], module_ids: dict[str, int], as_of: str,
+                  grace_from: str) -> str | None:
+    """One person, one requirement, the obvious way."""
+    if not any(all(_naive_condition(state, k, v) for k, v in c.conditions.items())
+               for c in req.include):
+        return None
+    if any(all(_naive_condition(state, k, v) for k, v in c.conditions.items())
+           for c in req.exclude):
+        return None
+    if all(any(d <= as_of for d in done.get(module_ids[m], [])) for m in req.modules):
+        return "completed"
+    if (state["person_id"], req.id) in exempt:
+        return "exempt"
+    if state["start_date"] and state["start_date"] > grace_from:
+        return "not_yet_due"
+    return "outstanding"
+
+
+def _naive_condition(state: dict[str, Any], key: str, value: Any) -> bool:
+    if key == "detective":
+        return bool(state["detective"]) == value
+    column = {"unit_contains": "unit", "role_contains": "role"}.get(key, key)
+    return state.get(column) in value
+
+
+def naive_dicts(engine: Engine, rules: RuleSet, as_of: dt.date,
+                force: str | None = None) -> Counter[tuple[Any, ...]]:
+    """Per-person Python loop over preloaded dicts: (requirement, rank, department, status)
+    counts."""
+    iso_day = as_of.isoformat()
+    where = "" if force is None else (" WHERE p.force_id = (SELECT id FROM forces WHERE code "
+                                      f"= '{force}')")
+    with engine.connect() as conn:
+        states = conn.execute(text(
+            "SELECT s.* FROM person_states s JOIN people p ON p.id = s.person_id" + where)
+        ).mappings().all()
+        completions = conn.execute(text(
+            "SELECT c.person_id, c.module_id, c.completed_on FROM completions c JOIN people p "
+            "ON p.id = c.person_id" + where)).all()
+        exemptions = conn.execute(text(
+            "SELECT person_id, requirement FROM exemptions WHERE starts_on <= :d AND (ends_on "
+            "IS NULL OR ends_on >= :d)"), {"d": iso_day}).all()
+        module_ids: dict[str, int] = dict(
+            conn.execute(text("SELECT code, id FROM modules")).all())
+    return _naive_loop(rules, as_of, states, completions, exemptions, module_ids)
+
+
+def _naive_loop(rules: RuleSet, as_of: dt.date, states: Sequence[Any],
+                completions: Sequence[Any], exemptions: Sequence[Any],
+                module_ids: dict[str, int]) -> Counter[tuple[Any, ...]]:
+    iso_day = as_of.isoformat()
+    by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in states:
+        by_person[row["person_id"]].append({k: _text(v) for k, v in dict(row).items()})
+    done: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for person_id, module_id, completed_on in completions:
+        done[person_id][module_id].append(_text(completed_on))
+    exempt = {(p, r) for p, r in exemptions}
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for person_id, person_states in by_person.items():
+        person_states.sort(key=lambda s: (s["as_of"], s["id"]))
+        older = [s for s in person_states if s["as_of"] <= iso_day]
+        state = older[-1] if older else person_states[0]
+        if ((state["start_date"] and state["start_date"] > iso_day)
+                or (state["leaving_date"] and state["leaving_date"] <= iso_day)
+                or (state["status"] == "leaver" and not state["leaving_date"]
+                    and state["as_of"] <= iso_day)):
+            continue
+        for req in rules.requirements:
+            grace_from = (as_of - dt.timedelta(days=req.grace_days)).isoformat()
+            status = _naive_status(req, state, done.get(person_id, {}), exempt, module_ids,
+                                   iso_day, grace_from)
+            if status:
+                counts[(req.id, state["rank"], state["department"], status)] += 1
+    return counts
+
+
+def _text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def naive_orm_sample(engine: Engine, rules: RuleSet, as_of: dt.date, sample: int,
+                     force: str | None = None) -> tuple[float, int, int]:
+    """A per-person loop over ORM objects with queries per person, on ``sample`` people:
+    (seconds for the sample, people in the sample, people in total)."""
+    with Session(engine) as session:
+        query = select(models.Person.id)
+        if force:
+            query = query.join(models.Force).where(models.Force.code == force)
+        person_ids = session.scalars(query).all()
+        module_ids = {m.code: m.id for m in session.scalars(select(models.Module))}
+        chosen = person_ids[:: max(len(person_ids) // sample, 1)][:sample]
+        start = time.perf_counter()
+        for person_id in chosen:
+            person = session.get(models.Person, person_id)
+            assert person is not None
+            states = session.scalars(select(models.PersonState).where(
+                models.PersonState.person_id == person_id)).all()
+            comps = session.scalars(select(models.Completion).where(
+                models.Completion.person_id == person_id)).all()
+            exemptions = session.scalars(select(models.Exemption).where(
+                models.Exemption.person_id == person_id)).all()
+            _orm_person(rules, as_of, list(states), list(comps), list(exemptions), module_ids)
+        return time.perf_counter() - start, len(chosen), len(person_ids)
+
+
+def _orm_person(rules: RuleSet, as_of: dt.date, states: list[models.PersonState],
+                comps: list[models.Completion], exemptions: list[models.Exemption],
+                module_ids: dict[str, int]) -> list[str | None]:
+    states.sort(key=lambda s: s.as_of)
+    older = [s for s in states if s.as_of <= as_of]
+    state = older[-1] if older else states[0]
+    row = {"person_id": state.person_id, "rank": state.rank, "department": state.department,
+           "workforce_type": state.workforce_type, "detective": state.detective,
+           "unit": state.unit, "role": state.role,
+           "start_date": state.start_date.isoformat() if state.start_date else None}
+    done: dict[int, list[str]] = defaultdict(list)
+    for c in comps:
+        done[c.module_id].append(c.completed_on.isoformat())
+    exempt = {(e.person_id, e.requirement) for e in exemptions
+              if e.starts_on <= as_of and (e.ends_on is None or e.ends_on >= as_of)}
+    return [_naive_status(req, row, done, exempt, module_ids, as_of.isoformat(),
+                          (as_of - dt.timedelta(days=req.grace_days)).isoformat())
+            for req in rules.requirements]
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def best_of(repeat: int, work: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
+    """((wall seconds, CPU seconds of this process) of the quickest run, its result)."""
+    times, result = [], None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        times.append((time.perf_counter() - wall, time.process_time() - cpu))
+    return min(times), result
+
+
+def engine_counts(engine: Engine, rules: RuleSet, force: str | None
+                  ) -> Counter[tuple[Any, ...]]:
+    people = compute(engine, rules, AS_OF, force=force).people
+    grouped = people.groupby(["requirement", "rank", "department", "status"], dropna=False)
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for key, n in grouped.size().items():
+        parts = [None if v != v else v for v in key]  # type: ignore[attr-defined]  # NaN: None
+        counts[tuple(parts)] = int(n)
+    return counts
+
+
+def _coverage(engine: Engine, rules: RuleSet, force: str | None) -> Any:
+    return compute(engine, rules, AS_OF, force=force).summary(["rank", "department"])
+
+
+def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> list[tuple[str, ...]]:
+    rules = load_rules()
+    start = time.perf_counter()
+    sizes = load(engine, args.people, args.completions, args.seed)
+    print(f"[{name}] loaded {sizes} in {time.perf_counter() - start:.1f} s", flush=True)
+    rows: list[tuple[str, ...]] = []
+
+    def record(what: str, scope: str, seconds: tuple[float, float], note: str = "") -> None:
+        wall, cpu = seconds
+        rows.append((name, what, scope, f"{wall:.2f}", f"{cpu:.2f}", note))
+        print(f"[{name}] {what:<38} {scope:<28} {wall:8.2f} s wall {cpu:8.2f} s CPU {note}",
+              flush=True)
+
+    for label, force in (("national", None), (f"one force ({ONE_FORCE})", ONE_FORCE)):
+        seconds, result = best_of(args.repeat, partial(_coverage, engine, rules, force))
+        target = 3.0 if force is None else 1.0
+        record("coverage by rank x department (2 reqs)", label, seconds,
+               f"target < {target:.0f} s; {len(result)} groups")
+        for req in rules.ids:
+            seconds, _ = best_of(args.repeat, partial(trend, engine, rules, req, TODAY,
+                                                      force=force))
+            record(f"weekly trend {req}", label, seconds)
+        seconds, naive = best_of(1, partial(naive_dicts, engine, rules, AS_OF, force))
+        same = naive == engine_counts(engine, rules, force)
+        record("naive: per-person loop over dicts", label, seconds,
+               f"same counts as the engine: {'yes' if same else 'NO'}")
+        sample = min(args.orm_sample, 2000 if force is None else 1000)
+        cpu = time.process_time()
+        spent, sample, total = naive_orm_sample(engine, rules, AS_OF, sample, force)
+        cpu = time.process_time() - cpu
+        record("naive: per-person ORM queries", label,
+               (spent / sample * total, cpu / sample * total),
+               f"extrapolated from {sample:,} people ({spent:.2f} s) to {total:,}")
+    return rows
+
+
+def postgres_engine(url: str) -> tuple[Engine, Callable[[], None]]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_engine(url).url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+
+    def drop() -> None:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        with admin.connect() as conn:
+            left = conn.execute(text("SELECT count(*) FROM pg_namespace WHERE nspname = :s"),
+                                {"s": schema}).scalar()
+        admin.dispose()
+        if left:
+            print(f"Warning: schema {schema} was not dropped; drop it by hand.", flush=True)
+
+    return engine, drop
+
+
+def print_table(rows: list[tuple[str, ...]], args: argparse.Namespace) -> None:
+    out = io.StringIO()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    out.write(f"\n{args.people:,} people, {args.completions:,} completions; as of "
+              f"{AS_OF}, trend to {TODAY}; best of {args.repeat}; {os.cpu_count()} CPUs, "
+              f"load average at the end {load}\n\n")
+    out.write("| backend | what | scope | wall s | CPU s | note |\n"
+              "|---|---|---|---:|---:|---|\n")
+    for row in rows:
+        out.write("| " + " | ".join(row) + " |\n")
+    print(out.getvalue())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=250_000)
+    parser.add_argument("--completions", type=int, default=1_000_000)
+    parser.add_argument("--backends", default="sqlite,postgresql",
+                        help="Comma-separated: sqlite, postgresql.")
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--orm-sample", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    # A terminated run still drops its PostgreSQL schema and temporary SQLite folder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    rows: list[tuple[str, ...]] = []
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="bench-coverage-") as tmp:
+                engine = make_engine(f"sqlite:///{tmp}/bench.db")
+                rows += run_backend("SQLite", engine, args)
+                engine.dispose()
+        elif backend == "postgresql":
+            engine, drop = postgres_engine(args.postgres_url)
+            try:
+                rows += run_backend("PostgreSQL", engine, args)
+            finally:
+                drop()
+        else:
+            parser.error(f"unknown backend {backend!r}; use sqlite and/or postgresql")
+    print_table(rows, args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""What a page can change, each a thin call into ``tracker`` behind a permission check (the
+action is refused even if a page showed its button by mistake). The tracker functions write
+the audit log; each returns the message to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from dashboards import data
+from tracker import auth, exemptions, mappings, matching
+from tracker.auth import CurrentUser
+from tracker.db import unit_of_work
+from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
+from tracker.models import Force, ImportBatch, Person
+
+
+class Refused(PermissionError):
+    """The user's role may not do this; the message says so."""
+
+
+def require(user: CurrentUser, action: str) -> None:
+    if not auth.can(user, action):
+        raise Refused(f"Your role ({auth.ROLE_LABELS.get(user.role, user.role)}) may not "
+                      f"{auth.ACTIONS[action]}. Ask an administrator if you need to.")
+
+
+def _own_force(user: CurrentUser, force_id: int | None) -> None:
+    if user.force_id is not None and force_id is not None and force_id != user.force_id:
+        raise Refused("That belongs to another force; you can only change your own force's "
+                      "data.")
+
+
+def undo(batch_id: int, user: CurrentUser) -> str:
+    from tracker.undo import UndoRefused, undo_batch
+
+    require(user, "undo_import")
+    with unit_of_work(data.engine()) as session:
+        batch = session.get(ImportBatch, batch_id)
+        _own_force(user, batch.force_id if batch else None)
+    try:
+        batch = undo_batch(data.engine(), batch_id, user.username)
+    except UndoRefused as exc:
+        return str(exc)
+    return f"Batch #{batch_id} ({batch.file_name}) is undone."
+
+
+def confirm_match(unmatched_id: int, person_id: int, user: CurrentUser) -> str:
+    require(user, "resolve_data")
+    try:
+        count = matching.confirm_match(data.engine(), unmatched_id, person_id, user.username)
+    except matching.MatchError as exc:
+        return str(exc)
+    return (f"Matched: {count} record{'s' if count != 1 else ''} of this learner now count "
+            "for that person, and later imports will match them too.")
+
+
+def reject_match(unmatched_id: int, user: CurrentUser) -> str:
+    require(user, "resolve_data")
+    try:
+        matching.reject_match(data.engine(), unmatched_id, user.username)
+    except matching.MatchError as exc:
+        return str(exc)
+    return f"Record {unmatched_id} marked as not one of ours; it stays in the audit trail."
+
+
+def save_mapping(kind: str, raw: str, canonical: str, user: CurrentUser) -> str:
+    require(user, "resolve_data")
+    try:
+        with unit_of_work(data.engine()) as session:
+            mappings.save_mapping(session, kind, raw, canonical, user.username)
+    except ValueError as exc:
+        return str(exc)
+    return (f"Saved: {kind} {raw!r} means {canonical!r}. It applies to every later import; "
+            "upload the file again to apply it to rows already read.")
+
+
+def record_exemption(person_id: int, requirement: str, reason: str, starts_on: dt.date,
+                     ends_on: dt.date | None, user: CurrentUser) -> str:
+    require(user, "record_exemption")
+    try:
+        with unit_of_work(data.engine()) as session:
+            person = session.get(Person, person_id)
+            _own_force(user, person.force_id if person else None)
+            exemptions.record_exemption(session, person_id, requirement, reason, starts_on,
+                                        user.username, ends_on=ends_on,
+                                        known_requirements=data.rules().ids)
+    except exemptions.ExemptionError as exc:
+        return str(exc)
+    return "Exemption recorded."
+
+
+def end_exemption(exemption_id: int, ends_on: dt.date, user: CurrentUser) -> str:
+    require(user, "record_exemption")
+    try:
+        with unit_of_work(data.engine()) as session:
+            exemptions.end_exemption(session, exemption_id, ends_on, user.username)
+    except exemptions.ExemptionError as exc:
+        return str(exc)
+    return f"Exemption {exemption_id} ends on {ends_on:%d %b %Y}."
+
+
+def force_id_of(code: str | None) -> int | None:
+    if code is None:
+        return None
+    with unit_of_work(data.engine()) as session:
+        return session.scalars(select(Force.id).where(Force.code == code)).first()
+
+
+@dataclass
+class Upload:
+    """One uploaded file after the dry run: its plan, or why it cannot be imported."""
+
+    name: str
+    plan: ImportPlan | None = None
+    error: str | None = None
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        from imports import problems_frame
+        from tracker.problems import Report
+
+        return problems_frame(Report(problems=list(self.plan.problems) if self.plan else []))
+
+
+def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,
+                kind: str | None, as_of: dt.date | None, full_roster: bool) -> Upload:
+    """Read an uploaded file (``imports.parse_file``) and plan its import
+    (``tracker.ingest.plan_import``): nothing is written."""
+    from imports import FileRefused, parse_file
+    from tracker.records import Kind
+
+    require(user, "upload")
+    settings = data.settings()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(content)
+        try:
+            with unit_of_work(data.engine()) as session:
+                known = mappings.load_mappings(session)
+            parsed = parse_file(path, kind=Kind(kind) if kind else None, mappings=known,
+                                today=settings.today(), file_name=name,
+                                max_bytes=settings.max_upload_mb * 1024 * 1024)
+        except FileRefused as exc:
+            return Upload(name, error=str(exc))
+    try:
+        plan = plan_import(data.engine(), parsed, force_code=force_code, as_of=as_of,
+                           actor=user.username, full_roster=full_roster)
+    except ValueError as exc:
+        return Upload(name, error=str(exc))
+    return Upload(name, plan=plan, error=plan.refused)
+
+
+def commit_upload(upload: Upload, user: CurrentUser) -> str:
+    """Write a planned upload in one transaction (``tracker.ingest.commit_import``, which
+    records it in the audit log)."""
+    require(user, "upload")
+    if upload.plan is None or upload.error:
+        return f"{upload.name} was not imported: {upload.error}"
+    if user.force_code is not None and upload.plan.force_code != user.force_code:
+        raise Refused("You can only import files for your own force.")
+    try:
+        batch = commit_import(data.engine(), upload.plan)
+    except ImportRefused as exc:
+        return f"{upload.name} was not imported: {exc}"
+    return (f"Imported {upload.name} as batch #{batch.id}: {batch.rows_accepted:,} rows "
+            f"accepted, {batch.rows_rejected:,} rejected, {batch.rows_unmatched:,} unmatched.")

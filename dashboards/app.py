@@ -1,0 +1,58 @@
+"""The OIC training compliance dashboard: ``streamlit run dashboards/app.py`` (or
+``tracker serve``).
+
+Log-in first; then only the pages the user's role may open are in the navigation
+(``tracker.auth.pages_for``), and each page checks again at its top.
+
+Two ways to log in:
+
+* the tracker's own (default): user names and argon2-hashed passwords from the users table
+  (``tracker users add NAME --role ROLE``); 5 failures lock an account for 15 minutes; a
+  session ends ``TRACKER_SESSION_MINUTES`` (480) after log-in. Reloading the browser tab
+  starts a new session, which asks to log in again.
+* the organisation's identity provider (Microsoft Entra ID, ...) through Streamlit's OIDC
+  ``st.login``: set ``TRACKER_AUTH=oidc`` and put the provider in ``.streamlit/secrets.toml``::
+
+      [auth]
+      redirect_uri = "https://tracker.example.police.uk/oauth2callback"
+      cookie_secret = "a long random secret"
+      client_id = "..."
+      client_secret = "..."
+      server_metadata_url = "https://login.microsoftonline.com/TENANT/v2.0/.well-known/openid-configuration"
+
+  The role still comes from the tracker's users table, found by the email the provider
+  gives (``tracker users add NAME --role ROLE --email EMAIL --no-password``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import charts, data, ui  # noqa: F401  (charts: Plotly loads during log-in)
+from tracker import auth, coverage, trend  # noqa: F401  (and the engines)
+
+VIEWS = Path(__file__).parent / "views"
+ICONS = {
+    "overview": ":material/dashboard:", "coverage": ":material/grid_on:",
+    "outstanding": ":material/checklist:", "person": ":material/person_search:",
+    "upload": ":material/upload_file:", "imports": ":material/history:",
+    "data_quality": ":material/rule:", "exemptions": ":material/event_busy:",
+    "reports": ":material/description:", "national": ":material/public:",
+    "admin": ":material/admin_panel_settings:",
+}
+
+st.set_page_config(page_title="OIC training tracker", page_icon=":material/school:",
+                   layout="wide")
+
+user = ui.login_gate()
+page_ids = auth.pages_for(user.role)
+if "national" in page_ids and (user.force_code is not None
+                               or len(data.forces_with_people(data.state_token())) < 2):
+    page_ids.remove("national")  # coverage by force: only when several forces have people
+pages = [st.Page(VIEWS / f"{page}.py", title=auth.PAGES[page][0], icon=ICONS[page],
+                 url_path=page, default=(i == 0)) for i, page in enumerate(page_ids)]
+current = st.navigation(pages)
+ui.sidebar(user)
+current.run()

@@ -1,0 +1,406 @@
+"""Cached reads for the dashboard pages: the engine once per process (``st.cache_resource``),
+query results in ``st.cache_data`` keyed on the database URL, the rules file and a cheap
+*state token* of the database, so a new import, undo, mapping or exemption shows at once
+and nothing stale is served. Every number comes from the tracker's coverage engine."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, func, select, text
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from tracker import audit, coverage, models, vocab
+from tracker.auth import CurrentUser
+from tracker.config import Settings, load_settings
+from tracker.db import make_engine, unit_of_work
+from tracker.rules import DEFAULT_RULES, RuleSet, load_rules
+from tracker.trend import RECENT_WEEKS, Trend
+from tracker.trend import trend as trend_of
+
+# Audit actions that change no data: they must not invalidate the cache.
+READ_ONLY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "logout",
+                     "export", "page-refused")
+
+Token = tuple[Any, ...]
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(db_url: str) -> Engine:
+    return make_engine(db_url)
+
+
+def engine() -> Engine:
+    return _engine(settings().db_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _rules(path: str, mtime: float) -> RuleSet:
+    return load_rules(Path(path))
+
+
+def rules_path() -> Path:
+    return settings().rules_path or DEFAULT_RULES
+
+
+def rules() -> RuleSet:
+    path = rules_path()
+    return _rules(str(path), path.stat().st_mtime)
+
+
+_TOKEN_SQL = text(
+    "SELECT (SELECT max(id) FROM import_batches),"
+    " (SELECT count(*) FROM import_batches WHERE status = 'undone'),"
+    " (SELECT max(id) FROM audit_log WHERE action NOT IN ("
+    + ", ".join(f"'{a}'" for a in READ_ONLY_ACTIONS) + ")),"
+    " (SELECT max(id) FROM exemptions), (SELECT max(id) FROM value_mappings)"
+)
+
+
+def state_token(eng: Engine | None = None) -> Token:
+    """A cheap fingerprint of the data: it changes whenever an import, undo, mapping,
+    match or exemption is written (each is audited), so cached results are never stale."""
+    with (eng or engine()).connect() as conn:
+        row = conn.execute(_TOKEN_SQL).one()
+    return (settings().db_url, str(rules_path()), *tuple(row))
+
+
+def scope(user: CurrentUser) -> tuple[str | None, tuple[str, ...] | None]:
+    """The force and departments a user may see: a manager only their departments, a user
+    with a force only that force."""
+    departments = user.departments if user.role == "manager" else None
+    return user.force_code, departments
+
+
+@st.cache_data(show_spinner="Working out coverage…", max_entries=32)
+def coverage_result(token: Token, as_of: dt.date, force: str | None,
+                    departments: tuple[str, ...] | None) -> coverage.CoverageResult:
+    """``tracker.coverage.compute`` for the user's scope, cached on the database state."""
+    return coverage.compute(engine(), rules(), as_of, force=force,
+                            departments=list(departments) if departments else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def trend(token: Token, requirement: str, today: dt.date, force: str | None,
+          departments: tuple[str, ...] | None) -> Trend:
+    """``tracker.trend.trend`` (weekly coverage, trajectory needed, forecast, status)."""
+    return trend_of(engine(), rules(), requirement, today, force=force,
+                    departments=list(departments) if departments else None)
+
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tracker-trend")
+
+
+def trends_soon(token: Token, requirements: Sequence[str], today: dt.date, force: str | None,
+                departments: tuple[str, ...] | None) -> dict[str, Future[Trend]]:
+    """Start the trends of ``requirements`` in background threads (cached as ``trend``),
+    so a page can draw its headline numbers while they are worked out."""
+    ctx = get_script_run_ctx()
+
+    def work(requirement: str) -> Trend:
+        if ctx is not None:
+            add_script_run_ctx(threading.current_thread(), ctx)
+        return trend(token, requirement, today, force, departments)
+
+    return {r: _POOL.submit(work, r) for r in requirements}
+
+
+def filtered(result: coverage.CoverageResult, *, ranks: Sequence[str] = (),
+             workforce: Sequence[str] = (), departments: Sequence[str] = (),
+             requirement: str | None = None) -> coverage.CoverageResult:
+    """The same result restricted to some ranks, workforce types, departments or one
+    requirement: summaries of it are summaries of those people only."""
+    people = result.people
+    mask = pd.Series(True, index=people.index)
+    for column, values in (("rank", ranks), ("workforce_type", workforce),
+                           ("department", departments)):
+        if values:
+            mask &= people[column].isin(list(values))
+    reqs = result.requirements
+    if requirement:
+        mask &= people["requirement"] == requirement
+        reqs = tuple(r for r in reqs if r.id == requirement)
+    return dataclasses.replace(result, people=people[mask].reset_index(drop=True),
+                               requirements=reqs)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def forces_with_people(token: Token) -> pd.DataFrame:
+    """Force code, name and number of people, for forces that have anyone."""
+    query = (select(models.Force.code, models.Force.name, func.count(models.Person.id)
+                    .label("people"))
+             .join(models.Person, models.Person.force_id == models.Force.id)
+             .group_by(models.Force.code, models.Force.name).order_by(models.Force.name))
+    return read_frame(query)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def import_history(token: Token, force: str | None) -> pd.DataFrame:
+    """Import batches, newest first, with who, when, file and counts."""
+    b = models.ImportBatch
+    query = (select(b.id, b.imported_at, b.imported_by, b.file_name, b.kind,
+                    models.Force.code.label("force"), b.as_of, b.rows_read, b.rows_accepted,
+                    b.rows_new, b.rows_unchanged, b.rows_rejected, b.rows_unmatched, b.status,
+                    b.undone_at, b.undone_by, b.sha256)
+             .outerjoin(models.Force, models.Force.id == b.force_id).order_by(b.id.desc()))
+    if force:
+        query = query.where(models.Force.code == force)
+    return read_frame(query)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def batch_problems(token: Token, batch_id: int) -> pd.DataFrame:
+    p = models.ImportProblem
+    return read_frame(select(p.row, p.column, p.code, p.severity, p.value, p.message)
+                      .where(p.batch_id == batch_id).order_by(p.row, p.id))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unmatched_queue(token: Token, force: str | None) -> pd.DataFrame:
+    """Open unmatched learners (the review queue), oldest first."""
+    u = models.UnmatchedRecord
+    query = (select(u.id, u.batch_id, models.ImportBatch.file_name, u.row, u.display_name,
+                    u.identity_key, u.payload)
+             .join(models.ImportBatch, models.ImportBatch.id == u.batch_id)
+             .outerjoin(models.Force, models.Force.id == u.force_id)
+             .where(u.status == "open").order_by(u.id))
+    if force:
+        query = query.where(models.Force.code == force)
+    frame = read_frame(query)
+    if not frame.empty:
+        payload = pd.json_normalize(frame.pop("payload").tolist())
+        keep = [c for c in ("module_code", "completed_on", "raw_title", "email",
+                            "staff_number", "collar_number") if c in payload]
+        frame = pd.concat([frame, payload[keep]], axis=1)
+    return frame
+
+
+def audit_tail(limit: int = 500) -> pd.DataFrame:
+    """The newest audit events (not cached: log-ins change no data but are shown here)."""
+    a = models.AuditEvent
+    return read_frame(select(a.id, a.at, a.actor, a.action, a.target, a.detail)
+                      .order_by(a.id.desc()).limit(limit))
+
+
+def read_frame(query: Any) -> pd.DataFrame:
+    with engine().connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+
+
+def furthest_behind(result: coverage.CoverageResult, requirement: str, by: str,
+                    count: int = 3) -> pd.DataFrame:
+    """The ``count`` groups (departments or ranks) with the lowest coverage that still have
+    people outstanding; ties go to the group with more people outstanding."""
+    summary = labelled(result.summary(by=(by,)))
+    rows = summary[(summary["requirement"] == requirement) & (summary["outstanding"] > 0)]
+    rows = rows.assign(_pct=pd.to_numeric(rows["coverage_pct"], errors="coerce"))
+    rows = rows.sort_values(["_pct", "outstanding"], ascending=[True, False]).head(count)
+    return rows[[f"{by}_label", "coverage_pct", "completed", "outstanding",
+                 "in_scope"]].reset_index(drop=True)
+
+
+def labelled(summary: pd.DataFrame) -> pd.DataFrame:
+    """A summary with rank and department labels next to the codes (for charts)."""
+    out = summary.copy()
+    if "rank" in out:
+        out.insert(list(out.columns).index("rank") + 1, "rank_label",
+                   out["rank"].map(lambda c: vocab.rank_label(c)))
+    if "department" in out:
+        out.insert(list(out.columns).index("department") + 1, "department_label",
+                   out["department"].map(lambda c: vocab.department_label(c)))
+    if "force" in out:
+        names = {code: f.name for code, f in vocab.forces().forces.items()}
+        out.insert(list(out.columns).index("force") + 1, "force_name",
+                   out["force"].map(lambda c: names.get(c, c)))
+    return out
+
+
+def filter_options(result: coverage.CoverageResult, requirement: str) -> dict[str, list[str]]:
+    """The departments, ranks and workforce types present among a requirement's people,
+    in vocabulary order."""
+    people = result.people[result.people["requirement"] == requirement]
+    orders = {"department": list(vocab.departments().departments),
+              "rank": list(vocab.ranks().ranks), "workforce_type": list(vocab.WORKFORCE_TYPES)}
+    return {column: [v for v in order if v in set(people[column].dropna())]
+            for column, order in orders.items()}
+
+
+OUTSTANDING_COLUMNS = [
+    "person_id", "department_label", "unit", "line_manager_name", "rank_label", "full_name",
+    "staff_number", "email", "modules_missing",
+]
+
+
+def outstanding_people(result: coverage.CoverageResult, requirement: str,
+                       by: str) -> pd.DataFrame:
+    """The people outstanding for a requirement, grouped by ``by`` then name (the engine's
+    people, its columns chosen for chasing)."""
+    people = result.people
+    rows = people[(people["requirement"] == requirement) & (people["status"] == "outstanding")]
+    key = {"department": "department_label", "rank": "rank_label",
+           "line_manager": "line_manager_name"}.get(by, by)
+    rows = rows.sort_values([key, "full_name"], na_position="last", kind="stable")
+    return rows[OUTSTANDING_COLUMNS].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def find_people(token: Token, query: str, force: str | None, limit: int = 50) -> pd.DataFrame:
+    """People whose name contains ``query`` (case blind), or whose staff number, collar
+    number or email is ``query``."""
+    p = models.Person
+    needle = query.strip()
+    cond = (func.lower(p.full_name).contains(needle.lower()) | (p.staff_number == needle)
+            | (p.collar_number == needle) | (func.lower(p.email) == needle.lower()))
+    stmt = (select(p.id.label("person_id"), p.full_name, p.staff_number, p.collar_number,
+                   p.email, models.Force.code.label("force"))
+            .join(models.Force, models.Force.id == p.force_id).where(cond)
+            .order_by(p.full_name).limit(limit))
+    if force:
+        stmt = stmt.where(models.Force.code == force)
+    return read_frame(stmt)
+
+
+PERSON_COLUMNS = ["requirement", "status", "late", "modules_done", "modules_missing",
+                  "completed_on", "exemption_reason", "rank_label", "department_label",
+                  "unit", "snapshot_date", "start_date"]
+
+
+def person_statuses(result: coverage.CoverageResult, person_id: int) -> pd.DataFrame:
+    people = result.people
+    return people.loc[people["person_id"] == person_id, PERSON_COLUMNS].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def explain(token: Token, person: str, force: str | None, as_of: dt.date) -> str:
+    """The engine's plain-words explanation of a person's status (``tracker.explain``);
+    ``person`` is a staff number, collar number, email or person id."""
+    from tracker.explain import ExplainError, explain
+
+    try:
+        return explain(engine(), rules(), person, as_of, force=force).to_text()
+    except ExplainError as exc:
+        return str(exc)
+
+
+def report_file(user: CurrentUser, as_of: dt.date, force: str | None,
+                departments: tuple[str, ...] | None, pseudonymise: bool,
+                kind: str) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: builds the compliance report when clicked
+    (``tracker.report``), as an Excel workbook (``kind="xlsx"``) or one CSV table
+    (``"outstanding"``, ``"summary"``), and records the export in the audit log."""
+    eng, rule_set = engine(), rules()
+
+    def build() -> bytes:
+        from tracker.report import build_report
+        from tracker.report_csv import write_csv
+        from tracker.report_xlsx import write_xlsx
+
+        report = build_report(eng, rule_set, as_of, force=force,
+                              departments=list(departments) if departments else None,
+                              pseudonymise=pseudonymise, generated_by=user.username)
+        buffer = io.BytesIO()
+        if kind == "xlsx":
+            write_xlsx(report, buffer)
+        else:
+            write_csv(report, buffer, table=kind)
+        with unit_of_work(eng) as session:
+            audit.record(session, user.username, "export", f"report:{kind}",
+                         as_of=as_of.isoformat(), force=force, pseudonymised=pseudonymise,
+                         departments=list(departments or ()))
+        return buffer.getvalue()
+
+    return build
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unmapped_values(token: Token, force: str | None) -> pd.DataFrame:
+    """Raw ranks and units that map to nothing on each force's latest roster, with how
+    many people carry them: kind, raw, people."""
+    s, snap = models.PersonState, models.RosterSnapshot
+    latest = (select(snap.force_id, func.max(snap.as_of).label("as_of"))
+              .group_by(snap.force_id).subquery())
+    base = (select(s).join(snap, snap.id == s.snapshot_id)
+            .join(latest, (latest.c.force_id == snap.force_id) & (latest.c.as_of == snap.as_of))
+            .join(models.Force, models.Force.id == snap.force_id))
+    if force:
+        base = base.where(models.Force.code == force)
+    states = base.subquery()
+    frames = []
+    for kind, raw, code in (("rank", states.c.rank_raw, states.c.rank),
+                            ("department", states.c.unit, states.c.department)):
+        query = (select(raw.label("raw"), func.count().label("people"))
+                 .where(code.is_(None), raw.is_not(None)).group_by(raw)
+                 .order_by(func.count().desc()))
+        frames.append(read_frame(query).assign(kind=kind))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["kind", "raw", "people"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def problems_of(token: Token, force: str | None, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Problems of the given codes in committed batches: file, row, column, value, message."""
+    p, b = models.ImportProblem, models.ImportBatch
+    query = (select(b.id.label("batch"), b.file_name, p.code, p.row, p.column, p.value,
+                    p.message)
+             .join(b, b.id == p.batch_id).outerjoin(models.Force, models.Force.id == b.force_id)
+             .where(p.code.in_(list(codes)), b.status == "committed").order_by(b.id, p.row))
+    if force:
+        query = query.where(models.Force.code == force)
+    return read_frame(query)
+
+
+def suggestions(unmatched_id: int) -> pd.DataFrame:
+    """Likely roster people for an unmatched learner (``tracker.matching``), best first."""
+    from tracker.matching import suggest_matches
+
+    found = suggest_matches(engine(), unmatched_id)
+    return pd.DataFrame([s.__dict__ for s in found],
+                        columns=["person_id", "full_name", "staff_number", "collar_number",
+                                 "email", "score"])
+
+
+def forecast_text(trend: Trend) -> str:
+    """The trend's figures in words: recent rate, what is needed, forecast."""
+    parts = [f"{trend.recent_rate:.1f} people a week completed over the last {RECENT_WEEKS} "
+             "weeks"]
+    if trend.weekly_needed is not None:
+        parts.append(f"{trend.weekly_needed:.1f} a week needed to finish by the deadline")
+    if trend.outstanding == 0:
+        parts.append("everyone in scope has completed")
+    elif trend.forecast_date is not None:
+        parts.append(f"at this rate 100% on {trend.forecast_date.day} "
+                     f"{trend.forecast_date:%b %Y}")
+    else:
+        parts.append(f"no forecast: nobody completed in the last {RECENT_WEEKS} weeks")
+    return "; ".join(parts) + "."
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def exemption_list(token: Token, force_id: int | None, departments: tuple[str, ...] | None,
+                   active_on: dt.date | None) -> pd.DataFrame:
+    """``tracker.exemptions.list_exemptions`` for the user's scope, cached."""
+    from tracker.exemptions import list_exemptions
+
+    return list_exemptions(engine(), force_id=force_id, departments=departments,
+                           active_on=active_on)
+
+
+def person_by_staff_number(token: Token, staff_number: str, force: str | None) -> int | None:
+    """The one person with this staff number (in ``force``), or None."""
+    found = find_people(token, staff_number, force)
+    exact = found[found["staff_number"] == staff_number.strip()]
+    return int(exact["person_id"].iloc[0]) if len(exact) == 1 else None

@@ -1,0 +1,307 @@
+"""Shared pieces of the dashboard: log-in and log-out, the page guard, filters kept in the
+page URL, tables with a CSV download (audited), titles that say what and as of when, and
+the colour-blind-safe palette (Okabe and Ito). No page logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboards import data
+from tracker import audit, auth
+from tracker.auth import CurrentUser
+from tracker.db import unit_of_work
+
+USER_KEY = "tracker_user"
+CLOCK_KEY = "tracker_session_clock"
+NOTICE_KEY = "tracker_login_notice"
+
+# Okabe & Ito (2008), safe for the common colour-vision deficiencies.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7", "grey": "#999999", "black": "#000000",
+}
+STATUS_WORDS = {"completed": "Completed", "exempt": "Exempt", "not_yet_due": "Not yet due",
+                "outstanding": "Outstanding"}
+STATUS_COLOURS = {"Completed": OKABE_ITO["blue"], "Exempt": OKABE_ITO["grey"],
+                  "Not yet due": OKABE_ITO["sky_blue"], "Outstanding": OKABE_ITO["orange"]}
+RAG_WORDS = {"green": "On track", "amber": "At risk", "red": "Off track"}
+RAG_COLOURS = {"green": OKABE_ITO["bluish_green"], "amber": OKABE_ITO["orange"],
+               "red": OKABE_ITO["vermillion"]}
+IDENTITY_COLUMNS = ("full_name", "staff_number", "collar_number", "email", "line_manager",
+                    "line_manager_name", "name")
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- log-in and the guard
+
+
+def current_user() -> CurrentUser | None:
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(user, CurrentUser) else None
+
+
+def login_gate() -> CurrentUser:
+    """The logged-in user; otherwise the log-in screen is shown and the run stops."""
+    if auth.auth_mode() == "oidc":
+        return _oidc_gate()
+    user = current_user()
+    if user is not None:
+        clock = st.session_state.get(CLOCK_KEY)
+        minutes = data.settings().session_minutes
+        if clock is None or clock.expired(minutes):
+            auth.record_logout(data.engine(), user, reason="session expired")
+            _forget()
+            st.session_state[NOTICE_KEY] = (f"Your session ended after {minutes} minutes; "
+                                            "log in again to carry on.")
+        else:
+            return user
+    _login_form()
+    st.stop()
+
+
+def _login_form() -> None:
+    st.title("OIC training compliance tracker")
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.info(notice)
+    with st.form("login"):
+        username = st.text_input("User name", key="login_username")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Log in", key="login_submit", type="primary")
+    if submitted:
+        result = auth.authenticate(data.engine(), username, password)
+        if result.ok and result.user is not None:
+            _remember(result.user)
+            st.rerun()
+        st.error(result.message)
+
+
+def _oidc_gate() -> CurrentUser:
+    """Identity from the organisation's identity provider (``st.login``); the role from the
+    tracker's users table, by email."""
+    if not st.user.get("is_logged_in", False):
+        st.title("OIC training compliance tracker")
+        st.write("Log in with your organisation account.")
+        st.button("Log in", key="oidc_login", on_click=st.login, type="primary")
+        st.stop()
+    email = str(st.user.get("email") or "")
+    user = current_user()
+    if user is None or (user.email or "") != email.strip().lower():
+        result = auth.user_for_email(data.engine(), email)
+        if not result.ok or result.user is None:
+            st.error(result.message)
+            st.button("Log out", key="oidc_logout", on_click=st.logout)
+            st.stop()
+        _remember(result.user)
+        user = result.user
+    return user
+
+
+def _remember(user: CurrentUser) -> None:
+    st.session_state[USER_KEY] = user
+    st.session_state[CLOCK_KEY] = auth.SessionClock()
+
+
+def _forget() -> None:
+    for key in (USER_KEY, CLOCK_KEY):
+        st.session_state.pop(key, None)
+
+
+def logout() -> None:
+    user = current_user()
+    if user is not None:
+        auth.record_logout(data.engine(), user)
+    _forget()
+    st.session_state[NOTICE_KEY] = "You have logged out."
+    if auth.auth_mode() == "oidc":
+        st.logout()
+
+
+def page_user(page: str) -> CurrentUser:
+    """The top of every page: the user, if their role may open ``page``; otherwise a
+    refusal is shown (and audited) and the run stops, however the page was reached."""
+    user = current_user()
+    title = auth.PAGES[page][0]
+    if user is None:
+        st.warning("Log in first: open the tracker's home page.")
+        st.stop()
+    if not auth.may_open(user, page):
+        with unit_of_work(data.engine()) as session:
+            audit.record(session, user.username, "page-refused", page)
+        st.error(f"The {title} page is not open to your role "
+                 f"({auth.ROLE_LABELS.get(user.role, user.role)}). Ask an administrator "
+                 "if you need it.")
+        st.stop()
+    return user
+
+
+def sidebar(user: CurrentUser) -> None:
+    with st.sidebar:
+        st.caption(f"Logged in as **{user.label}**"
+                   + (f" · {user.force_code}" if user.force_code else " · all forces"))
+        if user.role == "manager":
+            st.caption("Departments: " + ", ".join(user.departments))
+        clock = st.session_state.get(CLOCK_KEY)
+        if clock is not None and auth.auth_mode() == "password":
+            ends = clock.started_at + dt.timedelta(minutes=data.settings().session_minutes)
+            st.caption(f"Session ends at {ends:%H:%M} UTC")
+        st.button("Log out", key="logout", on_click=logout)
+
+
+# ---------------------------------------------------------------- filters in the URL
+
+
+def _seed(widget_key: str, value: Any) -> None:
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = value
+
+
+def url_select(label: str, options: Sequence[T], param: str, *,
+               format_func: Callable[[T], str] = str, default: T | None = None) -> T:
+    """A select box whose value is kept in the URL as ``?param=value``."""
+    by_text = {str(o): o for o in options}
+    wanted = st.query_params.get(param)
+    start = by_text.get(wanted, default if default in options else options[0]) \
+        if wanted is not None else (default if default in options else options[0])
+    _seed(f"f_{param}", start)
+    value = st.selectbox(label, list(options), key=f"f_{param}", format_func=format_func)
+    st.query_params[param] = str(value)
+    return value
+
+
+def url_multiselect(label: str, options: Sequence[str], param: str, *,
+                    format_func: Callable[[str], str] = str) -> list[str]:
+    """A multi-select kept in the URL as ``?param=a&param=b`` (empty: everything)."""
+    _seed(f"f_{param}", [v for v in st.query_params.get_all(param) if v in options])
+    value = st.multiselect(label, list(options), key=f"f_{param}", format_func=format_func,
+                           placeholder="All")
+    if value:
+        st.query_params[param] = value
+    else:
+        st.query_params.pop(param, None)
+    return list(value)
+
+
+def url_date(label: str, param: str, default: dt.date) -> dt.date:
+    """A date kept in the URL as ``?param=YYYY-MM-DD``."""
+    try:
+        start = dt.date.fromisoformat(st.query_params.get(param, ""))
+    except ValueError:
+        start = default
+    _seed(f"f_{param}", start)
+    value = st.date_input(label, key=f"f_{param}", format="DD/MM/YYYY")
+    day = value if isinstance(value, dt.date) else default
+    st.query_params[param] = day.isoformat()
+    return day
+
+
+def requirement_select(rules_ids: Sequence[str], titles: dict[str, str]) -> str:
+    return url_select("Requirement", list(rules_ids), "req", format_func=lambda r: titles[r])
+
+
+# ---------------------------------------------------------------- tables and downloads
+
+
+def csv_export(frame: pd.DataFrame, name: str, user: CurrentUser,
+               engine: Engine) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: makes the CSV when clicked, and records the
+    export in the audit log (who, what, how many rows)."""
+    def build() -> bytes:
+        with unit_of_work(engine) as session:
+            audit.record(session, user.username, "export", f"{name}.csv", rows=len(frame))
+        return inert_csv(frame)
+    return build
+
+
+def inert_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes (UTF-8 with a byte-order mark, for Excel) in which no text can run as a
+    spreadsheet formula (the report's own guard, ``tracker.report_csv.inert_series``)."""
+    from tracker.report_csv import inert_series
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = inert_series(safe[column])
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def download(frame: pd.DataFrame, name: str, user: CurrentUser, label: str | None = None) -> None:
+    st.download_button(label or f"Download {name}.csv", csv_export(frame, name, user,
+                       data.engine()), file_name=f"{name}.csv", mime="text/csv",
+                       key=f"dl_{name}", on_click="ignore", icon=":material/download:")
+
+
+COLUMN_LABELS = {
+    "coverage_pct": "Coverage %", "in_scope": "In scope", "not_yet_due": "Not yet due",
+    "small_group": "Fewer than 10 people", "full_name": "Name", "email": "Email",
+    "department": "Department code", "department_label": "Department", "rank": "Rank code",
+    "rank_label": "Rank", "line_manager": "Line manager's staff number",
+    "line_manager_name": "Line manager", "force": "Force code", "force_name": "Force",
+    "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
+}
+
+
+def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
+    """Readable headers for a table (the data and its CSV keep the plain column names)."""
+    return {str(c): st.column_config.Column(
+        COLUMN_LABELS.get(str(c), str(c).replace("_", " ").capitalize())) for c in frame.columns}
+
+
+def table(frame: pd.DataFrame, name: str, user: CurrentUser, *,
+          height: int | Literal["auto"] = "auto",
+          column_config: dict[str, Any] | None = None) -> None:
+    """A table with readable headers and its CSV download underneath."""
+    st.dataframe(frame, hide_index=True, height=height,
+                 column_config={**column_labels(frame), **(column_config or {})})
+    download(frame, name, user)
+
+
+def people_view(frame: pd.DataFrame, user: CurrentUser, as_of: dt.date) -> pd.DataFrame:
+    """People as this user may see them: with names, or (inspectors, when the setting is
+    on) as the report's pseudonyms without names, emails or staff numbers."""
+    if auth.shows_identities(user, data.settings().pseudonymise_inspectors):
+        return frame
+    from tracker.report import pseudonym, pseudonym_key
+
+    key = pseudonym_key(as_of)
+    out = frame.drop(columns=[c for c in IDENTITY_COLUMNS if c in frame])
+    if "person_id" in frame:
+        out.insert(0, "pseudonym", [pseudonym(int(p), key) for p in frame["person_id"]])
+    return out.drop(columns=["person_id"], errors="ignore")
+
+
+# ---------------------------------------------------------------- words
+
+
+def day_text(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def titled(what: str, as_of: dt.date) -> str:
+    """'OIC e-learning coverage by rank, as of 30 Nov 2026'."""
+    return f"{what}, as of {day_text(as_of)}"
+
+
+def pct_text(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):.1f}%"
+
+
+def status_words(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(status=frame["status"].map(STATUS_WORDS).fillna(frame["status"]))
+
+
+def rag_badge(rag: str | None, rule: str | None = None) -> None:
+    """On-track status in words (a metric) with its Okabe-Ito colour as a chip beneath."""
+    word = RAG_WORDS.get(rag or "", "Not known yet")
+    st.metric("Status", word, help=rule or "Needs a few weeks of completions to judge.")
+    colour = RAG_COLOURS.get(rag or "", OKABE_ITO["grey"])
+    st.html(f'<div style="height:6px;border-radius:3px;background:{colour}" '
+            f'title="{word}"></div>')

@@ -1,0 +1,85 @@
+"""Admin: users and roles (add, change role, reset password, unlock), the permission table,
+the requirement rules in force with their source file, and the audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data, ui
+from tracker import auth
+from tracker.db import unit_of_work
+
+user = ui.page_user("admin")
+st.title("Administration")
+if "admin_message" in st.session_state:
+    kind, text = st.session_state.pop("admin_message")
+    (st.success if kind == "ok" else st.error)(text)
+
+
+def run(work: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """Do one user change in a unit of work; keep the outcome to show after the rerun."""
+    try:
+        with unit_of_work(data.engine()) as session:
+            fn(session, *args, user.username, **kwargs)
+        st.session_state["admin_message"] = ("ok", work)
+    except auth.AuthError as exc:
+        st.session_state["admin_message"] = ("error", str(exc))
+    st.rerun()
+
+
+users_tab, perms_tab, rules_tab, audit_tab = st.tabs(
+    ["Users", "Roles and permissions", "Rules", "Audit log"])
+with users_tab:
+    with unit_of_work(data.engine()) as session:
+        users = pd.DataFrame(auth.list_users(session))
+    ui.table(users, "users", user)
+    names = users["username"].tolist() if not users.empty else []
+    with st.form("add_user", clear_on_submit=True):
+        st.markdown("**Add a user**")
+        c = st.columns(3)
+        username = c[0].text_input("User name", key="add_username")
+        role = c[1].selectbox("Role", auth.ROLES, format_func=auth.ROLE_LABELS.__getitem__,
+                              key="add_role")
+        force = c[2].text_input("Force code (empty: all forces)", key="add_force")
+        c = st.columns(3)
+        email = c[0].text_input("Email (for organisation log-in)", key="add_email")
+        depts = c[1].text_input("Departments, for a manager (codes, comma separated)",
+                                key="add_depts")
+        password = c[2].text_input("Password (empty: organisation log-in only)",
+                                   type="password", key="add_password")
+        if st.form_submit_button("Add user", key="add_submit"):
+            run(f"Added {username}.", auth.add_user, username, role, password or None,
+                force=force or None, email=email or None,
+                departments=[d.strip() for d in depts.split(",") if d.strip()])
+    if names:
+        st.markdown("**Change a user**")
+        c = st.columns(3)
+        who = c[0].selectbox("User", names, key="change_user")
+        new_role = c[1].selectbox("New role", auth.ROLES, key="change_role",
+                                  format_func=auth.ROLE_LABELS.__getitem__)
+        if c[2].button("Set role", key="set_role"):
+            run(f"{who} is now {new_role}.", auth.set_role, who, new_role)
+        c = st.columns(3)
+        new_password = c[0].text_input("New password", type="password", key="new_password")
+        if c[1].button("Reset password", key="reset_password"):
+            run(f"Password of {who} reset.", auth.reset_password, who, new_password)
+        if c[2].button("Unlock", key="unlock"):
+            run(f"{who} unlocked.", auth.unlock, who)
+
+with perms_tab:
+    table = pd.DataFrame({role: ["yes" if a in auth.PERMISSIONS[role] else "" for a in
+                                 auth.ACTIONS] for role in auth.ROLES},
+                         index=[f"{a}: {d}" for a, d in auth.ACTIONS.items()])
+    st.dataframe(table)
+    st.caption("Pages by role: " + "; ".join(
+        f"{auth.ROLE_LABELS[r]}: {', '.join(auth.PAGES[p][0] for p in auth.pages_for(r))}"
+        for r in auth.ROLES))
+
+with rules_tab:
+    st.caption(f"Source file: {data.rules_path()} (read-only here; change the file and "
+               "restart, or point TRACKER_RULES at another file).")
+    st.code(data.rules().text, language="toml")
+
+with audit_tab:
+    ui.table(data.audit_tail(), "audit-log", user)

@@ -1,0 +1,62 @@
+"""Overview: for each requirement, coverage, days to the deadline, whether it is on track,
+the trend with the trajectory needed and the forecast, and who is furthest behind.
+
+The headline numbers are drawn first (one coverage computation); the on-track status and
+trend charts fill in after, so the page paints quickly even before the trend is cached."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, data, ui
+
+user = ui.page_user("overview")
+today = data.settings().today()
+token = data.state_token()
+force, departments = data.scope(user)
+trends = data.trends_soon(token, data.rules().ids, today, force, departments)
+result = data.coverage_result(token, today, force, departments)
+summary = result.summary()
+
+st.title(ui.titled("OIC training coverage", today))
+if result.people.empty:
+    st.info("Nobody is in scope yet. A training lead uploads the HR roster first, then the "
+            "LMS and Hydra exports (Upload page).")
+    st.stop()
+
+later = []
+for req, row in zip(result.requirements, summary.to_dict("records"), strict=True):
+    with st.container(border=True):
+        st.subheader(req.title)
+        st.caption(f"{req.reference}. Deadline {ui.day_text(req.deadline)}.")
+        days = (req.deadline - today).days
+        counted = int(row["completed"] + row["outstanding"])
+        cols = st.columns(4)
+        cols[0].metric("Coverage", ui.pct_text(row["coverage_pct"]))
+        cols[1].metric("Completed", f"{row['completed']:,} of {counted:,}",
+                       help="Completed of those in scope (exempt and not-yet-due people "
+                       "are counted apart).")
+        cols[2].metric("Days to deadline" if days >= 0 else "Days past deadline", abs(days))
+        status = cols[3].empty()
+        st.caption(f"{row['in_scope']:,} in scope: {row['completed']:,} completed "
+                   f"({row['completed_late']:,} after the deadline), {row['outstanding']:,} "
+                   f"outstanding, {row['exempt']:,} exempt, {row['not_yet_due']:,} not yet due.")
+        chart = st.empty()
+        left, right = st.columns(2)
+        for column, by, label in ((left, "department", "Departments"), (right, "rank", "Ranks")):
+            behind = data.furthest_behind(result, req.id, by)
+            with column:
+                st.markdown(f"**{label} furthest behind**")
+                ui.table(behind, f"{req.id}-{by}-furthest-behind", user)
+    later.append((req, status, chart))
+
+for req, status, chart in later:
+    trend = trends[req.id].result()
+    with status.container():
+        ui.rag_badge(trend.rag, f"{trend.rag_reason} ({trend.rag_rule})")
+    with chart.container():
+        st.caption(data.forecast_text(trend))
+        st.plotly_chart(charts.trend(trend.weekly, trend.needed, trend.forecast_date,
+                                     req.deadline, ui.titled(f"{req.title}: coverage week by "
+                                                             "week", today)),
+                        key=f"trend_{req.id}")

@@ -1,0 +1,55 @@
+"""Reports: the compliance workbook (Excel) and CSVs, built by ``tracker.report`` from the
+same coverage engine as every page, and the requirement rules in force with their file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import data, ui
+from tracker import auth
+
+user = ui.page_user("reports")
+settings = data.settings()
+force, departments = data.scope(user)
+rules = data.rules()
+titles = {r.id: r.title for r in rules.requirements}
+pseudonymise = not auth.shows_identities(user, settings.pseudonymise_inspectors)
+
+as_of = ui.url_date("As of", "asof", settings.today())
+st.title(ui.titled("Compliance report", as_of))
+scope_text = ((f"{user.force_code}" if user.force_code else "all forces")
+              + (f", departments {', '.join(departments)}" if departments else ""))
+st.write(f"For {scope_text}; every requirement; people "
+         + ("shown as pseudonyms (no names, emails or staff numbers)." if pseudonymise
+            else "named, so the outstanding list can be used to chase them."))
+st.caption("The report is built when you press a button (a few seconds for a large force). "
+           "Each download is recorded in the audit log.")
+
+stem = f"oic-compliance-{as_of.isoformat()}"
+cols = st.columns(3)
+with cols[0]:
+    st.download_button("Compliance report (Excel)", data.report_file(
+        user, as_of, force, departments, pseudonymise, "xlsx"), file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="dl_report_xlsx", on_click="ignore", type="primary", icon=":material/download:")
+with cols[1]:
+    st.download_button("Outstanding list (CSV)", data.report_file(
+        user, as_of, force, departments, pseudonymise, "outstanding"),
+        file_name=f"{stem}-outstanding.csv", mime="text/csv", key="dl_report_outstanding",
+        on_click="ignore", icon=":material/download:")
+with cols[2]:
+    st.download_button("Summary (CSV)", data.report_file(
+        user, as_of, force, departments, pseudonymise, "summary"),
+        file_name=f"{stem}-summary.csv", mime="text/csv", key="dl_report_summary",
+        on_click="ignore", icon=":material/download:")
+
+st.subheader("Requirement rules in force")
+st.caption(f"Source: {data.rules_path()}")
+for req in rules.requirements:
+    with st.expander(f"{req.title}: deadline {ui.day_text(req.deadline)}"):
+        st.write(req.description or req.title)
+        st.write(req.describe_scope())
+        st.caption(f"Modules: {', '.join(req.modules)}. Joiners get {req.grace_days} days. "
+                   f"{req.reference}")
+with st.expander("The rules file as written"):
+    st.code(rules.text, language="toml")

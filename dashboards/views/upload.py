@@ -1,0 +1,117 @@
+"""Upload (training leads): drop one or more LMS, HR or Hydra exports; see what each file
+is, which columns were found, what importing it would change and every row-level problem;
+then confirm or cancel. Nothing is written before Confirm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import actions, data, ui
+from tracker.records import Kind
+
+KINDS = {"": "Detect automatically", Kind.HR_ROSTER.value: "HR roster",
+         Kind.LMS_LONG.value: "LMS export (a row per learner and course)",
+         Kind.MOODLE_COURSE.value: "Moodle course completion report",
+         Kind.MOODLE_ACTIVITY.value: "Moodle activity completion report",
+         Kind.TOTARA_UPLOAD.value: "Totara completion upload",
+         Kind.TOTARA_REPORT.value: "Totara course completion report",
+         Kind.HYDRA.value: "Hydra delegate list"}
+PLANS = "upload_plans"
+
+user = ui.page_user("upload")
+settings = data.settings()
+token = data.state_token()
+st.title("Upload files")
+for line in st.session_state.pop("upload_message", []):
+    if line.startswith("Imported"):
+        st.success(line)
+    elif line.startswith("Cancelled"):
+        st.info(line)
+    else:
+        st.error(line)
+
+forces = data.forces_with_people(token)
+c = st.columns(4)
+if user.force_code:
+    force = user.force_code
+    c[0].text_input("Force", value=force, disabled=True, key="upload_force_fixed")
+else:
+    from tracker import vocab
+    codes = list(vocab.forces().forces)
+    force = c[0].selectbox("Force", codes, key="upload_force",
+                           format_func=lambda f: vocab.forces().forces[f].name)
+kind = c[1].selectbox("Kind of file", list(KINDS), format_func=KINDS.__getitem__,
+                      key="upload_kind")
+as_of = c[2].date_input("Roster date (HR files; empty: the file's own date)", value=None,
+                        key="upload_as_of", format="DD/MM/YYYY")
+full = c[3].checkbox("Full roster", value=True, key="upload_full",
+                     help="Ticked: people on the last roster but missing from this one have "
+                     "left. Unticked: a partial update (only the people listed change).")
+
+round_ = st.session_state.get("upload_round", 0)
+files = st.file_uploader("LMS, HR or Hydra exports (CSV, Excel)", accept_multiple_files=True,
+                         type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
+                         key=f"upload_files_{round_}",
+                         max_upload_size=settings.max_upload_mb)
+if not files:
+    st.info("Drop one or more files above. You will see what they would change before "
+            "anything is saved.")
+    st.stop()
+
+plans: dict[tuple, actions.Upload] = st.session_state.setdefault(PLANS, {})
+progress = st.progress(0.0, text="Reading files…")
+uploads = []
+for i, file in enumerate(files):
+    key = (file.file_id, force, kind, as_of, full)
+    if key not in plans:
+        progress.progress(i / len(files), text=f"Reading {file.name}…")
+        plans[key] = actions.plan_upload(file.name, file.getvalue(), user, force,
+                                         kind=kind or None, as_of=as_of, full_roster=full)
+    uploads.append(plans[key])
+progress.empty()
+
+for upload in uploads:
+    with st.container(border=True):
+        st.subheader(upload.name)
+        if upload.plan is None:
+            st.error(upload.error or "This file could not be read.")
+            continue
+        plan, parsed = upload.plan, upload.plan.parsed
+        st.write(f"Read as **{KINDS.get(plan.kind, plan.kind)}**"
+                 + (f", sheet {parsed.sheet!r}" if parsed.sheet else "")
+                 + (f", header on row {parsed.header_row}" if parsed.header_row else "")
+                 + (f", as of {ui.day_text(plan.as_of)}" if plan.as_of else "") + ".")
+        if upload.error:
+            st.error(upload.error)
+        summary = plan.summary()
+        m = st.columns(6)
+        for col, (label, field) in zip(m, (("Rows read", "rows_read"), ("New", "new"),
+                                           ("Updated", "updated"), ("Unchanged", "unchanged"),
+                                           ("Rejected", "rejected"), ("Unmatched", "unmatched")),
+                                       strict=True):
+            col.metric(label, f"{summary[field] or 0:,}")
+        with st.expander("Columns found"):
+            st.dataframe({"field": list(parsed.columns), "column in the file":
+                          list(parsed.columns.values())}, hide_index=True)
+        problems = upload.problems
+        if problems.empty:
+            st.success("No row-level problems.")
+        else:
+            st.warning(f"{len(problems):,} row-level problems (rows as Excel numbers them).")
+            ui.table(problems, f"problems-{Path(upload.name).stem}", user)
+
+ready = [u for u in uploads if u.plan is not None and not u.error]
+buttons = st.columns(2)
+if buttons[0].button(f"Confirm: import {len(ready)} file{'s' if len(ready) != 1 else ''}",
+               key="upload_confirm", type="primary", disabled=not ready):
+    st.session_state["upload_message"] = [actions.commit_upload(u, user) for u in ready]
+    st.session_state[PLANS] = {}
+    st.session_state["upload_round"] = round_ + 1
+    st.rerun()
+if buttons[1].button("Cancel", key="upload_cancel"):
+    st.session_state[PLANS] = {}
+    st.session_state["upload_round"] = round_ + 1
+    st.session_state["upload_message"] = ["Cancelled: nothing was imported."]
+    st.rerun()

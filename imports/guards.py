@@ -1,0 +1,233 @@
+"""Checks made before a file is parsed: size, format, and zip bombs.
+
+The fast xlsx reader (calamine) aborts the whole process, uncatchably, on a tiny workbook
+whose sheet claims a cell at XFD1000000: it allocates the full extent. So every workbook
+is checked here first, with the standard library only: the zip's entry count and declared
+sizes, and each worksheet's extent streamed from its XML (the ``<dimension>`` element and
+every row and cell reference), bounded in bytes read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from imports.errors import FileRefused
+from tracker.config import load_settings
+from tracker.problems import Code
+
+MAX_ENTRIES = 10_000
+MAX_UNCOMPRESSED = 3 * 1024**3  # all entries together, as declared
+MAX_RATIO = 1_000  # uncompressed / compressed, per entry larger than 1 MB
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+MAX_CELLS = 50_000_000  # rows x columns a sheet's references may claim
+CHUNK = 4 * 1024 * 1024
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+WORKBOOK_EXTS = {".xlsx", ".xlsm"}
+TEXT_EXTS = {".csv", ".tsv", ".txt"}
+SAVE_AS = "save it as .xlsx in Excel: File > Save As > Excel Workbook (*.xlsx)"
+SAVE_AGAIN = ("Open it in Excel and save it again (File > Save As > Excel Workbook), or export "
+              "it again")
+
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref="([A-Z]{0,3})(\d*)(?::([A-Z]{1,3})(\d+))?"')
+# Every reference: a row's r="12", a cell's r="AB12". The literal start keeps the scan fast.
+_ANY_ROW = re.compile(rb' r="[A-Z]{0,3}(\d+)"')
+_ANY_COLUMN = re.compile(rb' r="([A-Z]{1,3})\d')
+# Only references that can make a big extent: a column past Z or a row past 999,999.
+_FAR_REF = re.compile(rb' r="(?:([A-Z]{2,3})(\d+)|[A-Z]?(\d{7,}))"')
+EXACT_SCAN_BYTES = 64 * 1024**2  # smaller sheets: every reference is read
+NARROW_ROWS = 999_999  # what a sheet whose references all have 6 digits may claim at most
+
+
+def default_max_bytes() -> int:
+    return load_settings().max_upload_mb * 1024 * 1024
+
+
+def check_size(path: Path, name: str, max_bytes: int | None) -> int:
+    """The file's size in bytes; FileRefused if it is empty or over ``max_bytes``."""
+    limit = default_max_bytes() if max_bytes is None else max_bytes
+    size = path.stat().st_size
+    if size > limit:
+        raise FileRefused(
+            f"{name}: the file is {size / 1024**2:.1f} MB, over the {limit / 1024**2:.0f} MB "
+            "limit. Split it (for example by date range) or raise TRACKER_MAX_UPLOAD_MB.",
+            Code.FILE_TOO_LARGE, name)
+    if size == 0:
+        raise FileRefused(f"{name}: the file is empty. Export it again from the source system.",
+                          Code.NO_DATA, name)
+    return size
+
+
+def sniff_format(path: Path, name: str) -> str:
+    """'workbook' or 'text', from the first bytes and the extension; FileRefused otherwise."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    ext = Path(name).suffix.lower()
+    if head == CFB_MAGIC:
+        raise _cfb_refusal(path, name, ext)
+    if head.startswith(ZIP_MAGIC):
+        if ext in TEXT_EXTS | {".xls"}:
+            return "workbook"  # an xlsx with the wrong extension: read what it is
+        if ext not in WORKBOOK_EXTS:
+            raise _unsupported(name, ext)
+        return "workbook"
+    if ext == ".xls":
+        raise FileRefused(f"{name}: this is an old-style .xls file, which cannot be read; "
+                          f"{SAVE_AS}, then import the .xlsx.", Code.UNSUPPORTED_FORMAT, name)
+    if ext in WORKBOOK_EXTS:
+        raise FileRefused(f"{name}: the workbook is damaged (it is not a valid .xlsx file). "
+                          f"{SAVE_AGAIN}.",
+                          Code.UNREADABLE_FILE, name)
+    if ext in TEXT_EXTS:
+        return "text"
+    raise _unsupported(name, ext)
+
+
+def _unsupported(name: str, ext: str) -> FileRefused:
+    return FileRefused(f"{name}: {ext or 'files without an extension'} cannot be imported; "
+                       "use an .xlsx, .xlsm, .csv, .tsv or .txt export.",
+                       Code.UNSUPPORTED_FORMAT, name)
+
+
+def _cfb_refusal(path: Path, name: str, ext: str) -> FileRefused:
+    """An OLE compound file: an encrypted (password-protected) workbook or a legacy .xls."""
+    with path.open("rb") as handle:
+        data = handle.read(2 * 1024 * 1024)
+    if "EncryptionInfo".encode("utf-16-le") in data or ext in WORKBOOK_EXTS:
+        return FileRefused(
+            f"{name}: the workbook is password-protected, so it cannot be read. Open it in "
+            "Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+            "Password, clear it), save, and import it again.", Code.UNREADABLE_FILE, name)
+    return FileRefused(f"{name}: this is an old-style .xls workbook, which cannot be read; "
+                       f"{SAVE_AS}, then import the .xlsx.", Code.UNSUPPORTED_FORMAT, name)
+
+
+@dataclass
+class Extent:
+    rows: int = 0
+    cols: int = 0
+
+    def grow(self, rows: int, cols: int) -> None:
+        self.rows, self.cols = max(self.rows, rows), max(self.cols, cols)
+
+
+def check_workbook(path: Path, name: str) -> None:
+    """Refuse a corrupt workbook or a zip bomb before any xlsx reader touches it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            _check_entries(infos, name)
+            names = {info.filename for info in infos}
+            if "xl/workbook.xml" not in names:
+                raise _corrupt(name, "it has no workbook part")
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _check_sheet_extent(archive, info, name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError) as exc:
+        raise _corrupt(name, str(exc)) from exc
+
+
+def _corrupt(name: str, why: str) -> FileRefused:
+    return FileRefused(f"{name}: the workbook is damaged and cannot be read ({why}). "
+                       f"{SAVE_AGAIN}.", Code.UNREADABLE_FILE, name)
+
+
+def _bomb(name: str, why: str) -> FileRefused:
+    return FileRefused(f"{name}: the workbook was refused because {why}; this is how a "
+                       "'zip bomb' looks. If the file is genuine, copy the data into a new "
+                       "workbook (or export it as .csv) and import that.",
+                       Code.FILE_TOO_LARGE, name)
+
+
+def _check_entries(infos: list[zipfile.ZipInfo], name: str) -> None:
+    if len(infos) > MAX_ENTRIES:
+        raise _bomb(name, f"it holds {len(infos):,} parts (at most {MAX_ENTRIES:,} allowed)")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise _bomb(name, f"it would expand to {total / 1024**3:.1f} GB")
+    for info in infos:
+        if info.file_size > 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise _bomb(name, f"its part {info.filename} expands {ratio:,} times")
+
+
+def _check_sheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Stream one worksheet's XML; bound the rows x columns its references claim.
+
+    A sheet up to EXACT_SCAN_BYTES is scanned for every reference. A bigger one is scanned
+    for the references that can make an extent big (a column past Z, a row past 999,999),
+    which are rare in real exports: its extent is then at most 999,999 rows (or the far
+    rows found) by the columns found (at least 26). Only a big, wide sheet (over 50
+    columns) needs the full scan too."""
+    exact = info.file_size <= EXACT_SCAN_BYTES
+    extent = _scan_sheet(archive, info, name, exact)
+    if not exact and extent.rows <= NARROW_ROWS and extent.cols * NARROW_ROWS > MAX_CELLS:
+        extent = _scan_sheet(archive, info, name, True)
+    _check_extent(extent, name, info.filename)
+
+
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                exact: bool) -> Extent:
+    extent = Extent(0 if exact else NARROW_ROWS, 26)
+    read, tail = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            read += len(chunk)
+            if read > info.file_size:
+                raise _corrupt(name, f"{info.filename} is larger than it says")
+            text = tail + chunk
+            cut = text.rfind(b">") + 1
+            _scan(text[:cut], extent, exact)
+            tail = text[cut:][-4096:]
+            _check_extent(extent, name, info.filename)
+        _scan(tail, extent, exact)
+    return extent
+
+
+# Letters to "A", digits to "0": far references then show as plain substrings, which
+# bytes.find spots at memory speed; only a chunk holding one is searched with a regex.
+_SHAPES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
+_FAR_SHAPES = (b' r="AA', b' r="A0000000', b' r="0000000')
+
+
+def _scan(text: bytes, extent: Extent, exact: bool) -> None:
+    for match in _DIMENSION.finditer(text) if b"dimension" in text else ():
+        first_col, first_row, last_col, last_row = match.groups()
+        col = (last_col or first_col or b"A").decode()
+        extent.grow(int(last_row or first_row or b"1"), column_index(col))
+    if exact:
+        rows = _ANY_ROW.findall(text)
+        columns = set(_ANY_COLUMN.findall(text))  # a handful of distinct letters
+        extent.grow(max(map(int, rows), default=0),
+                    max((column_index(c.decode()) for c in columns), default=0))
+        return
+    shapes = text.translate(_SHAPES)
+    if not any(shape in shapes for shape in _FAR_SHAPES):
+        return
+    for col, row, far_row in _FAR_REF.findall(text):
+        if col:
+            extent.grow(int(row), column_index(col.decode()))
+        else:
+            extent.grow(int(far_row), 0)
+
+
+def _check_extent(extent: Extent, name: str, part: str) -> None:
+    if extent.rows > MAX_ROWS or extent.cols > MAX_COLS or extent.rows * extent.cols > MAX_CELLS:
+        sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
+        raise _bomb(name, f"{sheet} claims {extent.rows:,} rows by {extent.cols:,} columns "
+                          f"(more than {MAX_CELLS:,} cells)")
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 1, 'Z' -> 26, 'AA' -> 27, 'XFD' -> 16384."""
+    index = 0
+    for char in letters:
+        index = index * 26 + (ord(char) - 64)
+    return index

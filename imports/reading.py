@@ -1,0 +1,207 @@
+"""Bytes to raw cells: workbooks through calamine, text through pyarrow (or the csv module).
+
+A ``RawSheet`` holds a preview of the first rows (to find the header in) and can load the
+rows under the header as a frame of positional columns with their spreadsheet row numbers.
+Text cells are strings ("" when empty); workbook cells are what calamine gives (str, float,
+int, bool, date, datetime, time).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+from imports.cells import Coded, coded
+from imports.errors import FileRefused
+from tracker.problems import Code
+
+PREVIEW_ROWS = 30
+DELIMITERS = (",", "\t", ";")
+
+
+@dataclass
+class Body:
+    """The rows under a header: positional columns 0..n-1 and their spreadsheet rows."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    _coded: dict[int, Coded] = field(default_factory=dict, repr=False)
+
+    def coded(self, index: int) -> Coded:
+        """A column factorised (cached: several checks read the same column)."""
+        if index not in self._coded:
+            self._coded[index] = coded(self.frame[index])
+        return self._coded[index]
+
+
+@dataclass
+class RawSheet:
+    name: str | None
+    preview: list[list[Any]]
+    first_row: int  # the spreadsheet row number of preview[0]
+    load: Callable[[int, int], Body]  # (index in preview of the first data row, width) -> Body
+
+
+def read_sheets(path: Path, name: str, fmt: str, data: bytes | None = None) -> list[RawSheet]:
+    """Every sheet of a workbook (or the one table of a text file), unparsed. ``data`` is
+    the text file's bytes when the caller has read them already."""
+    if fmt == "workbook":
+        return read_workbook(path, name)
+    return [read_text(path, name, data)]
+
+
+# ---------------------------------------------------------------- workbooks
+
+def read_workbook(path: Path, name: str) -> list[RawSheet]:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        return [_read_sheet(book, sheet) for sheet in names]  # chart sheets hold no data
+    except FileRefused:
+        raise
+    except Exception as exc:  # calamine raises several error types, some not exported
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise FileRefused(f"{name}: the workbook is password-protected, so it cannot be "
+                              "read. Remove the password in Excel and import it again.",
+                              Code.UNREADABLE_FILE, name) from exc
+        raise FileRefused(f"{name}: the workbook could not be read ({exc}). Open it in Excel "
+                          "and save it again as .xlsx, or export it again.",
+                          Code.UNREADABLE_FILE, name) from exc
+
+
+def _read_sheet(book: CalamineWorkbook, sheet_name: str) -> RawSheet:
+    sheet = book.get_sheet_by_name(sheet_name)
+    cells = sheet.to_python()
+    start = sheet.start
+    first_row = (start[0] + 1) if start else 1
+    first_col = start[1] if start else 0
+    cells = [[""] * first_col + row for row in cells] if first_col else cells
+
+    held = [cells]  # released once loaded: a million rows of cells are worth freeing
+
+    def load(index: int, width: int) -> Body:
+        frame = pd.DataFrame(held.pop()[index:], dtype=object)
+        frame = _fit_width(frame, width)
+        rows = np.arange(first_row + index, first_row + index + len(frame))
+        return Body(frame, rows)
+
+    preview = cells[:PREVIEW_ROWS]
+    del cells
+    return RawSheet(sheet_name, preview, first_row, load)
+
+
+def _fit_width(frame: pd.DataFrame, width: int) -> pd.DataFrame:
+    frame = frame.iloc[:, :width] if frame.shape[1] > width else frame
+    for col in range(frame.shape[1], width):
+        frame[col] = ""
+    frame.columns = pd.RangeIndex(width)
+    return frame
+
+
+# ---------------------------------------------------------------- text
+
+def sniff_encoding(data: bytes) -> str:
+    """utf-8-sig / utf-16 (BOM), utf-16-le/be without BOM, utf-8, else cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4:
+        return "utf-16-be"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
+def decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # cp1252 leaves five bytes undefined
+
+
+def sniff_delimiter(lines: list[str], ext: str) -> str:
+    """The delimiter that splits the most lines into the same number (> 1) of fields."""
+    best, best_score = "\t" if ext == ".tsv" else ",", 0
+    for delimiter in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        wide = [c for c in counts if c > 1]
+        if not wide:
+            continue
+        mode = max(set(wide), key=wide.count)
+        score = wide.count(mode) * mode
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_text(path: Path, name: str, data: bytes | None = None) -> RawSheet:
+    data = path.read_bytes() if data is None else data
+    encoding = sniff_encoding(data)
+    head = data[:65536].decode(encoding, errors="replace")
+    lines = head.lstrip("\ufeff").splitlines()[: PREVIEW_ROWS + 5]
+    if len(head) >= 65000:
+        lines = lines[:-1]  # the last line of the sample may be cut short
+    delimiter = sniff_delimiter(lines[:PREVIEW_ROWS], Path(name).suffix.lower())
+    preview = list(csv.reader(lines, delimiter=delimiter))[:PREVIEW_ROWS]
+
+    held = [data]  # the bytes are only needed by the slow path: released once loaded
+
+    def load(index: int, width: int) -> Body:
+        raw = held.pop()
+        try:
+            frame = _read_fast(path, encoding, delimiter, index, width)
+        except (pa.ArrowInvalid, pa.ArrowException):
+            frame = _read_slow(raw, encoding, delimiter, index, width)
+        del raw
+        rows = np.arange(index + 1, index + 1 + len(frame))
+        return Body(frame, rows)
+
+    return RawSheet(None, preview, 1, load)
+
+
+def _read_fast(path: Path, encoding: str, delimiter: str, skip: int, width: int) -> pd.DataFrame:
+    names = [str(i) for i in range(width)]
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=_arrow_encoding(encoding), skip_rows=skip,
+                                       column_names=names),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False),
+    )
+    frame = table.to_pandas()
+    frame.columns = pd.RangeIndex(width)
+    return frame
+
+
+def _arrow_encoding(encoding: str) -> str:
+    return "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+
+
+def _read_slow(data: bytes, encoding: str, delimiter: str, skip: int, width: int) -> pd.DataFrame:
+    """Ragged rows, blank lines, line breaks inside quotes: the csv module reads them all."""
+    text = decode(data, encoding).lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = list(reader)[skip:]
+    wide = max([width, *map(len, records)])
+    frame = pd.DataFrame([r + [""] * (wide - len(r)) for r in records], columns=range(wide),
+                         dtype=object)
+    return _fit_width(frame, width)

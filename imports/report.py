@@ -1,0 +1,84 @@
+"""Row-level problems: adding many at once, ordering them, and the downloadable report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tracker.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Report, Severity
+from tracker.safe_text import inert
+
+PROBLEM_COLUMNS = ["file", "row", "column", "severity", "code", "value", "message"]
+
+
+def add_rows(report: Report, mask: np.ndarray, rows: np.ndarray, code: Code,
+             severity: Severity, column: str | np.ndarray | None,
+             values: np.ndarray | pd.Series,
+             message: Callable[[str | None, int], str], file: str | None = None) -> int:
+    """One problem per row where ``mask`` is True; ``message(value, position)`` is only
+    called for the problems kept (a report keeps at most MAX_PROBLEMS_PER_CODE per code).
+    Returns how many rows the mask selected."""
+    where = np.flatnonzero(mask)
+    if len(where) == 0:
+        return 0
+    held = sum(1 for p in report.problems if p.code is code)
+    room = max(MAX_PROBLEMS_PER_CODE - held, 0)
+    picked = (values.iloc[where[:room]] if isinstance(values, pd.Series)
+              else values[where[:room]]).tolist()
+    for i, raw in zip(where[:room], picked, strict=True):
+        value = None if raw is None or raw is pd.NA or raw != raw else _text(raw)
+        col = column[i] if isinstance(column, np.ndarray) else column
+        report.add(Problem(code, severity, message(value, int(i)), int(rows[i]), col, value,
+                           file))
+    if len(where) > room:
+        report.dropped[code.value] += len(where) - room
+    return len(where)
+
+
+def _text(value: object) -> str | None:
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()  # type: ignore[no-any-return]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() or None
+
+
+def day(value: object) -> str:
+    """A date for a message, unambiguous in any locale: '1 Jan 2027'."""
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%b %Y}"
+    return str(value)
+
+
+def sort_report(report: Report) -> None:
+    """File-level problems first, then by row; the order problems were found otherwise."""
+    order = {id(p): i for i, p in enumerate(report.problems)}
+    report.problems.sort(key=lambda p: (p.row is not None, p.row or 0, order[id(p)]))
+
+
+def problems_frame(report: Report) -> pd.DataFrame:
+    """The problems as a table (one row each), for a screen or a download."""
+    rows = [p.as_dict() for p in report.problems]
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def write_problems(report: Report, path: Path) -> Path:
+    """Write the problem report as .xlsx or .csv (by the path's extension), with every text
+    cell made inert so nothing from an uploaded file runs as a formula when opened."""
+    frame = problems_frame(report)
+    for column in ("file", "column", "severity", "code", "value", "message"):
+        frame[column] = frame[column].map(lambda v: inert(v) if isinstance(v, str) else v)
+    frame.columns = ["File", "Row", "Column", "Severity", "Problem", "Value", "Message"]
+    if path.suffix.lower() == ".xlsx":
+        frame.to_excel(path, index=False, sheet_name="Problems")
+    elif path.suffix.lower() == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        raise ValueError(f"Cannot write a problem report as {path.suffix!r}; use .xlsx or .csv.")
+    return path

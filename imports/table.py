@@ -1,0 +1,111 @@
+"""A table read from one sheet: its header, its rows and which column holds which field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from imports.cells import Coded, lookup
+from imports.header import Header
+from imports.reading import Body
+from tracker.mappings import Mappings
+
+_TOTAL = "(grand +|sub *-? *)?totals?([^a-z]|$)"  # on lower-cased, trimmed text (runs in RE2)
+
+
+@dataclass
+class Context:
+    """What every importer needs besides the table."""
+
+    file_name: str
+    today: dt.date
+    mappings: Mappings = field(default_factory=Mappings)
+
+
+@dataclass
+class Table:
+    file_name: str
+    sheet: str | None
+    header: Header
+    body: Body
+    columns: dict[str, int]  # field -> column index
+    sheet_label: bool = False  # several sheets read: name the sheet in problems
+    skipped: dict[str, int] = field(default_factory=dict)  # blank / total rows left out
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.body.rows
+
+    def __len__(self) -> int:
+        return len(self.body.rows)
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def values(self, name: str) -> pd.Series:
+        """The raw cells of a field's column (all None when the file has no such column)."""
+        if name not in self.columns:
+            return pd.Series([None] * len(self), dtype=object)
+        return self.body.frame[self.columns[name]].reset_index(drop=True)
+
+    def coded(self, name: str) -> Coded:
+        """A field's column factorised (all missing when the file has no such column)."""
+        if name not in self.columns:
+            return np.full(len(self), -1, dtype=np.intp), np.array([], dtype=object)
+        return self.body.coded(self.columns[name])
+
+    def row_keys(self, extra: list[int] | None = None, tag: int = 0) -> dict[str, np.ndarray]:
+        """Integer codes of the cells the importer reads (its mapped columns, plus up to two
+        ``extra`` columns, e.g. an activity's status and date): two rows with equal keys are
+        exact duplicates. Cheap to compare, unlike text. ``tag`` tells activities apart."""
+        mapped = sorted(self.columns.values())
+        keys = {f"_k{j}": self.body.coded(i)[0] for j, i in enumerate(mapped)}
+        padded = [*(extra or []), -1, -1][:2]
+        for j, index in enumerate(padded):
+            keys[f"_kx{j}"] = (self.body.coded(index)[0] if index >= 0
+                               else np.full(len(self), -2, dtype=np.intp))
+        keys["_ktag"] = np.full(len(self), tag, dtype=np.intp)
+        return keys
+
+    def label(self, name: str) -> str | None:
+        """The header as written, for problems ('Sheet 2!Collar No' when several sheets)."""
+        return self.label_at(self.columns[name]) if name in self.columns else None
+
+    def label_at(self, index: int) -> str:
+        text = self.header.cells[index] if index < len(self.header.cells) else ""
+        return f"{self.sheet}!{text}" if self.sheet_label and self.sheet else text
+
+
+def _blank_cells(body: Body, index: int) -> np.ndarray:
+    codes, uniques = body.coded(index)
+    text = pd.Series(uniques, dtype="str") if len(uniques) else pd.Series([], dtype="str")
+    return lookup(codes, (text.str.strip() == "").to_numpy(dtype=bool), True)
+
+
+def _total_cells(body: Body, index: int) -> np.ndarray:
+    codes, uniques = body.coded(index)
+    text = pd.Series(uniques, dtype="str").str.strip().str.lower()
+    flags = text.str.match(_TOTAL).fillna(False).to_numpy(dtype=bool)
+    return lookup(codes, flags, False)
+
+
+def drop_blank_and_totals(body: Body) -> tuple[Body, int, int]:
+    """The body without blank rows and 'Total' / 'Grand total' rows, and how many of each."""
+    width = body.frame.shape[1]
+    if width == 0 or len(body.frame) == 0:
+        return body, 0, 0
+    blank = _blank_cells(body, 0)
+    for index in range(1, width):
+        if not blank.any():
+            break
+        blank &= _blank_cells(body, index)
+    total = np.logical_or.reduce([_total_cells(body, i) for i in range(min(width, 2))])
+    total &= ~blank
+    keep = ~(blank | total)
+    if keep.all():
+        return body, 0, 0
+    kept = Body(body.frame[keep].reset_index(drop=True), body.rows[keep])
+    return kept, int(blank.sum()), int(total.sum())

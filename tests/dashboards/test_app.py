@@ -1,0 +1,405 @@
+"""AppTest smoke and behaviour tests of the dashboard: every page for every role, the numbers
+shown equal the coverage engine's, forbidden pages are neither in the navigation nor open
+when reached anyway, log-in, lock-out, expiry, OIDC, pseudonyms, and the audited actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine, select
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboards.conftest import APP, TIMEOUT, TODAY, app_for, page_alone
+from tracker import auth, coverage
+from tracker.db import unit_of_work
+from tracker.models import AuditEvent, Exemption, ImportBatch, User
+from tracker.rules import load_rules
+
+ROLE_USERS = {"admin": "demo-admin", "training_lead": "demo-lead", "manager": "demo-manager",
+              "inspector": "demo-inspector"}
+
+
+def _actions(engine: Engine) -> list[tuple[str, str, str | None]]:
+    with unit_of_work(engine) as session:
+        return [(e.actor, e.action, e.target) for e in session.scalars(select(AuditEvent))]
+
+
+def _national_inspector(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        auth.add_user(session, "msoic", "inspector", "national password", "test")
+
+
+def _metrics(at: AppTest) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for metric in at.metric:
+        out.setdefault(metric.label, []).append(metric.value)
+    return out
+
+
+def _pct(value: object) -> str:
+    return "–" if value is None else f"{float(value):.1f}%"  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- every page, every role
+
+
+@pytest.mark.parametrize("role", auth.ROLES)
+def test_every_allowed_page_runs_for_every_role(db: Engine, role: str) -> None:
+    at = app_for(db, ROLE_USERS[role])
+    assert not at.exception
+    for page in auth.pages_for(role):
+        if page == "national":
+            continue  # needs a user without a force: see the national test
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, (role, page, at.exception)
+        assert not at.error, (role, page, [e.value for e in at.error])
+
+
+def test_national_page_for_a_user_of_all_forces(db: Engine) -> None:
+    _national_inspector(db)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["tracker_user"] = auth.authenticate(db, "msoic", "national password").user
+    at.session_state["tracker_session_clock"] = auth.SessionClock()
+    at.run()
+    at.switch_page("views/national.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    expected = coverage.compute(db, load_rules(), TODAY, requirement="oic-hydra").summary(
+        by=("force",))
+    assert table["force"].tolist() == expected["force"].tolist()
+    assert table["coverage_pct"].tolist() == expected["coverage_pct"].tolist()
+
+
+def test_national_page_is_hidden_from_users_of_one_force(db: Engine) -> None:
+    at = app_for(db, "demo-inspector")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/national.py")
+
+
+# ---------------------------------------------------------------- forbidden pages
+
+
+@pytest.mark.parametrize("role", auth.ROLES)
+def test_forbidden_pages_are_not_in_the_navigation(db: Engine, role: str) -> None:
+    at = app_for(db, ROLE_USERS[role])
+    for page in set(auth.PAGES) - set(auth.pages_for(role)):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"views/{page}.py")
+
+
+@pytest.mark.parametrize(("role", "page", "title"), [
+    ("inspector", "upload", "Upload"), ("inspector", "data_quality", "Data quality"),
+    ("manager", "imports", "Imports"), ("manager", "admin", "Admin"),
+    ("training_lead", "admin", "Admin"), ("admin", "outstanding", "Outstanding"),
+    ("admin", "upload", "Upload"), ("inspector", "person", "Person"),
+])
+def test_forbidden_pages_refuse_when_reached_anyway(db: Engine, role: str, page: str,
+                                                   title: str) -> None:
+    at = page_alone(db, ROLE_USERS[role], page)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"The {title} page is not open to your role ({auth.ROLE_LABELS[role]}). Ask an "
+        "administrator if you need it."]
+    assert not at.file_uploader and not at.dataframe and not at.button
+    assert (ROLE_USERS[role], "page-refused", page) in _actions(db)
+
+
+def test_a_page_reached_without_logging_in_asks_to_log_in(db: Engine) -> None:
+    at = AppTest.from_file(str(APP.parent / "views" / "coverage.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert [w.value for w in at.warning] == ["Log in first: open the tracker's home page."]
+    assert not at.metric
+
+
+def test_inspector_actions_are_refused_even_if_called() -> None:
+    from dashboards import actions
+
+    inspector = auth.CurrentUser("i", "inspector")
+    with pytest.raises(actions.Refused, match="may not undo an import batch"):
+        actions.undo(1, inspector)
+    with pytest.raises(actions.Refused, match="may not upload LMS, HR and Hydra files"):
+        actions.plan_upload("x.csv", b"", inspector, "avon-and-somerset", kind=None,
+                            as_of=None, full_roster=True)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(("username", "departments"), [
+    ("demo-lead", None), ("demo-manager", ["response", "neighbourhood"])])
+def test_overview_numbers_equal_the_engine(db: Engine, username: str,
+                                           departments: list[str] | None) -> None:
+    at = app_for(db, username)
+    summary = coverage.compute(db, load_rules(), TODAY, force="avon-and-somerset",
+                               departments=departments).summary()
+    shown = _metrics(at)
+    assert shown["Coverage"] == [_pct(v) for v in summary["coverage_pct"]]
+    assert shown["Completed"] == [f"{c:,} of {c + o:,}" for c, o in
+                                  zip(summary["completed"], summary["outstanding"], strict=True)]
+    assert shown["Days to deadline"] == ["59", "59"]
+    assert at.title[0].value == "OIC training coverage, as of 2 Mar 2026"
+
+
+def test_coverage_filters_come_from_the_url_and_match_the_engine(db: Engine) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["tracker_user"] = auth.authenticate(
+        db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).user
+    at.session_state["tracker_session_clock"] = auth.SessionClock()
+    at.run()
+    at.switch_page("views/coverage.py")
+    at.query_params.update({"req": "oic-elearning", "dept": ["response", "cid"],
+                            "asof": "2026-01-15"})
+    at.run()
+    assert not at.exception
+    result = coverage.compute(db, load_rules(), dt.date(2026, 1, 15), force="avon-and-somerset",
+                              departments=["response", "cid"], requirement="oic-elearning")
+    row = result.summary().iloc[0]
+    shown = _metrics(at)
+    assert shown["Coverage"] == [_pct(row["coverage_pct"])]
+    assert shown["Outstanding"] == [f"{row['outstanding']:,}"]
+    assert shown["In scope"] == [f"{row['in_scope']:,}"]
+    assert at.title[0].value == "OIC e-learning (all four modules) coverage, as of 15 Jan 2026"
+    assert at.multiselect(key="f_dept").value == ["response", "cid"]
+
+
+def test_a_new_import_shows_at_once(db: Engine) -> None:
+    at = app_for(db, "demo-lead")
+    before = _metrics(at)["Completed"][0]
+    with unit_of_work(db) as session:  # Dan Dale's exemption ends; he becomes outstanding
+        exemption = session.scalars(select(Exemption)).one()
+        from tracker.exemptions import end_exemption
+        end_exemption(session, exemption.id, dt.date(2026, 1, 1), "test")
+    at.run()
+    after = _metrics(at)["Completed"][0]
+    assert before == "3 of 5" and after == "3 of 6"
+
+
+# ---------------------------------------------------------------- people lists
+
+
+def test_inspectors_see_pseudonyms_not_names(db: Engine) -> None:
+    at = app_for(db, "demo-inspector", page="outstanding")
+    people = at.dataframe[-1].value
+    assert "pseudonym" in people.columns
+    assert not {"full_name", "staff_number", "email", "line_manager_name"} & set(people.columns)
+    assert people["pseudonym"].str.match(r"^P-[A-Z2-7]{8}$").all()
+    lead = app_for(db, "demo-lead", page="outstanding").dataframe[-1].value
+    assert "full_name" in lead.columns and len(lead) == len(people)
+
+
+def test_outstanding_list_is_the_engines(db: Engine) -> None:
+    at = app_for(db, "demo-manager", page="outstanding")
+    result = coverage.compute(db, load_rules(), TODAY, force="avon-and-somerset",
+                              departments=["response", "neighbourhood"])
+    expected = result.outstanding("oic-hydra")
+    shown = at.dataframe[-1].value
+    assert sorted(shown["full_name"]) == sorted(expected["full_name"])
+
+
+def test_person_page_explains_a_status(db: Engine) -> None:
+    at = app_for(db, "demo-lead", page="person")
+    at.text_input(key="person_query").input("Dan Dale").run()
+    assert not at.exception
+    rows = at.dataframe[0].value
+    assert dict(zip(rows["requirement"], rows["status"], strict=True)) == {
+        "oic-hydra": "Exempt", "oic-elearning": "Outstanding"}
+
+
+# ---------------------------------------------------------------- log-in, lock-out, expiry
+
+
+def _login(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    return at.button(key="login_submit").click().run()
+
+
+def test_login_form_lets_a_user_in_and_audits_it(db: Engine) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert at.title[0].value == "OIC training compliance tracker"
+    _login(at, "demo-lead", auth.DEMO_USERS["demo-lead"][1])
+    assert not at.exception and not at.error
+    assert _metrics(at)["Coverage"]
+    assert ("demo-lead", "login", None) in _actions(db)
+    at.button(key="logout").click().run()
+    assert at.text_input(key="login_username")
+    assert ("demo-lead", "logout", None) in _actions(db)
+
+
+def test_login_is_refused_then_locked(db: Engine) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    _login(at, "demo-lead", "wrong")
+    assert [e.value for e in at.error] == [
+        "The user name or password is wrong. Check both and try again (4 attempts left "
+        "before the account is locked for 15 minutes)."]
+    for _ in range(4):
+        _login(at, "demo-lead", "wrong")
+    _login(at, "demo-lead", auth.DEMO_USERS["demo-lead"][1])
+    assert at.error[0].value.startswith("This account is locked after 5 failed log-ins")
+    assert not at.metric
+
+
+def test_an_expired_session_asks_to_log_in_again(db: Engine) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["tracker_user"] = auth.authenticate(
+        db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).user
+    at.session_state["tracker_session_clock"] = auth.SessionClock(
+        started_at=auth.utcnow() - dt.timedelta(minutes=481))
+    at.run()
+    assert [i.value for i in at.info] == [
+        "Your session ended after 480 minutes; log in again to carry on."]
+    assert not at.metric
+    assert ("demo-lead", "logout", None) in _actions(db)
+
+
+def test_oidc_identity_gets_its_role_from_the_users_table(db: Engine,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_AUTH", "oidc")
+    with unit_of_work(db) as session:
+        session.scalars(select(User).where(User.username == "demo-inspector")).one().email = \
+            "insp@example.org"
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert at.button(key="oidc_login") and not at.metric
+    at.user = {"is_logged_in": True, "email": "Insp@Example.org"}
+    at.run()
+    assert not at.exception and _metrics(at)["Coverage"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/upload.py")
+    other = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    other.user = {"is_logged_in": True, "email": "stranger@example.org"}
+    other.run()
+    assert other.error[0].value.startswith("You are signed in as stranger@example.org, but "
+                                           "the tracker has no user with that email.")
+
+
+# ---------------------------------------------------------------- audited actions
+
+
+def test_csv_downloads_are_audited_and_inert(db: Engine) -> None:
+    import pandas as pd
+
+    from dashboards import ui
+
+    user = auth.CurrentUser("demo-lead", "training_lead")
+    build = ui.csv_export(pd.DataFrame({"name": ["=HYPERLINK(1)", "Ann"]}), "people", user, db)
+    assert build().decode("utf-8-sig").splitlines() == ["name", "'=HYPERLINK(1)", "Ann"]
+    assert ("demo-lead", "export", "people.csv") in _actions(db)
+
+
+def test_training_lead_records_an_exemption(db: Engine) -> None:
+    at = app_for(db, "demo-lead", page="exemptions")
+    at.text_input(key="ex_staff").input("1008")
+    at.selectbox(key="ex_req").set_value("oic-elearning")
+    at.selectbox(key="ex_reason").set_value("Secondment")
+    at.button(key="ex_submit").click().run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["Exemption recorded."]
+    with unit_of_work(db) as session:
+        reasons = [(e.requirement, e.reason) for e in session.scalars(select(Exemption))]
+    assert ("oic-elearning", "Secondment") in reasons
+    assert any(a == "exemption-record" for _u, a, _t in _actions(db))
+
+
+def test_manager_sees_exemptions_but_cannot_record_them(db: Engine) -> None:
+    at = app_for(db, "demo-manager", page="exemptions")
+    assert not at.exception
+    assert not at.text_input  # no form
+
+
+def test_training_lead_undoes_a_batch(db: Engine) -> None:
+    at = app_for(db, "demo-lead")
+    assert _metrics(at)["Completed"][0] == "3 of 5"
+    at.switch_page("views/imports.py").run()
+    with unit_of_work(db) as session:
+        batch_id = session.scalars(select(ImportBatch.id).where(
+            ImportBatch.file_name == "lms-1.csv")).one()
+    at.selectbox(key="imports_batch").set_value(batch_id).run()
+    at.checkbox(key="undo_sure").check().run()
+    at.button(key="undo_button").click().run()
+    assert not at.exception
+    assert at.success[0].value == f"Batch #{batch_id} (lms-1.csv) is undone."
+    with unit_of_work(db) as session:
+        assert session.get(ImportBatch, batch_id).status == "undone"  # type: ignore[union-attr]
+    assert ("demo-lead", "import-undo", f"batch:{batch_id}") in _actions(db)
+    at.switch_page("views/overview.py").run()
+    assert _metrics(at)["Completed"][0] == "0 of 5"  # coverage falls at once
+
+
+def test_inspector_sees_imports_without_undo(db: Engine) -> None:
+    at = app_for(db, "demo-inspector", page="imports")
+    assert not at.exception
+    assert at.dataframe and not at.checkbox
+
+
+def test_admin_adds_a_user(db: Engine) -> None:
+    at = app_for(db, "demo-admin", page="admin")
+    at.text_input(key="add_username").input("new.lead")
+    at.selectbox(key="add_role").set_value("training_lead")
+    at.text_input(key="add_force").input("avon-and-somerset")
+    at.text_input(key="add_password").input("a long enough password")
+    at.button(key="add_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Added new.lead."]
+    assert auth.authenticate(db, "new.lead", "a long enough password").ok
+
+
+def test_every_page_checks_the_role_before_doing_anything() -> None:
+    """The first statement of each page that calls anything is ``ui.page_user(page)``."""
+    import ast
+
+    from tests.dashboards.conftest import VIEWS
+
+    for page in auth.PAGES:
+        tree = ast.parse((VIEWS / f"{page}.py").read_text(encoding="utf-8"))
+        calls = [node for node in tree.body
+                 if any(isinstance(n, ast.Call) for n in ast.walk(node))
+                 and not isinstance(node, ast.Import | ast.ImportFrom)]
+        assert ast.unparse(calls[0]) == f"user = ui.page_user('{page}')", page
+
+
+def test_every_page_on_postgresql(pg_db: Engine) -> None:
+    at = app_for(pg_db, "demo-lead")
+    summary = coverage.compute(pg_db, load_rules(), TODAY, force="avon-and-somerset").summary()
+    assert _metrics(at)["Coverage"] == [_pct(v) for v in summary["coverage_pct"]]
+    for page in auth.pages_for("training_lead"):
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_compliance_report_download_is_built_on_click_and_audited(db: Engine) -> None:
+    from dashboards import data
+
+    user = auth.CurrentUser("demo-inspector", "inspector", force_code="avon-and-somerset")
+    build = data.report_file(user, TODAY, "avon-and-somerset", None, True, "xlsx")
+    assert not any(a == "export" for _u, a, _t in _actions(db))  # nothing until clicked
+    assert build()[:2] == b"PK"
+    outstanding = data.report_file(user, TODAY, "avon-and-somerset", None, True,
+                                   "outstanding")().decode("utf-8-sig")
+    assert outstanding.splitlines()[0].split(",")[-2:] == ["Pseudonym", "Modules missing"]
+    assert "Hal Hill" not in outstanding
+    assert [(u, t) for u, a, t in _actions(db) if a == "export"] == [
+        ("demo-inspector", "report:xlsx"), ("demo-inspector", "report:outstanding")]
+
+
+def test_unknown_rank_is_mapped_in_place(db: Engine) -> None:
+    from tracker.models import PersonState, ValueMapping
+
+    with unit_of_work(db) as session:
+        state = session.scalars(select(PersonState).order_by(PersonState.id)).first()
+        assert state is not None
+        state.rank, state.rank_raw = None, "Insp (T/Sgt)"
+    at = app_for(db, "demo-lead", page="data_quality")
+    at.selectbox(key="dq_raw_rank").set_value("Insp (T/Sgt)")
+    at.selectbox(key="dq_code_rank").set_value("inspector")
+    at.button(key="dq_map_rank").click().run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Saved: rank 'Insp (T/Sgt)' means 'inspector'.")
+    with unit_of_work(db) as session:
+        mapping = session.scalars(select(ValueMapping)).one()
+        assert (mapping.kind, mapping.canonical, mapping.created_by) == (
+            "rank", "inspector", "demo-lead")
+    assert ("demo-lead", "map-value", "rank:Insp (T/Sgt)") in _actions(db)

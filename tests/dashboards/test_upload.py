@@ -1,0 +1,79 @@
+"""Upload through the dashboard: preview, problems, confirm or cancel; coverage changes at
+once; the unmatched learner reaches the Data quality queue and can be resolved there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboards.conftest import TODAY, app_for
+from tracker import coverage
+from tracker.db import unit_of_work
+from tracker.models import AuditEvent, ImportBatch, UnmatchedRecord
+from tracker.rules import load_rules
+
+FILE = Path(__file__).parent / "data" / "lms-long-hal-hill.csv"
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _upload(db: Engine) -> AppTest:
+    at = app_for(db, "demo-lead", page="upload")
+    at.file_uploader[0].upload(FILE.name, FILE.read_bytes(), "text/csv")
+    return at.run()
+
+
+def _batches(db: Engine) -> int:
+    with unit_of_work(db) as session:
+        return int(session.scalar(select(func.count()).select_from(ImportBatch)) or 0)
+
+
+def test_upload_previews_then_imports_and_coverage_changes(db: Engine) -> None:
+    before = coverage.compute(db, load_rules(), TODAY, force="avon-and-somerset").summary()
+    at = _upload(db)
+    assert not at.exception
+    assert _metrics(at) == {"Rows read": "6", "New": "4", "Updated": "0", "Unchanged": "0",
+                            "Rejected": "1", "Unmatched": "1"}
+    problems = at.dataframe[-1].value
+    assert sorted(problems["row"].tolist()) == [6, 7]
+    assert set(problems["code"]) == {"unknown-module", "unmatched-learner"}
+    batches = _batches(db)
+    assert batches == 4  # nothing written by the preview
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception
+    assert at.success[0].value == (f"Imported {FILE.name} as batch #{batches + 1}: 5 rows "
+                                   "accepted, 1 rejected, 1 unmatched.")
+    after = coverage.compute(db, load_rules(), TODAY, force="avon-and-somerset").summary()
+    assert after["completed"].tolist()[1] == before["completed"].tolist()[1] + 1
+    at.switch_page("views/overview.py").run()
+    assert [m.value for m in at.metric if m.label == "Coverage"][1] == \
+        f"{after['coverage_pct'].tolist()[1]:.1f}%"
+    with unit_of_work(db) as session:
+        actors = session.execute(select(AuditEvent.actor).where(
+            AuditEvent.action == "import")).scalars().all()
+    assert actors == ["demo-lead"]
+
+
+def test_cancel_imports_nothing(db: Engine) -> None:
+    at = _upload(db)
+    at.button(key="upload_cancel").click().run()
+    assert at.info[0].value == "Cancelled: nothing was imported."
+    assert _batches(db) == 4
+
+
+def test_unmatched_learner_is_rejected_on_the_data_quality_page(db: Engine) -> None:
+    at = _upload(db)
+    at.button(key="upload_confirm").click().run()
+    at.switch_page("views/data_quality.py").run()
+    assert not at.exception
+    queue = at.dataframe[0].value
+    assert queue["display_name"].tolist() == ["Nobody Known"]
+    at.button(key="dq_reject").click().run()
+    assert not at.exception
+    with unit_of_work(db) as session:
+        statuses = session.scalars(select(UnmatchedRecord.status)).all()
+    assert statuses == ["rejected"]

@@ -1,0 +1,199 @@
+"""The import, imports, match and map commands, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from tracker.cli import app
+
+ROSTER = """Staff Number,Collar Number,Surname,Forenames,Email,Rank,Department,Start Date,Status
+1001,0042,Lee,Ann,ann.lee@asc.police.uk,Insp,Response - Bristol North,15/01/2015,Active
+1002,,Kay,Bob,bob.kay@asc.police.uk,Inspector,NPT Taunton,16/02/2016,Active
+1003,777,Dee,Cy,cy.dee@asc.police.uk,Inspector,CID Bristol,17/03/2017,Active
+"""
+LMS = """Employee ID,Full Name,Email,Course Title,Status,Completion Date
+1001,Ann Lee,ann.lee@asc.police.uk,OIC Module 1,Completed,20/01/2026
+,Bob Kay,BOB.KAY@asc.police.uk,OIC Module 2,Completed,21/01/2026
+,Ann Le,ann.l@elsewhere.uk,OIC Module 3,Completed,22/01/2026
+"""
+
+
+def db_url(engine: Engine) -> str:
+    """A URL the CLI can open for the fixture's database (its own schema on PostgreSQL)."""
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def cli(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run `tracker --db URL ...` in tmp_path, holding roster.csv and lms.csv."""
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    (tmp_path / "lms.csv").write_text(LMS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRACKER_TODAY", "2026-03-01")
+    monkeypatch.delenv("TRACKER_FORCE", raising=False)
+    url = db_url(engine)
+
+    def run(*args: str):
+        return CliRunner().invoke(app, ["--db", url, *args])
+
+    return run
+
+
+def lines(output: str) -> list[str]:
+    return output.splitlines()
+
+
+def test_import_needs_init(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(ROSTER, encoding="utf-8")
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'new.db'}", "import",
+                                      str(tmp_path / "r.csv")])
+    assert result.exit_code == 1
+    assert "has no tables yet: run `tracker init` first." in result.output
+
+
+def test_import_roster_then_lms(cli) -> None:
+    result = cli("import", "roster.csv", "--as-of", "2026-01-31", "--user", "lead")
+    assert result.exit_code == 0, result.output
+    assert lines(result.output)[:3] == [
+        "roster.csv: imported as batch 1",
+        "  kind hr-roster, force avon-and-somerset, as of 2026-01-31",
+        "  rows read 3, accepted 3, warnings 0, rejected 0, unmatched 0, new 3, unchanged 0"]
+    result = cli("import", "lms.csv", "--user", "lead")
+    assert result.exit_code == 0, result.output
+    out = lines(result.output)
+    assert out[:3] == [
+        "lms.csv: imported as batch 2",
+        "  kind lms-long, force avon-and-somerset, as of -",
+        "  rows read 3, accepted 3, warnings 1, rejected 0, unmatched 1, new 2, unchanged 0"]
+    assert ("    [warning] lms.csv, row 4, column \"Full Name\": Ann Le matched nobody on the "
+            "avon-and-somerset roster; kept in the review queue (`tracker match list`).") in out
+
+
+def test_reimport_refused_exit_1_and_dry_run_writes_nothing(cli, engine: Engine) -> None:
+    cli("import", "roster.csv", "--as-of", "2026-01-31")
+    result = cli("import", "roster.csv")
+    assert result.exit_code == 1
+    assert lines(result.output)[0].startswith(
+        "roster.csv: refused: roster.csv was already imported as batch 1 on ")
+    result = cli("import", "lms.csv", "--dry-run")
+    assert result.exit_code == 0
+    assert lines(result.output)[0] == "lms.csv: dry run, nothing written"
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM import_batches")).scalar_one() == 1
+        assert conn.execute(text("SELECT COUNT(*) FROM completions")).scalar_one() == 0
+
+
+def test_import_json(cli) -> None:
+    result = cli("import", "roster.csv", "lms.csv", "--json", "--as-of", "2026-01-31")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(d["file"], d["status"], d["batch_id"], d["new"]) for d in data] == [
+        ("roster.csv", "imported", 1, 3), ("lms.csv", "imported", 2, 2)]
+    assert data[1]["problems"][0]["code"] == "unmatched-learner"
+    assert data[1]["problem_counts"] == {"unmatched-learner": 1}
+
+
+def test_usage_errors_exit_2(cli) -> None:
+    assert cli("import", "roster.csv", "--kind", "nonsense").exit_code == 2
+    assert cli("import").exit_code == 2
+    assert cli("map", "rank").exit_code == 2
+
+
+def test_force_from_environment(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_FORCE", "atlantis")
+    result = cli("import", "roster.csv")
+    assert result.exit_code == 1
+    assert "Error: Unknown force 'atlantis'; use a force code such as avon-and-somerset" in (
+        result.output)
+    ok = cli("import", "roster.csv", "--force", "wiltshire", "--json")
+    assert json.loads(ok.output)[0]["force"] == "wiltshire"
+
+
+def test_import_is_audited(cli, engine: Engine) -> None:
+    cli("import", "roster.csv", "--user", "lead")
+    with engine.connect() as conn:
+        event = conn.execute(text("SELECT actor, action, target FROM audit_log "
+                                  "WHERE action = 'import'")).one()
+    assert tuple(event) == ("lead", "import", "batch:1")
+
+
+def test_unreadable_file_refused(cli, tmp_path: Path) -> None:
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0 not really a workbook")
+    result = cli("import", "old.xls")
+    assert result.exit_code == 1
+    assert lines(result.output)[0].startswith("old.xls: refused: ")
+
+
+def test_imports_list_undo_and_problems(cli, tmp_path: Path) -> None:
+    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31")
+    listed = json.loads(cli("imports", "list", "--json").output)
+    assert [(b["id"], b["file"], b["status"]) for b in listed] == [
+        (2, "lms.csv", "committed"), (1, "roster.csv", "committed")]
+    result = cli("imports", "problems", "2", "--out", "p.csv")
+    assert result.output.strip() == "Wrote 1 problems of batch 2 to p.csv."
+    frame = pd.read_csv(tmp_path / "p.csv")
+    assert frame[["row", "column", "code"]].values.tolist() == [
+        [4, "Full Name", "unmatched-learner"]]
+    assert cli("imports", "problems", "2", "--out", "p.xlsx").exit_code == 0
+    workbook = pd.read_excel(tmp_path / "p.xlsx", engine="calamine")
+    assert workbook["code"].tolist() == ["unmatched-learner"]
+    result = cli("imports", "undo", "2", "--user", "lead")
+    assert result.output.strip() == "Batch 2 (lms.csv) undone."
+    again = cli("imports", "undo", "2")
+    assert again.exit_code == 1
+    assert "Error: Batch 2 was already undone on " in again.output
+
+
+def test_match_suggest_confirm_reject(cli, engine: Engine) -> None:
+    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31")
+    listed = cli("match", "list", "--json")
+    [record] = json.loads(listed.output)
+    assert (record["id"], record["name"], record["identity"], record["module"]) == (
+        1, "Ann Le", "email:ann.l@elsewhere.uk", "oic-el-3")
+    suggest = cli("match", "suggest", "1")
+    assert "Ann Lee" in suggest.output and "1001" in suggest.output
+    result = cli("match", "confirm", "1", "1001", "--user", "lead")
+    assert result.output.strip() == ("Record 1 confirmed as person 1; 1 record(s) of this "
+                                     "learner resolved.")
+    rejected = cli("match", "reject", "1")
+    assert rejected.exit_code == 1
+    assert "Error: Unmatched record 1 is already confirmed (by lead); nothing to do." in (
+        rejected.output)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM completions")).scalar_one() == 3
+    assert cli("match", "list").output.strip() == "The review queue is empty."
+
+
+def test_map_and_list(cli) -> None:
+    assert cli("map", "list").output.strip() == (
+        "No mappings yet: `tracker map KIND RAW CANONICAL` adds one.")
+    result = cli("map", "department", "RPU Portishead", "roads-policing", "--user", "lead")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Mapped department 'RPU Portishead' to roads-policing.")
+    listed = json.loads(cli("map", "list", "--json").output)
+    assert [(m["kind"], m["raw"], m["canonical"]) for m in listed] == [
+        ("department", "RPU Portishead", "roads-policing")]
+    bad = cli("map", "rank", "Grand Poobah", "poobah")
+    assert bad.exit_code == 1
+    assert "Error: Unknown rank 'poobah'; use one of: " in bad.output
+
+
+@pytest.mark.parametrize("command", [
+    ["import"], ["imports", "list"], ["imports", "undo"], ["imports", "problems"],
+    ["match", "list"], ["match", "suggest"], ["match", "confirm"], ["match", "reject"],
+    ["map"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 4

@@ -1,0 +1,417 @@
+"""Users, roles and permissions; log-in with argon2 password hashes, lock-out and expiry.
+
+The permission table below is the one source the dashboard, the CLI and the tests use:
+``can(user, action)`` answers "may this user do that?", ``pages_for(role)`` lists the pages
+a role may open. A page or action a role may not use is neither shown nor allowed.
+
+Log-in is either the tracker's own (user name and password, the default) or an identity
+provider through Streamlit's OIDC ``st.login`` (``TRACKER_AUTH=oidc``): then the identity
+comes from the provider and the role from this module's users table, looked up by email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from tracker import audit, vocab
+from tracker.db import unit_of_work
+from tracker.models import Force, User, utcnow
+
+ROLES = ("admin", "training_lead", "manager", "inspector")
+ROLE_LABELS = {
+    "admin": "Administrator",
+    "training_lead": "Training lead",
+    "manager": "Manager",
+    "inspector": "Inspector (read-only)",
+}
+
+# What each action means (shown on the Admin page and in `tracker users list --help`).
+ACTIONS = {
+    "view_coverage": "see coverage numbers and charts",
+    "view_people": "see lists of people (who is outstanding)",
+    "view_identities": "see names, emails and staff numbers in those lists",
+    "lookup_person": "look a person up and see why they have their status",
+    "upload": "upload LMS, HR and Hydra files",
+    "undo_import": "undo an import batch",
+    "resolve_data": "confirm or reject learner matches and map unknown values",
+    "record_exemption": "record and end exemptions",
+    "view_exemptions": "see exemptions",
+    "export": "download the compliance report and CSVs",
+    "view_imports": "see the history of imports",
+    "view_national": "see coverage by force",
+    "manage_users": "add users, change roles, reset passwords, unlock accounts",
+    "view_rules": "see the requirement rules in force",
+    "view_audit": "see the audit log",
+}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({
+        "view_coverage", "view_imports", "view_national", "manage_users", "view_rules",
+        "view_audit",
+    }),
+    "training_lead": frozenset({
+        "view_coverage", "view_people", "view_identities", "lookup_person", "upload",
+        "undo_import", "resolve_data", "record_exemption", "view_exemptions", "export",
+        "view_imports", "view_rules",
+    }),
+    "manager": frozenset({
+        "view_coverage", "view_people", "view_identities", "lookup_person", "view_exemptions",
+        "export", "view_rules",
+    }),
+    "inspector": frozenset({
+        "view_coverage", "view_people", "view_identities", "export", "view_imports",
+        "view_national", "view_rules",
+    }),
+}
+
+# page id -> (title, the action needed to open it), in navigation order.
+PAGES: dict[str, tuple[str, str]] = {
+    "overview": ("Overview", "view_coverage"),
+    "coverage": ("Coverage", "view_coverage"),
+    "outstanding": ("Outstanding", "view_people"),
+    "person": ("Person", "lookup_person"),
+    "upload": ("Upload", "upload"),
+    "imports": ("Imports", "view_imports"),
+    "data_quality": ("Data quality", "resolve_data"),
+    "exemptions": ("Exemptions", "view_exemptions"),
+    "reports": ("Reports", "export"),
+    "national": ("National", "view_national"),
+    "admin": ("Admin", "manage_users"),
+}
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
+
+
+class HasRole(Protocol):
+    @property
+    def role(self) -> str: ...
+
+
+class AuthError(ValueError):
+    """A refused user-management request; the message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """Who is logged in: what a dashboard session keeps (no ORM object, no hash)."""
+
+    username: str
+    role: str
+    force_id: int | None = None
+    force_code: str | None = None
+    departments: tuple[str, ...] = ()
+    display_name: str | None = None
+    email: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.display_name or self.username} ({ROLE_LABELS.get(self.role, self.role)})"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    message: str
+    user: CurrentUser | None = None
+
+
+@dataclass
+class SessionClock:
+    """When a dashboard session started; it expires ``minutes`` after the log-in."""
+
+    started_at: dt.datetime = field(default_factory=utcnow)
+
+    def expired(self, minutes: int, now: dt.datetime | None = None) -> bool:
+        return (now or utcnow()) - self.started_at >= dt.timedelta(minutes=minutes)
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def can(user: HasRole | None, action: str) -> bool:
+    """May ``user`` do ``action``? Unknown actions are refused, never guessed."""
+    if user is None:
+        return False
+    if action not in ACTIONS:
+        raise KeyError(f"Unknown action {action!r}; known actions: {', '.join(ACTIONS)}")
+    return action in PERMISSIONS.get(user.role, frozenset())
+
+
+def pages_for(role: str) -> list[str]:
+    """The page ids a role may open, in navigation order."""
+    allowed = PERMISSIONS.get(role, frozenset())
+    return [page for page, (_title, action) in PAGES.items() if action in allowed]
+
+
+def may_open(user: HasRole | None, page: str) -> bool:
+    return user is not None and page in pages_for(user.role)
+
+
+def shows_identities(user: HasRole | None, pseudonymise_inspectors: bool) -> bool:
+    """Whether people lists show names, emails and staff numbers to this user."""
+    if user is None or not can(user, "view_identities"):
+        return False
+    return not (user.role == "inspector" and pseudonymise_inspectors)
+
+
+def check_departments(departments: list[str] | None) -> list[str]:
+    """Department codes, each one the vocabulary knows (a typo would hide everything)."""
+    known = vocab.departments().departments
+    for code in departments or []:
+        if code not in known:
+            raise AuthError(f"Unknown department {code!r}; use department codes such as "
+                            f"{', '.join(list(known)[:4])} (see tracker/data/departments.toml).")
+    return list(departments or [])
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AuthError(f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.")
+    return role
+
+
+# ---------------------------------------------------------------- passwords
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"The password is too short ({len(password)} characters); use at "
+                        f"least {MIN_PASSWORD_LENGTH}, e.g. three or four unrelated words.")
+
+
+# ---------------------------------------------------------------- users
+
+
+def _get_user(session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username.strip())).first()
+
+
+def require_user(session: Session, username: str) -> User:
+    user = _get_user(session, username)
+    if user is None:
+        raise AuthError(f"No user {username!r}; see the users with: tracker users list.")
+    return user
+
+
+def _force_id(session: Session, force_code: str | None) -> int | None:
+    if not force_code:
+        return None
+    found = session.scalars(select(Force.id).where(Force.code == force_code)).first()
+    if found is None:
+        raise AuthError(f"Unknown force {force_code!r}; use a force code from "
+                        "tracker/data/forces.toml, e.g. avon-and-somerset.")
+    return found
+
+
+def add_user(session: Session, username: str, role: str, password: str | None, actor: str, *,
+             force: str | None = None, departments: list[str] | None = None,
+             email: str | None = None, display_name: str | None = None) -> User:
+    """Add a user. ``password`` may be None for a user who only logs in through OIDC."""
+    check_role(role)
+    if not username.strip():
+        raise AuthError("The user name is empty; give a name such as j.bloggs.")
+    if _get_user(session, username) is not None:
+        raise AuthError(f"User {username!r} exists already; change it with tracker users "
+                        "set-role or reset-password.")
+    if role == "manager" and not departments:
+        raise AuthError("A manager sees only their departments: give at least one with "
+                        "--department CODE (e.g. --department response).")
+    check_departments(departments)
+    if password is not None:
+        check_password_strength(password)
+    user = User(username=username.strip(), role=role, force_id=_force_id(session, force),
+                departments=list(departments or []) or None, email=_norm_email(email),
+                display_name=display_name,
+                password_hash=hash_password(password) if password is not None else None)
+    session.add(user)
+    audit.record(session, actor, "user-add", user.username, role=role, force=force,
+                 departments=list(departments or []))
+    return user
+
+
+def set_role(session: Session, username: str, role: str, actor: str, *,
+             departments: list[str] | None = None) -> User:
+    user = require_user(session, username)
+    check_role(role)
+    if departments is not None:
+        user.departments = check_departments(departments) or None
+    if role == "manager" and not user.departments:
+        raise AuthError("A manager sees only their departments: give at least one with "
+                        "--department CODE.")
+    old, user.role = user.role, role
+    audit.record(session, actor, "user-set-role", user.username, old=old, new=role,
+                 departments=list(user.departments or []))
+    return user
+
+
+def reset_password(session: Session, username: str, password: str, actor: str) -> User:
+    user = require_user(session, username)
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(session, actor, "password-reset", user.username)
+    return user
+
+
+def unlock(session: Session, username: str, actor: str) -> User:
+    user = require_user(session, username)
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(session, actor, "user-unlock", user.username)
+    return user
+
+
+def list_users(session: Session) -> list[dict[str, object]]:
+    """Every user as a plain row (no password hash), ordered by name."""
+    forces = {fid: code for fid, code in session.execute(select(Force.id, Force.code))}
+    now = utcnow()
+    return [
+        {"username": u.username, "role": u.role, "force": forces.get(u.force_id or -1),
+         "departments": ", ".join(u.departments or []), "email": u.email,
+         "active": u.active, "locked": bool(u.locked_until and u.locked_until > now),
+         "last_login_at": u.last_login_at}
+        for u in session.scalars(select(User).order_by(User.username))
+    ]
+
+
+def _norm_email(email: str | None) -> str | None:
+    return email.strip().lower() if email and email.strip() else None
+
+
+def _current(session: Session, user: User) -> CurrentUser:
+    force_code = None
+    if user.force_id is not None:
+        force_code = session.scalars(select(Force.code).where(Force.id == user.force_id)).first()
+    return CurrentUser(user.username, user.role, user.force_id, force_code,
+                       tuple(user.departments or ()), user.display_name, user.email)
+
+
+# ---------------------------------------------------------------- log-in
+
+
+def authenticate(engine: Engine, username: str, password: str,
+                 now: dt.datetime | None = None) -> LoginResult:
+    """Check a user name and password; count failures and lock the account for 15 minutes
+    after 5 in a row. Every attempt is audited. Messages never say which part was wrong."""
+    now = now or utcnow()
+    with unit_of_work(engine) as session:
+        user = _get_user(session, username)
+        if user is None or not user.active:
+            verify_password(None, password)
+            audit.record(session, username.strip() or "?", "login-failed", reason="unknown user")
+            return LoginResult(False, "The user name or password is wrong. Check both and try "
+                               "again, or ask an administrator.")
+        if user.locked_until and user.locked_until > now:
+            audit.record(session, user.username, "login-refused", reason="locked")
+            return LoginResult(False, _locked_message(user.locked_until))
+        if not verify_password(user.password_hash, password):
+            return _failed(session, user, now)
+        user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        audit.record(session, user.username, "login", method="password")
+        return LoginResult(True, f"Logged in as {user.username}.", _current(session, user))
+
+
+def _failed(session: Session, user: User, now: dt.datetime) -> LoginResult:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + LOCKOUT
+        user.failed_logins = 0
+        audit.record(session, user.username, "login-locked", until=user.locked_until.isoformat())
+        return LoginResult(False, _locked_message(user.locked_until))
+    audit.record(session, user.username, "login-failed", attempts=user.failed_logins)
+    left = MAX_FAILED_LOGINS - user.failed_logins
+    return LoginResult(False, "The user name or password is wrong. Check both and try again "
+                       f"({left} attempt{'s' if left != 1 else ''} left before the account "
+                       "is locked for 15 minutes).")
+
+
+def _locked_message(until: dt.datetime) -> str:
+    return (f"This account is locked after {MAX_FAILED_LOGINS} failed log-ins, until "
+            f"{until:%H:%M} UTC. Try again then, or ask an administrator to unlock it "
+            "(tracker users unlock NAME).")
+
+
+def user_for_email(engine: Engine, email: str) -> LoginResult:
+    """The tracker user behind an identity-provider log-in (OIDC), found by email."""
+    key = _norm_email(email)
+    with unit_of_work(engine) as session:
+        user = session.scalars(select(User).where(func.lower(User.email) == key)).first() \
+            if key else None
+        if user is None or not user.active:
+            audit.record(session, key or "?", "login-failed", method="oidc",
+                         reason="no tracker user with this email")
+            return LoginResult(False, f"You are signed in as {email}, but the tracker has no "
+                               "user with that email. Ask an administrator to add you: "
+                               f"tracker users add NAME --role ROLE --email {email}")
+        user.last_login_at = utcnow()
+        audit.record(session, user.username, "login", method="oidc")
+        return LoginResult(True, f"Logged in as {user.username}.", _current(session, user))
+
+
+def record_logout(engine: Engine, user: CurrentUser, reason: str = "log-out") -> None:
+    with unit_of_work(engine) as session:
+        audit.record(session, user.username, "logout", reason=reason)
+
+
+def auth_mode(env: dict[str, str] | None = None) -> str:
+    """``password`` (built-in log-in, the default) or ``oidc`` (Streamlit's ``st.login``),
+    from ``TRACKER_AUTH``."""
+    mode = (env if env is not None else os.environ).get("TRACKER_AUTH", "password")
+    mode = mode.strip().lower() or "password"
+    if mode not in {"password", "oidc"}:
+        raise AuthError(f"TRACKER_AUTH={mode!r} is not known; use 'password' or 'oidc'.")
+    return mode
+
+
+# ---------------------------------------------------------------- demo users
+
+DEMO_FORCE = "avon-and-somerset"
+DEMO_USERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # username: (role, password, departments)
+    "demo-admin": ("admin", "demo-admin-password", ()),
+    "demo-lead": ("training_lead", "demo-lead-password", ()),
+    "demo-manager": ("manager", "demo-manager-password", ("response", "neighbourhood")),
+    "demo-inspector": ("inspector", "demo-inspector-password", ()),
+}
+
+
+def ensure_demo_users(engine: Engine) -> dict[str, str]:
+    """Create (or reset) one demo user per role, for Avon and Somerset; returns
+    {username: password} for printing. Demo passwords are fixed and public: demo only."""
+    with unit_of_work(engine) as session:
+        force_id = _force_id(session, DEMO_FORCE)
+        for username, (role, password, departments) in DEMO_USERS.items():
+            user = _get_user(session, username)
+            if user is None:
+                user = User(username=username, role=role)
+                session.add(user)
+            user.role, user.force_id = role, force_id
+            user.departments = list(departments) or None
+            user.password_hash = hash_password(password)
+            user.failed_logins, user.locked_until, user.active = 0, None, True
+            user.display_name = f"Demo {ROLE_LABELS[role].split(' (')[0].lower()}"
+            audit.record(session, "tracker demo", "user-demo", username, role=role)
+    return {username: password for username, (_r, password, _d) in DEMO_USERS.items()}

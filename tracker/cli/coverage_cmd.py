@@ -1,0 +1,289 @@
+"""``tracker coverage``, ``tracker outstanding``, ``tracker trend`` and ``tracker explain``.
+
+A thin layer over ``tracker.coverage``, ``tracker.trend`` and ``tracker.explain``: options
+are parsed here, the numbers come from the engine, so the CLI, the dashboard and the reports
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
+
+import pandas as pd
+import typer
+from sqlalchemy.exc import DBAPIError
+
+from tracker import vocab
+from tracker.cli.app import app, fail, state
+from tracker.coverage import CoverageResult, compute, to_records
+from tracker.population import BREAKDOWNS
+
+T = TypeVar("T")
+FORMATS = ("table", "csv", "json")
+
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], show_default=False,
+                 help="Date to compute coverage on (YYYY-MM-DD). Default: today "
+                 "($TRACKER_TODAY when set)."),
+]
+RequirementOpt = Annotated[
+    str | None,
+    typer.Option("--requirement", "-r", show_default=False,
+                 help="One requirement id from the rules, e.g. oic-hydra. Default: all."),
+]
+ForceOpt = Annotated[
+    str | None,
+    typer.Option("--force", show_default=False,
+                 help="One force code, e.g. avon-and-somerset. Default: all forces."),
+]
+DepartmentOpt = Annotated[
+    list[str] | None,
+    typer.Option("--department", show_default=False,
+                 help="Only people in this department (function code, e.g. cid); repeat "
+                 "for several."),
+]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output: table, csv or json."),
+]
+
+HEADINGS = {
+    "requirement": "Requirement", "rank": "Rank", "department": "Department",
+    "unit": "Unit", "workforce_type": "Workforce", "line_manager": "Manager no.",
+    "line_manager_name": "Line manager", "force": "Force", "in_scope": "In scope",
+    "exempt": "Exempt", "completed": "Completed", "completed_late": "of which late",
+    "not_yet_due": "Not yet due", "outstanding": "Outstanding", "coverage_pct": "Coverage",
+    "full_name": "Name", "staff_number": "Staff no.", "collar_number": "Collar",
+    "rank_label": "Rank", "modules_missing": "Modules missing",
+    "days_to_deadline": "Days to deadline", "email": "Email", "expired": "Expired",
+}
+
+
+def _guard(work: Callable[[], T]) -> T:
+    """Run ``work``, turning engine refusals and database failures into CLI errors."""
+    try:
+        return work()
+    except (KeyError, ValueError) as exc:
+        fail(str(exc.args[0]) if exc.args else str(exc))
+    except DBAPIError as exc:
+        fail(f"cannot read the database: {exc.orig}. Run `tracker init` to create or upgrade "
+             "it, and check --db / TRACKER_DB_URL.")
+
+
+def _day(ctx: typer.Context, value: dt.datetime | None) -> dt.date:
+    return value.date() if value else state(ctx).settings.today()
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}.", code=2)
+
+
+def _split_by(by: str | None) -> list[str]:
+    keys = [k.strip().replace("-", "_") for k in (by or "").split(",") if k.strip()]
+    unknown = [k for k in keys if k not in BREAKDOWNS]
+    if unknown:
+        fail(f"cannot break coverage down by {unknown[0]!r}; --by takes one or two of "
+             f"{', '.join(BREAKDOWNS)}, comma-separated (e.g. --by rank,department).", code=2)
+    return keys
+
+
+def _compute(ctx: typer.Context, as_of: dt.date, requirement: str | None, force: str | None,
+             departments: Sequence[str] | None) -> CoverageResult:
+    st = state(ctx)
+    rules = st.rules()
+    if force is not None and force not in vocab.forces().forces:
+        fail(f"unknown force {force!r}; use a force code such as avon-and-somerset "
+             "(see tracker/data/forces.toml).", code=2)
+    return _guard(lambda: compute(st.engine, rules, as_of, requirement=requirement,
+                                  force=force, departments=departments or None))
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes turned into labels, percentages and blanks made readable, for a table."""
+    out = frame.copy()
+    labels: dict[str, Callable[[Any], str]] = {
+        "rank": vocab.rank_label,
+        "department": vocab.department_label,
+        "workforce_type": lambda v: vocab.WORKFORCE_LABELS.get(v, v or "Unknown"),
+        "force": lambda v: vocab.forces().forces[v].name if v in vocab.forces().forces
+        else (v or "Unknown"),
+    }
+    for column, label in labels.items():
+        if column in out:
+            out[column] = out[column].map(label)
+    if "coverage_pct" in out:
+        small = out.get("small_group", pd.Series(False, index=out.index))
+        out["coverage_pct"] = [
+            "-" if pct is None else f"{pct:.1f}%{'*' if flag else ''}"
+            for pct, flag in zip(out["coverage_pct"], small, strict=True)]
+    if "expired" in out:
+        out["expired"] = out["expired"].map({True: "yes", False: ""})
+    out = out.drop(columns=[c for c in ("small_group",) if c in out])
+    return out.astype(object).where(out.notna(), "")
+
+
+def render_table(frame: pd.DataFrame) -> str:
+    """An aligned plain-text table: text left, numbers right, a rule under the heading."""
+    shown = _display(frame)
+    headings = [HEADINGS.get(c, c.replace("_", " ").capitalize()) for c in shown.columns]
+    cells = [[str(v) for v in row] for row in shown.itertuples(index=False, name=None)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) or c == "coverage_pct"
+               for c in shown.columns]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headings)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [v.rjust(w) if num else v.ljust(w)
+                 for v, w, num in zip(values, widths, numeric, strict=True)]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headings), rule, *(line(r) for r in cells)])
+
+
+def emit(frame: pd.DataFrame, fmt: str, *, title: str = "", notes: Sequence[str] = ()) -> None:
+    """Print ``frame`` as a table (with title and notes), CSV or JSON."""
+    if fmt == "json":
+        typer.echo(json.dumps(to_records(frame), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        typer.echo(frame.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
+    else:
+        if title:
+            typer.echo(title + "\n")
+        typer.echo(render_table(frame) if len(frame) else "(nobody)")
+        for note in notes:
+            typer.echo(note)
+
+
+def _where(as_of: dt.date, force: str | None, departments: Sequence[str] | None) -> str:
+    place = vocab.forces().forces[force].name if force else "all forces"
+    if departments:
+        place += ", " + ", ".join(vocab.department_label(d) for d in departments)
+    return f"as of {as_of.isoformat()}, {place}"
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+def coverage(
+    ctx: typer.Context,
+    requirement: RequirementOpt = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", show_default=False,
+        help=f"Break down by one or two of {', '.join(BREAKDOWNS)}, comma-separated "
+        "(e.g. rank,department).")] = None,
+    as_of: AsOf = None,
+    force: ForceOpt = None,
+    department: DepartmentOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Coverage of each requirement: people in scope, exempt, completed (and late), not yet
+    due, outstanding, and coverage % = completed / (completed + outstanding)."""
+    _check_format(fmt)
+    keys = _split_by(by)
+    day = _day(ctx, as_of)
+    result = _compute(ctx, day, requirement, force, department)
+    summary = result.summary(keys)
+    notes = ["", "Coverage = completed / (completed + outstanding); exempt and not-yet-due "
+             "people are counted but not in the base."]
+    if "small_group" in summary and summary["small_group"].any():
+        notes.append("* fewer than 10 people in scope: read the percentage with care.")
+    emit(summary, fmt, title=f"Coverage {_where(day, force, department)}", notes=notes)
+
+
+@app.command()
+def outstanding(
+    ctx: typer.Context,
+    requirement: RequirementOpt = None,
+    by: Annotated[str, typer.Option(
+        "--by", help="Group the list by department or line_manager.")] = "department",
+    as_of: AsOf = None,
+    force: ForceOpt = None,
+    department: DepartmentOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Everyone outstanding, with rank, unit, line manager, the modules they are missing and
+    the days left to the deadline (negative once it has passed): the list to chase."""
+    _check_format(fmt)
+    if by not in ("department", "line_manager"):
+        fail(f"--by takes department or line_manager, not {by!r}.", code=2)
+    day = _day(ctx, as_of)
+    result = _compute(ctx, day, requirement, force, department)
+    listing = _guard(lambda: result.outstanding(requirement, by=by))
+    if fmt == "table":
+        listing = listing.drop(columns=["email", "line_manager", "department_label"],
+                               errors="ignore")
+    emit(listing, fmt, title=f"Outstanding {_where(day, force, department)}: "
+         f"{len(listing)} people")
+
+
+@app.command()
+def trend(
+    ctx: typer.Context,
+    requirement: Annotated[str, typer.Option(
+        "--requirement", "-r", help="Requirement id from the rules, e.g. oic-elearning.")],
+    today: Annotated[dt.datetime | None, typer.Option(
+        "--today", formats=["%Y-%m-%d"], show_default=False,
+        help="Last week's date (YYYY-MM-DD). Default: today ($TRACKER_TODAY when set).")]
+    = None,
+    force: ForceOpt = None,
+    department: DepartmentOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Weekly coverage up to today, the recent completion rate, the forecast date for 100%,
+    the completions needed per week to make the deadline, and a red/amber/green status."""
+    from tracker.trend import trend as compute_trend
+
+    _check_format(fmt)
+    st = state(ctx)
+    rules = st.rules()
+    day = _day(ctx, today)
+    result = _guard(lambda: compute_trend(st.engine, rules, requirement, day, force=force,
+                                          departments=department or None))
+    if fmt == "json":
+        payload = {**result.as_dict(), "weekly": to_records(result.weekly),
+                   "needed": to_records(result.needed)}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        emit(result.weekly, fmt)
+        return
+    headline = result.as_dict()
+    emit(result.weekly, fmt, title=f"Trend of {requirement} {_where(day, force, department)}",
+         notes=["", f"Status: {result.rag.upper()}. {result.rag_reason}",
+                f"Recent rate: {headline['recent_rate']} people a week over the last 6 weeks; "
+                f"forecast 100%: {headline['forecast_date'] or 'none at this rate'}; needed "
+                f"from now: {headline['weekly_needed'] or '- (the deadline has passed)'} "
+                "a week.", f"Rule: {result.rag_rule}"])
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(
+        help="Staff number, collar number, e-mail address or person id.")],
+    as_of: AsOf = None,
+    force: ForceOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")]
+    = False,
+) -> None:
+    """Why a person has the status they have for each requirement: the roster state used,
+    the rule that put them in scope (or kept them out), the completions counted and the
+    import files they came from, the modules missing and any exemption."""
+    from tracker.explain import explain as explain_person
+
+    st = state(ctx)
+    rules = st.rules()
+    day = _day(ctx, as_of)
+    result = _guard(lambda: explain_person(st.engine, rules, person, day, force=force))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(result.to_text())

@@ -1,0 +1,374 @@
+"""Commands for importing files and cleaning up after them: import, imports (list, undo,
+problems), match (the review queue of unmatched learners) and map (raw value -> canonical)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import pandas as pd
+import typer
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.exc import DBAPIError
+
+from tracker.cli.app import app, fail, state
+from tracker.db import unit_of_work
+from tracker.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
+from tracker.problems import Problem
+from tracker.records import Kind
+
+T = TypeVar("T")
+DEFAULT_FORCE = "avon-and-somerset"
+SHOWN_PROBLEMS = 20
+
+imports_app = typer.Typer(name="imports", help="List, undo and inspect import batches.",
+                          no_args_is_help=True, rich_markup_mode=None)
+match_app = typer.Typer(name="match", help="The review queue: learners in completion files "
+                        "that matched nobody on the roster. Suggest, confirm or reject.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(imports_app)
+app.add_typer(match_app)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+UserOption = Annotated[str | None, typer.Option(
+    "--user", help="Who is doing this, for the audit log. Default: your login name.",
+    show_default=False)]
+
+
+def _user(value: str | None) -> str:
+    if value:
+        return value
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _engine(ctx: typer.Context) -> Engine:
+    """The engine, once the schema is known to exist (else a clear error)."""
+    engine = state(ctx).engine
+    try:
+        ready = inspect(engine).has_table("import_batches")
+    except DBAPIError as exc:
+        fail(f"cannot open the database {engine.url.render_as_string()}: {exc.orig}. "
+             "Check --db / TRACKER_DB_URL.")
+    if not ready:
+        fail(f"the database {engine.url.render_as_string()} has no tables yet: "
+             "run `tracker init` first.")
+    return engine
+
+
+def _guard(work: Callable[[], T]) -> T:
+    """Library refusals (ValueError and its kinds) become CLI errors with exit code 1."""
+    try:
+        return work()
+    except ValueError as exc:
+        fail(str(exc))
+
+
+# ---------------------------------------------------------------- tracker import
+
+@app.command("import")
+def import_files(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Files to import (.xlsx, .xlsm, .csv, "
+                                                ".tsv, .txt).", show_default=False,
+                                                metavar="FILE...")],
+    kind: Annotated[Kind | None, typer.Option("--kind", help="The kind of file, when the "
+                                              "headers do not make it clear.",
+                                              show_default=False)] = None,
+    force: Annotated[str, typer.Option("--force", envvar="TRACKER_FORCE", help="Code of the "
+                                       "force the files belong to.")] = DEFAULT_FORCE,
+    as_of: Annotated[dt.datetime | None, typer.Option(
+        "--as-of", formats=["%Y-%m-%d"], help="Date of an HR roster snapshot (YYYY-MM-DD). "
+        "Default: the date the file gives, else today.", show_default=False)] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Workbook sheet to read. "
+                                              "Default: the one holding the data.",
+                                              show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write "
+                                          "nothing.")] = False,
+    reimport: Annotated[bool, typer.Option("--reimport", help="Import a file again even if "
+                                           "the same content was imported before (rows "
+                                           "already stored stay as they are).")] = False,
+    partial: Annotated[bool, typer.Option("--partial", help="The roster is a partial update: "
+                                          "people missing from it are not made leavers.")]
+    = False,
+    as_json: JsonOption = False,
+    user: UserOption = None,
+) -> None:
+    """Import HR rosters, LMS e-learning exports and Hydra delegate lists. Prints, per file,
+    what was read, accepted, rejected and left unmatched, and the first problems with their
+    row and column. Exit code 0 when every file was imported, 1 when any was refused."""
+    engine = _engine(ctx)
+    results = [_import_one(ctx, engine, path, kind=kind, force=force,
+                           as_of=as_of.date() if as_of else None, sheet=sheet,
+                           dry_run=dry_run, reimport=reimport, partial=partial,
+                           actor=_user(user)) for path in files]
+    if as_json:
+        typer.echo(json.dumps(results, indent=2, default=str))
+    else:
+        for result in results:
+            typer.echo(_describe(result))
+    if any(r["status"] == "refused" for r in results):
+        raise typer.Exit(1)
+
+
+def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | None,
+                force: str, as_of: dt.date | None, sheet: str | None, dry_run: bool,
+                reimport: bool, partial: bool, actor: str) -> dict[str, Any]:
+    """Parse, plan and (unless a dry run) commit one file; a result for printing."""
+    from imports import FileRefused, parse_file
+    from tracker.ingest import commit_import, plan_import
+    from tracker.mappings import load_mappings
+
+    settings = state(ctx).settings
+    with unit_of_work(engine) as session:
+        mappings = load_mappings(session)
+    try:
+        parsed = parse_file(path, kind=kind, mappings=mappings, today=settings.today(),
+                            file_name=path.name, sheet=sheet,
+                            max_bytes=settings.max_upload_mb * 1024 * 1024)
+    except FileRefused as exc:
+        return {"file": path.name, "status": "refused", "refused": str(exc), "problems": []}
+    plan = _guard(lambda: plan_import(engine, parsed, force_code=force, as_of=as_of,
+                                      actor=actor, allow_reimport=reimport,
+                                      full_roster=not partial))
+    result = {**plan.summary(), "status": "dry-run" if dry_run else "imported",
+              "batch_id": None, "problem_counts": _problem_counts(plan.problems, plan.dropped),
+              "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]]}
+    if plan.refused:
+        result["status"] = "refused"
+    elif not dry_run:
+        result["batch_id"] = commit_import(engine, plan).id
+    return result
+
+
+def _problem_counts(problems: list[Problem], dropped: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.code.value] = counts.get(problem.code.value, 0) + 1
+    for code, extra in dict(dropped).items():
+        counts[code] = counts.get(code, 0) + int(extra)
+    return dict(sorted(counts.items()))
+
+
+def _describe(result: dict[str, Any]) -> str:
+    """The lines a person reads about one file."""
+    status = result["status"]
+    if status == "refused" and "kind" not in result:
+        return f"{result['file']}: refused: {result['refused']}"
+    head = {"imported": f"imported as batch {result['batch_id']}",
+            "dry-run": "dry run, nothing written",
+            "refused": f"refused: {result['refused']}"}[status]
+    lines = [f"{result['file']}: {head}",
+             f"  kind {result['kind']}, force {result['force']}, as of {result['as_of'] or '-'}",
+             "  " + ", ".join(f"{label} {result[key]}" for label, key in _COUNT_LABELS)]
+    extra = [f"{label} {result[key]}" for label, key in _ROSTER_LABELS if result[key]]
+    if extra:
+        lines.append("  " + ", ".join(extra))
+    total = sum(result["problem_counts"].values())
+    if total:
+        shown = len(result["problems"])
+        lines.append(f"  problems (first {shown} of {total}):" if total > shown
+                     else f"  problems ({total}):")
+        lines += [f"    {_problem_line(p)}" for p in result["problems"]]
+    return "\n".join(lines)
+
+
+_COUNT_LABELS = [("rows read", "rows_read"), ("accepted", "accepted"),
+                 ("warnings", "warnings"), ("rejected", "rejected"),
+                 ("unmatched", "unmatched"), ("new", "new"), ("unchanged", "unchanged")]
+_ROSTER_LABELS = [("updated", "updated"), ("leavers", "leavers"),
+                  ("date disagreements", "date_disagreements"),
+                  ("people created", "people_created")]
+
+
+def _problem_line(problem: dict[str, Any]) -> str:
+    where = [problem["file"]] if problem.get("file") else []
+    if problem.get("row") is not None:
+        where.append(f"row {problem['row']}")
+    if problem.get("column"):
+        where.append(f'column "{problem["column"]}"')
+    return f"[{problem['severity']}] {', '.join(where)}: {problem['message']}"
+
+
+# ---------------------------------------------------------------- tracker imports ...
+
+@imports_app.command("list")
+def list_batches(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List import batches, newest first: file, kind, counts and status."""
+    engine = _engine(ctx)
+    stmt = (select(ImportBatch, Force.code).outerjoin(Force, Force.id == ImportBatch.force_id)
+            .order_by(ImportBatch.id.desc()))
+    with unit_of_work(engine) as session:
+        rows = [{"id": b.id, "imported_at": f"{b.imported_at:%Y-%m-%d %H:%M}", "file": b.file_name,
+                 "kind": b.kind, "force": code, "as_of": b.as_of, "by": b.imported_by,
+                 "read": b.rows_read, "accepted": b.rows_accepted, "rejected": b.rows_rejected,
+                 "unmatched": b.rows_unmatched, "new": b.rows_new, "status": b.status}
+                for b, code in session.execute(stmt)]
+    _emit(rows, as_json, empty="No imports yet: `tracker import FILE` adds one.")
+
+
+def _emit(rows: list[dict[str, Any]], as_json: bool, empty: str) -> None:
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+    elif not rows:
+        typer.echo(empty)
+    else:
+        typer.echo(pd.DataFrame(rows, dtype=object).fillna("").to_string(index=False))
+
+
+@imports_app.command("undo")
+def undo(ctx: typer.Context,
+         batch_id: Annotated[int, typer.Argument(help="The batch id (`tracker imports list`).")],
+         user: UserOption = None) -> None:
+    """Undo an import batch: the database is left as if the file had never been imported
+    (the batch stays in the list, marked undone, for the audit trail)."""
+    from tracker.undo import undo_batch
+
+    engine = _engine(ctx)
+    batch = _guard(lambda: undo_batch(engine, batch_id, _user(user)))
+    typer.echo(f"Batch {batch.id} ({batch.file_name}) undone.")
+
+
+@imports_app.command("problems")
+def problems(ctx: typer.Context,
+             batch_id: Annotated[int, typer.Argument(help="The batch id.")],
+             out: Annotated[Path | None, typer.Option(
+                 "--out", help="Write the problems to this .csv or .xlsx file instead.",
+                 show_default=False)] = None) -> None:
+    """Show every row-level problem of a batch (row as the spreadsheet shows it), or write
+    them to a .csv / .xlsx file to work through."""
+    engine = _engine(ctx)
+    if out is not None and out.suffix.lower() not in {".csv", ".xlsx"}:
+        fail(f"cannot write {out.name}: use a .csv or .xlsx file name.", code=2)
+    with unit_of_work(engine) as session:
+        if session.get(ImportBatch, batch_id) is None:
+            fail(f"no import batch {batch_id}; `tracker imports list` shows them.")
+        rows = session.execute(select(ImportProblem.row, ImportProblem.column,
+                                      ImportProblem.code, ImportProblem.severity,
+                                      ImportProblem.value, ImportProblem.message)
+                               .where(ImportProblem.batch_id == batch_id)
+                               .order_by(ImportProblem.row, ImportProblem.id)).all()
+    names = ["row", "column", "code", "severity", "value", "message"]
+    if out is None:
+        _emit([dict(zip(names, r, strict=True)) for r in rows], False,
+              empty=f"Batch {batch_id} has no problems.")
+        return
+    frame = pd.DataFrame(rows, columns=names).astype({"row": "Int64"})
+    if out.suffix.lower() == ".csv":
+        frame.to_csv(out, index=False)
+    else:
+        frame.to_excel(out, index=False, sheet_name="problems")
+    typer.echo(f"Wrote {len(frame)} problems of batch {batch_id} to {out}.")
+
+
+# ---------------------------------------------------------------- tracker match ...
+
+@match_app.command("list")
+def match_list(ctx: typer.Context,
+               show_all: Annotated[bool, typer.Option("--all", help="Include confirmed and "
+                                                      "rejected records.")] = False,
+               as_json: JsonOption = False) -> None:
+    """Learners that matched nobody, waiting for a person to confirm or reject them."""
+    engine = _engine(ctx)
+    stmt = select(UnmatchedRecord).order_by(UnmatchedRecord.id)
+    if not show_all:
+        stmt = stmt.where(UnmatchedRecord.status == "open")
+    with unit_of_work(engine) as session:
+        rows = [{"id": r.id, "batch": r.batch_id, "row": r.row, "name": r.display_name,
+                 "identity": r.identity_key, "module": r.payload.get("module_code"),
+                 "completed_on": r.payload.get("completed_on"), "status": r.status}
+                for r in session.scalars(stmt)]
+    _emit(rows, as_json, empty="The review queue is empty.")
+
+
+@match_app.command("suggest")
+def match_suggest(ctx: typer.Context,
+                  record_id: Annotated[int, typer.Argument(help="The record id "
+                                                           "(`tracker match list`).")],
+                  limit: Annotated[int, typer.Option("--limit", min=1)] = 5) -> None:
+    """Roster people whose name is close to the learner's (never applied automatically)."""
+    from tracker.matching import suggest_matches
+
+    engine = _engine(ctx)
+    found = _guard(lambda: suggest_matches(engine, record_id, limit=limit))
+    if not found:
+        typer.echo(f"No close names for record {record_id}; confirm with a staff number if "
+                   "you know who it is.")
+        return
+    typer.echo(pd.DataFrame([s.__dict__ for s in found]).fillna("").to_string(index=False))
+    typer.echo(f"Confirm with: tracker match confirm {record_id} PERSON_ID")
+
+
+@match_app.command("confirm")
+def match_confirm(ctx: typer.Context,
+                  record_id: Annotated[int, typer.Argument(help="The record id.")],
+                  person: Annotated[str, typer.Argument(help="Person id or staff number.")],
+                  user: UserOption = None) -> None:
+    """Confirm that the learner is this person: the link is stored and reapplied on every
+    later import, and the completion is recorded."""
+    from tracker.matching import confirm_match, resolve_person
+
+    engine = _engine(ctx)
+    person_id = _guard(lambda: resolve_person(engine, record_id, person))
+    resolved = _guard(lambda: confirm_match(engine, record_id, person_id, _user(user)))
+    typer.echo(f"Record {record_id} confirmed as person {person_id}; {resolved} record(s) of "
+               "this learner resolved.")
+
+
+@match_app.command("reject")
+def match_reject(ctx: typer.Context,
+                 record_id: Annotated[int, typer.Argument(help="The record id.")],
+                 user: UserOption = None) -> None:
+    """Close a record as not one of ours (kept for the audit trail; not queued again)."""
+    from tracker.matching import reject_match
+
+    engine = _engine(ctx)
+    _guard(lambda: reject_match(engine, record_id, _user(user)))
+    typer.echo(f"Record {record_id} rejected.")
+
+
+# ---------------------------------------------------------------- tracker map
+
+@app.command("map")
+def map_value(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="rank, department, module or force; or `list` "
+                                        "to show the mappings.")],
+    raw: Annotated[str | None, typer.Argument(help="The value as files write it.",
+                                              show_default=False)] = None,
+    canonical: Annotated[str | None, typer.Argument(help="The canonical code it means.",
+                                                    show_default=False)] = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Map a raw rank, department, module title or force to its canonical code, for every
+    later import (`tracker map department "RPU Portishead" roads-policing`), or list the
+    mappings (`tracker map list`)."""
+    from tracker.mappings import save_mapping
+
+    engine = _engine(ctx)
+    if kind == "list" and raw is None:
+        _list_mappings(engine, as_json)
+        return
+    if raw is None or canonical is None:
+        raise typer.BadParameter("give KIND RAW CANONICAL, or `list`.", param_hint="KIND")
+    with unit_of_work(engine) as session:
+        _guard(lambda: save_mapping(session, kind, raw, canonical, _user(user)))
+    typer.echo(f"Mapped {kind} {raw.strip()!r} to {canonical}. Import the files again to apply it "
+               "(with --reimport for a file imported before).")
+
+
+def _list_mappings(engine: Engine, as_json: bool) -> None:
+    with unit_of_work(engine) as session:
+        rows = [{"kind": m.kind, "raw": m.raw_example, "canonical": m.canonical,
+                 "by": m.created_by, "at": f"{m.created_at:%Y-%m-%d %H:%M}"}
+                for m in session.scalars(select(ValueMapping)
+                                         .order_by(ValueMapping.kind, ValueMapping.raw_key))]
+    _emit(rows, as_json, empty="No mappings yet: `tracker map KIND RAW CANONICAL` adds one.")
+

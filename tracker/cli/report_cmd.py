@@ -1,0 +1,151 @@
+"""``tracker report``: the compliance report as an Excel workbook or a CSV.
+
+A thin layer over ``tracker.report``: options are parsed and checked here, the data comes
+from ``build_report`` and the files from ``write_xlsx`` / ``write_csv``.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from sqlalchemy import Engine, select
+
+from tracker import audit, auth, models, vocab
+from tracker.cli.app import app, fail, state
+from tracker.cli.coverage_cmd import AsOf, DepartmentOpt, ForceOpt, RequirementOpt
+from tracker.db import unit_of_work
+from tracker.report import ReportData, build_report
+from tracker.report_csv import TABLES, write_csv
+from tracker.report_xlsx import write_xlsx
+
+SUFFIXES = (".xlsx", ".csv")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who the report is for and what they may see."""
+
+    generated_by: str
+    force: str | None
+    departments: list[str] | None
+    pseudonymise: bool
+
+
+def _user_scope(engine: Engine, username: str, force: str | None,
+                departments: list[str] | None, pseudonymise: bool,
+                pseudonymise_inspectors: bool) -> Scope:
+    """A user's report: a manager sees only their force and departments, an inspector gets
+    pseudonyms when the settings say so."""
+    with unit_of_work(engine) as session:
+        try:
+            user = auth.require_user(session, username)
+        except auth.AuthError as exc:
+            fail(str(exc))
+        if not auth.can(user, "export"):
+            fail(f"user {username!r} ({user.role}) may not export reports; ask an admin.")
+        own_force = (session.scalar(select(models.Force.code)
+                                    .where(models.Force.id == user.force_id))
+                     if user.force_id else None)
+        role, own_departments = user.role, list(user.departments or [])
+    if own_force and force and force != own_force:
+        fail(f"user {username!r} may only report on {own_force}, not {force}.")
+    if role == "manager":
+        outside = sorted(set(departments or []) - set(own_departments))
+        if outside:
+            fail(f"user {username!r} manages {', '.join(own_departments)}; "
+                 f"not {', '.join(outside)}.")
+        departments = departments or own_departments
+    hide = not auth.shows_identities(user, pseudonymise_inspectors)
+    return Scope(username, own_force or force, departments, pseudonymise or hide)
+
+
+def _check(out: Path, departments: list[str] | None, force: str | None) -> None:
+    if out.suffix.lower() not in SUFFIXES:
+        fail(f"{out}: the report is written as .xlsx (the full workbook) or .csv (the "
+             "outstanding list); give --out a file name ending in one of those.")
+    known = vocab.departments().departments
+    for code in departments or []:
+        if code not in known:
+            fail(f"unknown department {code!r}; use one of: {', '.join(known)}.")
+    if force and force not in vocab.forces().forces:
+        fail(f"unknown force {force!r}; use a force code from tracker/data/forces.toml, "
+             "e.g. avon-and-somerset.")
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .xlsx for the "
+                                      "workbook, .csv for the outstanding list.")],
+    requirement: RequirementOpt = None,
+    as_of: AsOf = None,
+    department: DepartmentOpt = None,
+    force: ForceOpt = None,
+    pseudonymise: Annotated[bool, typer.Option(
+        "--pseudonymise", help="Show pseudonyms instead of names, emails and staff numbers.")]
+    = False,
+    table: Annotated[str, typer.Option(
+        "--table", help="For a .csv: outstanding (the people still to complete) or summary "
+        "(one row per requirement).")] = "outstanding",
+    user: Annotated[str | None, typer.Option(
+        "--user", show_default=False, help="Write the report as this tracker user: a "
+        "manager's report holds only their departments; an inspector's is pseudonymised "
+        "unless TRACKER_PSEUDONYMISE_INSPECTORS=0.")] = None,
+) -> None:
+    """Write the compliance report: an Excel workbook an inspector can file (cover and
+    evidence trail, summary, by rank and department, trend, outstanding, exemptions, data
+    quality), or the outstanding list (or the summary) as CSV."""
+    st = state(ctx)
+    _check(out, department, force)
+    if table not in TABLES:
+        fail(f"unknown --table {table!r}; use outstanding or summary.")
+    rules = st.rules()
+    if requirement and requirement not in rules.ids:
+        fail(f"unknown requirement {requirement!r}; the rules have: {', '.join(rules.ids)}.")
+    scope = (_user_scope(st.engine, user, force, department, pseudonymise,
+                         st.settings.pseudonymise_inspectors) if user
+             else Scope(_whoami(), force, department, pseudonymise))
+    day = as_of.date() if as_of else st.settings.today()
+    data = build_report(st.engine, rules, day, requirement=requirement, force=scope.force,
+                        departments=scope.departments, pseudonymise=scope.pseudonymise,
+                        generated_by=scope.generated_by)
+    _write(data, out, table)
+    with unit_of_work(st.engine) as session:
+        audit.record(session, scope.generated_by, "report-export", out.name,
+                     as_of=day.isoformat(), requirement=requirement, force=scope.force,
+                     departments=scope.departments, pseudonymised=scope.pseudonymise)
+    typer.echo(_done_line(data, out))
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "command line"
+
+
+def _write(data: ReportData, out: Path, table: str) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".csv":
+            write_csv(data, out, table=table)
+        else:
+            write_xlsx(data, out)
+    except OSError as exc:
+        fail(f"{out}: cannot write the report ({exc.strerror}). Check the folder exists and "
+             "the file is not open in Excel.")
+
+
+def _done_line(data: ReportData, out: Path) -> str:
+    parts = [f"{title} {'-' if pd.isna(pct) else format(float(pct), '.1%')}"
+             for title, pct in zip(data.summary["requirement"], data.summary["coverage"],
+                                   strict=True)]
+    return (f"Wrote {out} (as of {data.as_of:%d %B %Y}): {'; '.join(parts)}; "
+            f"{len(data.outstanding):,} outstanding.")
+
+

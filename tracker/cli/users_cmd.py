@@ -1,0 +1,125 @@
+"""``tracker users``: add users, list them, change roles, reset passwords, unlock accounts.
+
+A thin layer over ``tracker.auth``: options are parsed here, the work is done there.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from tracker import auth
+from tracker.cli.app import app, fail, state
+from tracker.db import unit_of_work
+
+users_app = typer.Typer(
+    help="Dashboard users and their roles: admin (users), training_lead (everything for "
+    "their force), manager (read and export for their departments), inspector (read-only).",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+
+ACTOR = "cli"
+
+PasswordStdin = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password from the first line of standard "
+                 "input instead of asking for it (for scripts)."),
+]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        fail("The two passwords differ; run the command again and type the same one twice.")
+    return first
+
+
+def _run(ctx: typer.Context, action: str, work: Callable[[Session], object]) -> None:
+    """Run ``work(session)`` in one unit of work, turning refusals into CLI errors."""
+    try:
+        with unit_of_work(state(ctx).engine) as session:
+            work(session)
+    except auth.AuthError as exc:
+        fail(f"{action}: {exc}")
+
+
+@users_app.command("add")
+def add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Log-in name, e.g. j.bloggs.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(auth.ROLES)}.")],
+    force: Annotated[str | None, typer.Option("--force", help="Force code the user works "
+                     "for, e.g. avon-and-somerset (none: all forces).")] = None,
+    department: Annotated[list[str] | None, typer.Option("--department", help="A department "
+                          "code a manager may see (repeat the option for several).")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Email, used to find the user "
+                     "when logging in through the organisation's identity provider.")] = None,
+    no_password: Annotated[bool, typer.Option("--no-password", help="No tracker password: "
+                           "the user logs in through the identity provider only.")] = False,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Add a dashboard user with a role (asks for the password unless --password-stdin)."""
+    password = None if no_password else _read_password(password_stdin)
+    _run(ctx, "Cannot add the user", lambda s: auth.add_user(
+        s, username, role, password, ACTOR, force=force, departments=department, email=email))
+    typer.echo(f"Added {username} as {role}" + (f" for {force}" if force else "") + ".")
+
+
+@users_app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """List the users, their roles, forces, departments and whether they are locked."""
+    rows: list[dict[str, object]] = []
+    _run(ctx, "Cannot list the users", lambda s: rows.extend(auth.list_users(s)))
+    if not rows:
+        typer.echo("No users yet. Add one with: tracker users add NAME --role admin")
+        return
+    typer.echo(f"{'user':<24} {'role':<14} {'force':<22} {'departments':<28} status")
+    for r in rows:
+        status = "locked" if r["locked"] else ("active" if r["active"] else "inactive")
+        typer.echo(f"{r['username']!s:<24} {r['role']!s:<14} {r['force'] or 'all'!s:<22} "
+                   f"{r['departments'] or '-'!s:<28} {status}")
+
+
+@users_app.command("set-role")
+def set_role(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user to change.")],
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(auth.ROLES)}.")],
+    department: Annotated[list[str] | None, typer.Option("--department", help="Departments "
+                          "a manager may see (replaces the list; repeat for several).")] = None,
+) -> None:
+    """Change a user's role (and a manager's departments)."""
+    _run(ctx, "Cannot change the role", lambda s: auth.set_role(
+        s, username, role, ACTOR, departments=department))
+    typer.echo(f"{username} is now {role}.")
+
+
+@users_app.command("reset-password")
+def reset_password(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Set a new password for a user (and unlock the account)."""
+    password = _read_password(password_stdin)
+    _run(ctx, "Cannot reset the password",
+         lambda s: auth.reset_password(s, username, password, ACTOR))
+    typer.echo(f"Password of {username} reset.")
+
+
+@users_app.command("unlock")
+def unlock(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The locked user.")],
+) -> None:
+    """Unlock an account locked after repeated failed log-ins."""
+    _run(ctx, "Cannot unlock", lambda s: auth.unlock(s, username, ACTOR))
+    typer.echo(f"{username} unlocked.")

@@ -1,0 +1,458 @@
+"""The coverage engine: who is in scope for each requirement on a date, and their status.
+
+Every number the dashboard, the CLI and the reports show comes from ``compute``. One query
+per table loads the roster states that apply on the date, the completions (one row per
+person, first and last date per module, done in SQL) and the exemptions in force; rules and
+statuses are then worked out over whole columns.
+
+Status of a person in scope, first match wins:
+
+1. ``completed``: every module of the requirement done on or before the date (with
+   ``valid_months``: the latest completion of each module less than that many months old,
+   otherwise the person is ``expired`` and falls through); ``late`` when the last module
+   was first done after the deadline.
+2. ``exempt``: an exemption for the requirement in force on the date.
+3. ``not_yet_due``: started less than ``grace_days`` days before the date.
+4. ``outstanding``: everyone else, with the modules missing.
+
+Coverage % = completed / (completed + outstanding) x 100; exempt and not-yet-due people
+are counted and listed, never hidden.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from tracker import vocab
+from tracker.population import (
+    BREAKDOWNS,
+    absence,
+    day_number,
+    day_sql,
+    load_states,
+    run_query,
+    scope,
+    scope_sql,
+    to_dates,
+)
+from tracker.rules import Requirement, RuleSet
+
+STATUSES = ("completed", "exempt", "not_yet_due", "outstanding")
+SMALL_GROUP = 10
+PEOPLE_COLUMNS = [
+    "requirement", "person_id", "force", "staff_number", "collar_number", "full_name", "email",
+    "rank", "rank_label", "detective", "workforce_type", "department", "department_label",
+    "unit", "role", "line_manager", "line_manager_name", "status", "late", "expired",
+    "modules_done", "modules_missing", "completed_on", "exemption_reason", "snapshot_date",
+    "start_date", "leaving_date",
+]
+# taken from the roster row of each person in scope
+BASE_COLUMNS = ["person_id", "force", "staff_number", "collar_number", "full_name", "email",
+                "rank", "detective", "workforce_type", "department", "unit", "role",
+                "line_manager", "line_manager_name"]
+COUNT_COLUMNS = ["in_scope", "exempt", "completed", "completed_late", "not_yet_due",
+                 "outstanding"]
+
+
+def first_col(module: str) -> str:
+    return f"first:{module}"
+
+
+def last_col(module: str) -> str:
+    return f"last:{module}"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_completions(engine: Engine, as_of: dt.date, modules: Sequence[str], *,
+                     force: str | None = None, person_ids: Sequence[int] | None = None,
+                     latest: bool = True) -> pd.DataFrame:
+    """One row per person with any completion on or before ``as_of``: the first (and, with
+    ``latest``, the last) completion day of each module (NaN when never), aggregated in
+    SQL."""
+    module_ids = dict(run_query(engine, "SELECT code, id FROM modules", ["code", "id"])
+                      .itertuples(index=False, name=None))
+    module_ids = {str(k): int(v) for k, v in module_ids.items()}
+    wanted = [m for m in modules if m in module_ids]
+    kinds = ((first_col, "MIN"), (last_col, "MAX")) if latest else ((first_col, "MIN"),)
+    columns = ["person_id"] + [name(m) for m in wanted for name, _agg in kinds]
+    if not wanted:
+        return pd.DataFrame(columns=columns)
+    dialect = engine.dialect.name
+    aggregates = ", ".join(
+        day_sql(f"{agg}(CASE WHEN c.module_id = {module_ids[m]} THEN c.completed_on END)",
+                dialect)
+        for m in wanted for _name, agg in kinds
+    )
+    join, where = scope_sql("c", force, person_ids)
+    # No "module_id IN (...)": SQLite would then pick the (module, date) index and sort
+    # for the GROUP BY; scanning the (person, module, date) key needs no sort.
+    sql = (f"SELECT c.person_id, {aggregates} FROM completions c{join} "
+           f"WHERE c.completed_on <= :as_of{where} GROUP BY c.person_id")
+    return run_query(engine, sql, columns, days=columns[1:],
+                     **_params(as_of=as_of, force=force, person_ids=person_ids))
+
+
+def load_exemptions(engine: Engine, as_of: dt.date | None, *, force: str | None = None,
+                    person_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Exemptions (in force on ``as_of`` when given, else all), earliest first."""
+    dialect = engine.dialect.name
+    join, where = scope_sql("e", force, person_ids)
+    sql = (f"SELECT e.person_id, e.requirement, e.reason, {day_sql('e.starts_on', dialect)}, "
+           f"{day_sql('e.ends_on', dialect)}, e.id FROM exemptions e{join} WHERE 1 = 1{where}")
+    if as_of is not None:
+        sql += " AND e.starts_on <= :as_of AND (e.ends_on IS NULL OR e.ends_on >= :as_of)"
+    columns = ["person_id", "requirement", "reason", "starts_day", "ends_day", "exemption_id"]
+    frame = run_query(engine, sql, columns, days=["starts_day", "ends_day"],
+                      **_params(as_of=as_of, force=force, person_ids=person_ids))
+    return frame.sort_values(["starts_day", "exemption_id"], kind="stable")
+
+
+def in_parallel(engine: Engine, loads: Sequence[Callable[[], pd.DataFrame]]
+                ) -> list[pd.DataFrame]:
+    """Run the loading queries at the same time, each on a connection of its own (the
+    database works while Python turns rows into columns); one after the other for an
+    in-memory SQLite database, where each connection would see a different database."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return [load() for load in loads]
+    with ThreadPoolExecutor(max_workers=len(loads)) as pool:
+        return [future.result() for future in [pool.submit(load) for load in loads]]
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def roster_on(states: pd.DataFrame, as_of: dt.date,
+              departments: Sequence[str] | None = None) -> pd.DataFrame:
+    """The people on the roster on ``as_of`` (optionally only some departments)."""
+    present = states[absence(states, as_of).isna()]
+    if departments is not None:
+        present = present[present["department"].isin(list(departments))]
+    return present.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- statuses
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (clamped to the month's end)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def requirement_status(roster: pd.DataFrame, days: pd.DataFrame, exemptions: pd.DataFrame,
+                       req: Requirement, as_of: dt.date) -> tuple[np.ndarray,
+                                                                  dict[str, np.ndarray]]:
+    """The positions in ``roster`` of the people in scope for ``req``, and their status
+    columns. ``days`` holds the completion columns of ``load_completions`` aligned with the
+    roster's rows."""
+    positions = np.flatnonzero(scope(roster, req)["in_scope"].to_numpy())
+    today = day_number(as_of)
+    first = _module_days(days, req.modules, first_col)[positions]
+    latest = first
+    done = ~np.isnan(first)
+    valid = done
+    if req.valid_months:
+        cutoff = day_number(months_before(as_of, req.valid_months))
+        latest = _module_days(days, req.modules, last_col)[positions]
+        valid = done & (latest > cutoff)
+    completed = valid.all(axis=1)
+    finished = first.max(axis=1)  # NaN unless every module was done
+    reasons = _exemption_reasons(roster["person_id"].to_numpy()[positions], exemptions, req.id)
+    exempt = ~completed & pd.notna(reasons)
+    start = roster["start_day"].to_numpy(dtype="float64")[positions]
+    not_yet_due = ~completed & ~exempt & (start > today - req.grace_days)
+    shown = latest.max(axis=1) if req.valid_months else finished
+    return positions, {
+        "requirement": np.full(len(positions), req.id, dtype=object),
+        "status": np.select([completed, exempt, not_yet_due], list(STATUSES[:3]),
+                            "outstanding").astype(object),
+        "late": completed & (finished > day_number(req.deadline)),
+        "expired": done.all(axis=1) & ~completed,
+        "modules_done": valid.sum(axis=1).astype("int64"),
+        "modules_missing": _missing_text(~valid, req.modules),
+        "completed_on": to_dates(np.where(completed, shown, np.nan)),
+        "exemption_reason": reasons,
+    }
+
+
+def _labels(codes: pd.Series | np.ndarray, labels: dict[str, str]) -> np.ndarray:
+    """The label of each code ("Unmapped" for none), looked up once per distinct code."""
+    index, uniques = pd.factorize(codes)
+    mapped = np.array([labels.get(u, u) for u in uniques] + ["Unmapped"], dtype=object)
+    return mapped[index]  # index -1 (none) picks "Unmapped"
+
+
+def _module_days(days: pd.DataFrame, modules: Sequence[str], column: Any) -> np.ndarray:
+    """A (people x modules) float array of day numbers, NaN where none."""
+    names = [column(m) for m in modules]
+    return days.reindex(columns=names).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _exemption_reasons(person_ids: np.ndarray, exemptions: pd.DataFrame,
+                       requirement: str) -> np.ndarray:
+    """The reason of the (earliest) exemption for ``requirement`` of each person, or None."""
+    mine = exemptions[exemptions["requirement"] == requirement]
+    reasons = mine.drop_duplicates("person_id").set_index("person_id")["reason"]
+    where = pd.Index(reasons.index).get_indexer(person_ids)
+    out = np.full(len(person_ids), None, dtype=object)
+    out[where >= 0] = reasons.to_numpy(dtype=object)[where[where >= 0]]
+    return out
+
+
+def _missing_text(missing: np.ndarray, modules: Sequence[str]) -> np.ndarray:
+    """", "-joined codes of the missing modules per row, via one bit pattern per row."""
+    if missing.shape[1] == 0:
+        return np.full(missing.shape[0], "", dtype=object)
+    weights = 1 << np.arange(missing.shape[1], dtype="int64")
+    patterns = missing.astype("int64") @ weights
+    uniques, inverse = np.unique(patterns, return_inverse=True)
+    texts = np.array([", ".join(m for i, m in enumerate(modules) if int(p) >> i & 1)
+                      for p in uniques] + [""], dtype=object)
+    return texts[inverse.reshape(-1)] if len(patterns) else texts[:0]
+
+
+def people_frame(roster: pd.DataFrame, parts: Sequence[tuple[np.ndarray, dict[str, Any]]]
+                 ) -> pd.DataFrame:
+    """One row per (requirement, person in scope): the roster columns taken once per
+    requirement, the status columns, labels and dates, in the published column order."""
+    positions = np.concatenate([p for p, _ in parts]) if parts else np.array([], dtype=int)
+    data: dict[str, Any] = {col: roster[col].to_numpy()[positions] for col in BASE_COLUMNS}
+    for col in parts[0][1] if parts else []:
+        data[col] = np.concatenate([columns[col] for _, columns in parts])
+    data["rank_label"] = _labels(data["rank"], {c: r.label for c, r in
+                                                vocab.ranks().ranks.items()})
+    data["department_label"] = _labels(data["department"], {
+        c: d.label for c, d in vocab.departments().departments.items()})
+    for name, day_col in (("snapshot_date", "state_as_of"), ("start_date", "start_day"),
+                          ("leaving_date", "leaving_day")):
+        data[name] = to_dates(roster[day_col].to_numpy(dtype="float64")[positions])
+    kinds: dict[str, str] = {"late": "bool", "expired": "bool", "detective": "bool",
+                             "person_id": "int64", "modules_done": "int64"}
+    series = {}
+    for col in PEOPLE_COLUMNS:
+        values = np.asarray(data.get(col, np.full(len(positions), None, dtype=object)))
+        series[col] = pd.Series(values.astype(kinds.get(col, "object"), copy=False),
+                                dtype=kinds.get(col, "object"), copy=False)
+    return pd.DataFrame(series)
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass
+class CoverageResult:
+    """Coverage of each requirement on ``as_of``: one row per (requirement, person in
+    scope) in ``people``; breakdowns, module progress and outstanding lists from it."""
+
+    as_of: dt.date
+    people: pd.DataFrame
+    requirements: tuple[Requirement, ...] = ()
+    force: str | None = None
+    departments: tuple[str, ...] | None = None
+
+    def requirement(self, requirement_id: str) -> Requirement:
+        for req in self.requirements:
+            if req.id == requirement_id:
+                return req
+        known = ", ".join(r.id for r in self.requirements)
+        raise KeyError(f"No requirement {requirement_id!r} in this result; known: {known}")
+
+    def summary(self, by: Sequence[str] = ()) -> pd.DataFrame:
+        """Counts per requirement (and per group of ``by``, any of BREAKDOWNS, crossed):
+        requirement, *by, in_scope, exempt, completed, completed_late, not_yet_due,
+        outstanding, coverage_pct (None when nobody completed or is outstanding) and
+        small_group (fewer than 10 people in scope). With line_manager, the manager's name
+        follows as line_manager_name."""
+        keys = _group_keys(by)
+        counts = _counts(self.people, ["requirement", *keys])
+        if not keys:
+            order = pd.DataFrame({"requirement": [r.id for r in self.requirements]})
+            counts = order.merge(counts, on="requirement", how="left")
+            counts[COUNT_COLUMNS] = counts[COUNT_COLUMNS].fillna(0)
+        counts[COUNT_COLUMNS] = counts[COUNT_COLUMNS].astype("int64")
+        counts["coverage_pct"] = coverage_pct(counts["completed"], counts["outstanding"])
+        counts["small_group"] = counts["in_scope"] < SMALL_GROUP
+        return _sorted(counts, ["requirement", *keys], [r.id for r in self.requirements])
+
+    def module_progress(self, requirement: str) -> pd.DataFrame:
+        """How many people in scope (exempt ones aside) have done 0, 1, ... N modules:
+        modules_done, people, pct."""
+        req = self.requirement(requirement)
+        rows = self._counted(requirement)
+        people = rows["modules_done"].value_counts().reindex(range(len(req.modules) + 1),
+                                                              fill_value=0)
+        frame = pd.DataFrame({"modules_done": people.index, "people": people.to_numpy()})
+        total = int(frame["people"].sum())
+        frame["pct"] = (frame["people"] / total * 100).round(1) if total else 0.0
+        return frame
+
+    def module_counts(self, requirement: str) -> pd.DataFrame:
+        """Per module of the requirement, in order: how many people in scope (exempt ones
+        aside) have done it, have not, and stall on it (it is the first module, in order,
+        that they are missing): module, title, done, missing, stalled_here."""
+        req = self.requirement(requirement)
+        rows = self._counted(requirement)
+        padded = ", " + rows["modules_missing"].astype(str) + ", "
+        first_missing = rows["modules_missing"].str.split(", ").str[0]
+        titles = vocab.modules().modules
+        out = []
+        for module in req.modules:
+            missing = int(padded.str.contains(f", {module}, ", regex=False).sum())
+            out.append({"module": module, "title": titles[module].title if module in titles
+                        else module, "done": len(rows) - missing, "missing": missing,
+                        "stalled_here": int((first_missing == module).sum())})
+        return pd.DataFrame(out, columns=["module", "title", "done", "missing", "stalled_here"])
+
+    def _counted(self, requirement: str) -> pd.DataFrame:
+        rows = self.people[self.people["requirement"] == requirement]
+        return rows[rows["status"] != "exempt"]
+
+    def outstanding(self, requirement: str | None = None,
+                    by: str = "department") -> pd.DataFrame:
+        """Everyone outstanding (for one requirement or all), grouped by ``by`` then name:
+        requirement, the group column(s), full_name, staff_number, collar_number, rank_label,
+        unit, line_manager, line_manager_name, email, modules_missing, expired,
+        days_to_deadline (negative once the deadline has passed)."""
+        keys = _group_keys([by])
+        rows = self.people[self.people["status"] == "outstanding"]
+        if requirement is not None:
+            self.requirement(requirement)
+            rows = rows[rows["requirement"] == requirement]
+        deadlines = {r.id: day_number(r.deadline) for r in self.requirements}
+        rows = rows.assign(days_to_deadline=rows["requirement"].map(deadlines).astype("int64")
+                           - day_number(self.as_of))
+        labels = {"rank": ["rank_label"], "department": ["department_label"]}.get(by, [])
+        columns = ["requirement", *keys, *labels, "full_name", "staff_number", "collar_number",
+                   "rank_label", "unit", "line_manager", "line_manager_name", "email",
+                   "modules_missing", "expired", "days_to_deadline"]
+        columns = list(dict.fromkeys(columns))
+        out = rows.reindex(columns=columns)
+        return _sorted(out, ["requirement", *keys, "full_name"],
+                       [r.id for r in self.requirements]).reset_index(drop=True)
+
+
+def coverage_pct(completed: pd.Series, outstanding: pd.Series) -> pd.Series:
+    """completed / (completed + outstanding) x 100, to one decimal; None for 0 / 0."""
+    base = (completed + outstanding).astype("float64")
+    pct = (completed.astype("float64") / base.where(base > 0) * 100).round(1)
+    return pct.astype(object).where(pct.notna(), None)
+
+
+def _group_keys(by: Sequence[str]) -> list[str]:
+    keys = []
+    for key in by:
+        if key not in BREAKDOWNS:
+            raise ValueError(f"Cannot break coverage down by {key!r}; choose from "
+                             f"{', '.join(BREAKDOWNS)}.")
+        keys.append(key)
+        if key == "line_manager":
+            keys.append("line_manager_name")
+    return list(dict.fromkeys(keys))
+
+
+def _counts(people: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    status = people["status"]
+    flags = pd.DataFrame({
+        "in_scope": 1,
+        "exempt": status.eq("exempt"),
+        "completed": status.eq("completed"),
+        "completed_late": status.eq("completed") & people["late"],
+        "not_yet_due": status.eq("not_yet_due"),
+        "outstanding": status.eq("outstanding"),
+    }, index=people.index).astype("int64")
+    grouped = pd.concat([people[keys], flags], axis=1).groupby(keys, dropna=False, sort=False)
+    counts = grouped[COUNT_COLUMNS].sum().reset_index()
+    for key in keys:
+        counts[key] = counts[key].astype(object).where(counts[key].notna(), None)
+    return counts
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str], requirement_order: list[str]) -> pd.DataFrame:
+    """Sorted by requirement (rules order), rank (seniority), department (vocabulary order),
+    then the rest alphabetically; unknown values last."""
+    rank_order = {code: r.order for code, r in vocab.ranks().ranks.items()}
+    dept_order = {code: i for i, code in enumerate(vocab.departments().departments)}
+    req_order = {rid: i for i, rid in enumerate(requirement_order)}
+
+    def key(column: pd.Series) -> pd.Series:
+        order = {"requirement": req_order, "rank": rank_order, "department": dept_order}
+        if column.name in order:
+            return column.map(order[str(column.name)]).astype("float64")
+        return column.astype(object).where(column.notna(), None).map(
+            lambda v: (v is None, "" if v is None else str(v).casefold()))
+
+    return frame.sort_values(keys, key=key, na_position="last", kind="stable"
+                             ).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def compute(engine: Engine, rules: RuleSet, as_of: dt.date, *, requirement: str | None = None,
+            force: str | None = None, departments: Sequence[str] | None = None,
+            person_ids: Sequence[int] | None = None) -> CoverageResult:
+    """Coverage of every requirement (or one) on ``as_of``, for all forces or one, all
+    departments or some. ``person_ids`` restricts it to some people (for explanations)."""
+    reqs = (rules.get(requirement),) if requirement else tuple(rules.requirements)
+    modules = list(dict.fromkeys(m for r in reqs for m in r.modules))
+    states, completions, exemptions = in_parallel(engine, [
+        partial(load_states, engine, as_of, force=force, person_ids=person_ids,
+                requirements=reqs),
+        partial(load_completions, engine, as_of, modules, force=force, person_ids=person_ids,
+                latest=any(r.valid_months for r in reqs)),
+        partial(load_exemptions, engine, as_of, force=force, person_ids=person_ids),
+    ])
+    return evaluate(states, completions, exemptions, reqs, as_of, force=force,
+                    departments=departments)
+
+
+def evaluate(states: pd.DataFrame, completions: pd.DataFrame, exemptions: pd.DataFrame,
+             requirements: Sequence[Requirement], as_of: dt.date, *, force: str | None = None,
+             departments: Sequence[str] | None = None) -> CoverageResult:
+    """The statuses of ``compute``, from frames already loaded (no database access)."""
+    roster = roster_on(states, as_of, departments)
+    days = completions.drop_duplicates("person_id").set_index("person_id").reindex(
+        pd.Index(roster["person_id"]))
+    parts = [requirement_status(roster, days, exemptions, req, as_of) for req in requirements]
+    return CoverageResult(
+        as_of=as_of,
+        people=people_frame(roster, parts),
+        requirements=tuple(requirements),
+        force=force,
+        departments=tuple(departments) if departments is not None else None,
+    )
+
+
+def to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-ready dicts: plain ints, floats, bools, ISO dates and None."""
+    records = []
+    for row in frame.to_dict(orient="records"):
+        records.append({str(k): _plain(v) for k, v in row.items()})
+    return records
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is pd.NaT:
+        return None
+    return value

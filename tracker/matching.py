@@ -1,0 +1,369 @@
+"""Matching learners in completion records to people, vectorised over whole files.
+
+Order (each step only sees records the earlier steps left unmatched):
+
+1. confirmed identity links (``IdentityLink``: a person said "this LMS learner is that
+   roster person"), so a link always wins on later imports;
+2. staff number, within the learner's force;
+3. collar number, within the force (only when exactly one person holds it);
+4. email, case-blind, within the force (only when exactly one person holds it);
+5. the exact normalised full name plus one more agreeing attribute (collar number, unit or
+   the local part of the email), when exactly one person agrees.
+
+Fuzzy candidates (rapidfuzz) are only *suggested* for records left in the review queue
+(``suggest_matches``); a person confirms (``confirm_match``) or rejects (``reject_match``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz import fuzz, process
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from tracker import audit
+from tracker.db import unit_of_work
+from tracker.models import (
+    Completion,
+    CompletionEvidence,
+    IdentityLink,
+    ImportBatch,
+    Module,
+    Person,
+    PersonState,
+    UnmatchedRecord,
+)
+from tracker.text import fold
+
+SUGGEST_CUTOFF = 85
+AUTO_LINK_ACTOR = "system:delegate"  # links made for delegates created by an import
+_COMBINING = r"\p{M}"  # combining marks (RE2 syntax, as Arrow uses)
+
+
+class MatchError(ValueError):
+    """A review-queue action that cannot be done (the message says why and what to do)."""
+
+
+# ---------------------------------------------------------------- normalisation (vectorised)
+
+def _arrow_text(values: pd.Series) -> pa.ChunkedArray:
+    """A column as Arrow strings (missing stays null), for vectorised text functions."""
+    text = values.astype("str")
+    return pa.chunked_array([pa.array(text, type=pa.string(), from_pandas=True)])
+
+
+def _from_arrow(array: pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """Back to an object column, None for null or blank."""
+    blank = pc.fill_null(pc.equal(array, ""), True)
+    array = pc.if_else(blank, pa.scalar(None, pa.string()), array)
+    return pd.Series(array.to_numpy(zero_copy_only=False), index=index, dtype=object)
+
+
+def fold_series(values: pd.Series) -> pd.Series:
+    """``tracker.text.fold`` over a whole column (object dtype, None for missing/empty)."""
+    text = pc.utf8_lower(pc.replace_substring_regex(
+        pc.utf8_normalize(_arrow_text(values), "NFKD"), _COMBINING, ""))
+    text = pc.replace_substring(text, "&", " and ")
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"[^0-9a-z]+", " "))
+    return _from_arrow(text, values.index)
+
+
+def _none_if_blank(values: pd.Series) -> pd.Series:
+    out = values.astype(object)
+    return out.where(out.notna() & (out != ""), None)
+
+
+def clean_text(values: pd.Series, lower: bool = False) -> pd.Series:
+    """Trimmed text as object dtype, None for missing or blank."""
+    text = pc.utf8_trim_whitespace(_arrow_text(values))
+    return _from_arrow(pc.utf8_lower(text) if lower else text, values.index)
+
+
+def _email_local(email: pd.Series) -> pd.Series:
+    """The part of an email address before the @ (None when missing)."""
+    local = pc.replace_substring_regex(_arrow_text(email), "@.*$", "")
+    return _from_arrow(local, email.index)
+
+
+def identity_keys(records: pd.DataFrame) -> pd.Series:
+    """The normalised identity of each record's learner, the key ``IdentityLink`` stores:
+    ``email:...``, else ``username:...``, ``staff:...``, ``name:...|collar:...``,
+    ``collar:...``, ``name:...|unit:...``, ``name:...``."""
+    email = clean_text(records["email"], lower=True)
+    username = clean_text(records["username"], lower=True)
+    staff = clean_text(records["staff_number"])
+    collar = clean_text(records["collar_number"])
+    name = fold_series(records["full_name"])
+    unit = fold_series(records["unit"])
+    choices = [
+        ("email:" + email, email.notna()),
+        ("username:" + username, username.notna()),
+        ("staff:" + staff, staff.notna()),
+        ("name:" + name + "|collar:" + collar, name.notna() & collar.notna()),
+        ("collar:" + collar, collar.notna()),
+        ("name:" + name + "|unit:" + unit, name.notna() & unit.notna()),
+        ("name:" + name, name.notna()),
+    ]
+    keys = pd.Series(None, index=records.index, dtype=object)
+    for key, present in reversed(choices):  # the first present key wins
+        keys = key.astype(object).where(present, keys)
+    return _none_if_blank(keys)
+
+
+def learner_frame(records: pd.DataFrame, force_ids: pd.Series) -> pd.DataFrame:
+    """The columns matching works on, one row per record (same index)."""
+    email = clean_text(records["email"], lower=True)
+    return pd.DataFrame({
+        "force_id": force_ids.astype("Int64"),
+        "staff_number": clean_text(records["staff_number"]),
+        "collar_number": clean_text(records["collar_number"]),
+        "email": email,
+        "email_local": _email_local(email),
+        "name_key": fold_series(records["full_name"]),
+        "unit_key": fold_series(records["unit"]),
+        "identity_key": identity_keys(records),
+    }, index=records.index)
+
+
+# ---------------------------------------------------------------- what the database knows
+
+def frame_of(session: Session, stmt: Any, columns: list[str]) -> pd.DataFrame:
+    """A query's rows as a DataFrame, built column by column (fast for big results)."""
+    rows = session.execute(stmt).all()
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame({c: pd.Series(v, dtype=object)
+                         for c, v in zip(columns, zip(*rows, strict=True), strict=True)})
+
+
+def people_frame(session: Session, force_ids: list[int]) -> pd.DataFrame:
+    """People of the given forces with their identifiers and latest unit, for matching."""
+    latest = (select(PersonState.person_id, PersonState.unit,
+                     func.row_number().over(partition_by=PersonState.person_id,
+                                            order_by=(PersonState.as_of.desc(),
+                                                      PersonState.id.desc())).label("rn"))
+              .subquery())
+    stmt = (select(Person.id, Person.force_id, Person.staff_number, Person.collar_number,
+                   Person.email, Person.full_name, latest.c.unit)
+            .outerjoin(latest, (latest.c.person_id == Person.id) & (latest.c.rn == 1))
+            .where(Person.force_id.in_(force_ids)))
+    raw = frame_of(session, stmt, ["person_id", "force_id", "staff_number", "collar_number",
+                                   "email", "full_name", "unit"])
+    email = clean_text(raw["email"], lower=True)
+    return pd.DataFrame({
+        "person_id": raw["person_id"].astype("Int64"),
+        "force_id": raw["force_id"].astype("Int64"),
+        "staff_number": clean_text(raw["staff_number"]),
+        "collar_number": clean_text(raw["collar_number"]),
+        "email": email,
+        "email_local": _email_local(email),
+        "name_key": fold_series(raw["full_name"]),
+        "unit_key": fold_series(raw["unit"]),
+    })
+
+
+def links_frame(session: Session, force_ids: list[int]) -> pd.DataFrame:
+    stmt = select(IdentityLink.force_id, IdentityLink.identity_key, IdentityLink.person_id).where(
+        IdentityLink.force_id.in_(force_ids))
+    frame = frame_of(session, stmt, ["force_id", "identity_key", "person_id"])
+    return frame.astype({"force_id": "Int64", "person_id": "Int64", "identity_key": object})
+
+
+# ---------------------------------------------------------------- the matching steps
+
+def _unique_merge(todo: pd.DataFrame, people: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """person_id for records whose ``keys`` match exactly one person (index: record)."""
+    right = people.dropna(subset=keys).drop_duplicates(keys, keep=False)[[*keys, "person_id"]]
+    left = todo[keys].dropna().rename_axis("_rec").reset_index()
+    merged = left.merge(right, on=keys, how="inner")
+    return merged.set_index("_rec")["person_id"]
+
+
+def _by_link(todo: pd.DataFrame, _people: pd.DataFrame, links: pd.DataFrame) -> pd.Series:
+    return _unique_merge(todo, links, ["force_id", "identity_key"])
+
+
+def _by_staff(todo: pd.DataFrame, people: pd.DataFrame, _links: pd.DataFrame) -> pd.Series:
+    return _unique_merge(todo, people, ["force_id", "staff_number"])
+
+
+def _by_collar(todo: pd.DataFrame, people: pd.DataFrame, _links: pd.DataFrame) -> pd.Series:
+    return _unique_merge(todo, people, ["force_id", "collar_number"])
+
+
+def _by_email(todo: pd.DataFrame, people: pd.DataFrame, _links: pd.DataFrame) -> pd.Series:
+    return _unique_merge(todo, people, ["force_id", "email"])
+
+
+def _by_name(todo: pd.DataFrame, people: pd.DataFrame, _links: pd.DataFrame) -> pd.Series:
+    """Exact name plus one more agreeing attribute; only when one person agrees."""
+    left = todo.dropna(subset=["force_id", "name_key"]).rename_axis("_rec").reset_index()
+    right = people.dropna(subset=["name_key"])
+    pairs = left.merge(right, on=["force_id", "name_key"], suffixes=("", "_p"))
+    agree = np.zeros(len(pairs), dtype=bool)
+    for col in ("collar_number", "unit_key", "email_local"):
+        both = pairs[col].notna() & pairs[f"{col}_p"].notna()
+        agree |= (both & (pairs[col] == pairs[f"{col}_p"])).to_numpy(bool)
+    pairs = pairs.loc[agree, ["_rec", "person_id"]].drop_duplicates()
+    pairs = pairs[~pairs["_rec"].duplicated(keep=False)]
+    return pairs.set_index("_rec")["person_id"]
+
+
+Step = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame], pd.Series]
+STEPS: list[tuple[str, Step]] = [
+    ("link", _by_link), ("staff", _by_staff), ("collar", _by_collar),
+    ("email", _by_email), ("name", _by_name),
+]
+
+
+def match_learners(learners: pd.DataFrame, people: pd.DataFrame,
+                   links: pd.DataFrame) -> pd.DataFrame:
+    """``person_id`` (Int64, NA when unmatched) and ``matched_by`` per learner row."""
+    person = pd.Series(pd.NA, index=learners.index, dtype="Int64")
+    matched_by = pd.Series(None, index=learners.index, dtype=object)
+    for name, step in STEPS:
+        todo = learners[person.isna()]
+        if todo.empty:
+            break
+        found = step(todo, people, links)
+        person.loc[found.index] = found.astype("Int64")
+        matched_by.loc[found.index] = name
+    return pd.DataFrame({"person_id": person, "matched_by": matched_by})
+
+
+# ---------------------------------------------------------------- the review queue
+
+@dataclass(frozen=True)
+class Suggestion:
+    person_id: int
+    full_name: str
+    staff_number: str | None
+    collar_number: str | None
+    email: str | None
+    score: float
+
+
+def _open_record(session: Session, unmatched_id: int) -> UnmatchedRecord:
+    record = session.get(UnmatchedRecord, unmatched_id)
+    if record is None:
+        raise MatchError(f"No unmatched record {unmatched_id}; `tracker match list` shows "
+                         "the open ones.")
+    if record.status != "open":
+        raise MatchError(f"Unmatched record {unmatched_id} is already {record.status} "
+                         f"(by {record.resolved_by}); nothing to do.")
+    return record
+
+
+def suggest_matches(engine: Engine, unmatched_id: int, limit: int = 5) -> list[Suggestion]:
+    """Roster people of the record's force whose name is close (score >= 85), best first."""
+    with unit_of_work(engine) as session:
+        record = session.get(UnmatchedRecord, unmatched_id)
+        if record is None:
+            raise MatchError(f"No unmatched record {unmatched_id}; `tracker match list` shows "
+                             "the open ones.")
+        name = fold(record.display_name or record.payload.get("full_name") or "")
+        rows = session.execute(
+            select(Person.id, Person.full_name, Person.staff_number, Person.collar_number,
+                   Person.email).where(Person.force_id == record.force_id)).all()
+    if not name or not rows:
+        return []
+    choices = {row.id: fold(row.full_name) for row in rows}
+    found = process.extract(name, choices, scorer=fuzz.token_sort_ratio,
+                            score_cutoff=SUGGEST_CUTOFF, limit=limit)
+    by_id = {row.id: row for row in rows}
+    return [Suggestion(pid, by_id[pid].full_name, by_id[pid].staff_number,
+                       by_id[pid].collar_number, by_id[pid].email, float(score))
+            for _choice, score, pid in found]
+
+
+def confirm_match(engine: Engine, unmatched_id: int, person_id: int, actor: str) -> int:
+    """Link the record's learner to ``person_id`` (stored, reapplied on later imports) and
+    record the completion, for this record and every open record of the same learner.
+    Returns how many records were resolved."""
+    with unit_of_work(engine) as session:
+        record = _open_record(session, unmatched_id)
+        person = session.get(Person, person_id)
+        if person is None:
+            raise MatchError(f"No person {person_id}; give a person id or a staff number.")
+        _store_link(session, record, person_id, actor)
+        same = session.scalars(select(UnmatchedRecord).where(
+            UnmatchedRecord.status == "open", UnmatchedRecord.force_id == record.force_id,
+            UnmatchedRecord.identity_key == record.identity_key)).all()
+        for item in same:
+            _apply_record(session, item, person_id, actor)
+        audit.record(session, actor, "match-confirm", f"unmatched:{unmatched_id}",
+                     person_id=person_id, identity_key=record.identity_key,
+                     records=[item.id for item in same])
+        return len(same)
+
+
+def _store_link(session: Session, record: UnmatchedRecord, person_id: int, actor: str) -> None:
+    link = session.scalars(select(IdentityLink).where(
+        IdentityLink.force_id == record.force_id,
+        IdentityLink.identity_key == record.identity_key)).first()
+    if link is None:
+        session.add(IdentityLink(force_id=record.force_id, identity_key=record.identity_key,
+                                 person_id=person_id, confirmed_by=actor))
+    elif link.person_id != person_id:
+        raise MatchError(f"{record.identity_key} is already linked to person {link.person_id}; "
+                         "nothing was changed.")
+
+
+def _apply_record(session: Session, record: UnmatchedRecord, person_id: int,
+                  actor: str) -> None:
+    """Store the record's completion (once per person, module, date) with its evidence."""
+    payload: dict[str, Any] = record.payload
+    module_id = session.scalars(select(Module.id).where(
+        Module.code == payload["module_code"])).one()
+    done_on = dt.date.fromisoformat(payload["completed_on"])
+    completion = session.scalars(select(Completion).where(
+        Completion.person_id == person_id, Completion.module_id == module_id,
+        Completion.completed_on == done_on)).first()
+    if completion is None:
+        batch = session.get(ImportBatch, record.batch_id)
+        completion = Completion(person_id=person_id, module_id=module_id, completed_on=done_on,
+                                source=batch.kind if batch else "review", batch_id=record.batch_id,
+                                raw_status=payload.get("raw_status"),
+                                raw_title=payload.get("raw_title"), score=payload.get("score"))
+        session.add(completion)
+        session.flush()
+    has_evidence = session.scalars(select(CompletionEvidence.id).where(
+        CompletionEvidence.completion_id == completion.id,
+        CompletionEvidence.batch_id == record.batch_id)).first()
+    if has_evidence is None:
+        session.add(CompletionEvidence(completion_id=completion.id, batch_id=record.batch_id,
+                                       row=record.row))
+    record.status, record.person_id = "confirmed", person_id
+    record.resolved_by, record.resolved_at = actor, dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def reject_match(engine: Engine, unmatched_id: int, actor: str) -> None:
+    """Close the record as not ours (kept for the audit trail; no completion stored)."""
+    with unit_of_work(engine) as session:
+        record = _open_record(session, unmatched_id)
+        record.status, record.resolved_by = "rejected", actor
+        record.resolved_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        audit.record(session, actor, "match-reject", f"unmatched:{unmatched_id}",
+                     identity_key=record.identity_key)
+
+
+def resolve_person(engine: Engine, unmatched_id: int, person: str) -> int:
+    """A person id, or a staff number within the record's force, as a person id."""
+    with unit_of_work(engine) as session:
+        record = _open_record(session, unmatched_id)
+        by_staff = session.scalars(select(Person.id).where(
+            Person.force_id == record.force_id, Person.staff_number == person.strip())).first()
+        if by_staff is not None:
+            return by_staff
+        if person.strip().isdigit() and session.get(Person, int(person)) is not None:
+            return int(person)
+    raise MatchError(f"No person with id or staff number {person!r} in the record's force; "
+                     "`tracker match suggest ID` lists likely people.")
