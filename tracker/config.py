@@ -9,7 +9,7 @@
 | pseudonymise for inspectors | TRACKER_PSEUDONYMISE_INSPECTORS | 1                |
 | session expiry     | TRACKER_SESSION_MINUTES   | 480                              |
 | today (for demos and tests) | TRACKER_TODAY    | the real date                    |
-| log-in: built-in or OIDC | TRACKER_AUTH        | password (or oidc: Streamlit st.login; read by tracker.auth.auth_mode) |
+| log-in: password or oidc | TRACKER_AUTH       | password (oidc: Streamlit st.login) |
 """
 
 from __future__ import annotations
