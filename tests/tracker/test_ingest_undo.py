@@ -83,3 +83,17 @@ def test_undo_removes_delegates_it_created(engine: Engine) -> None:
     assert content(engine) == before
     with engine.connect() as conn:
         assert conn.execute(select(IdentityLink.id)).all() == []
+
+
+def test_a_completion_passed_on_takes_the_source_of_its_own_remaining_batch(
+        engine: Engine) -> None:
+    """Regression: the earliest-evidence lookup must be tied to the completion being
+    updated, not to the earliest evidence of any completion."""
+    run(engine, roster(PEOPLE), as_of=dt.date(2026, 1, 1))
+    run(engine, parsed(Kind.HYDRA, [done(module="oic-hydra", staff_number="1003")],
+                       name="hydra.xlsx"))
+    lms_batch = run(engine, lms([done(staff_number="1002")]))
+    totara = run(engine, parsed(Kind.TOTARA_UPLOAD, [done(staff_number="1002")], name="t.csv"))
+    undo_batch(engine, lms_batch, "lead")
+    sources = sorted((r[4], r[5]) for r in content(engine)["completions"])
+    assert sources == [("hydra-delegates", 2), ("totara-upload", totara)]
