@@ -368,9 +368,8 @@ def suggestions(unmatched_id: int) -> pd.DataFrame:
     from tracker.matching import suggest_matches
 
     found = suggest_matches(engine(), unmatched_id)
-    return pd.DataFrame([s.__dict__ for s in found],
-                        columns=["person_id", "full_name", "staff_number", "collar_number",
-                                 "email", "score"])
+    return pd.DataFrame([{"person_id": s.person_id, "label": s.describe()} for s in found],
+                        columns=["person_id", "label"])
 
 
 def forecast_text(trend: Trend) -> str:

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import audit, vocab
 from tracker.db import unit_of_work
 from tracker.models import (
     Completion,
@@ -249,6 +249,18 @@ class Suggestion:
     collar_number: str | None
     email: str | None
     score: float
+    rank: str | None = None  # latest roster rank, as HR wrote it
+    unit: str | None = None  # latest roster unit
+    agrees: tuple[str, ...] = ()  # what else agrees with the record: unit, rank, collar, email
+
+    def describe(self) -> str:
+        """One line for a person choosing: name, staff number, rank, unit, evidence."""
+        parts = [self.full_name, self.staff_number or "no staff number",
+                 self.rank or "rank unknown", self.unit or "unit unknown",
+                 f"name score {self.score:.0f}"]
+        if self.agrees:
+            parts.append("same " + " and ".join(self.agrees))
+        return " · ".join(parts)
 
 
 def _open_record(session: Session, unmatched_id: int) -> UnmatchedRecord:
@@ -263,25 +275,56 @@ def _open_record(session: Session, unmatched_id: int) -> UnmatchedRecord:
 
 
 def suggest_matches(engine: Engine, unmatched_id: int, limit: int = 5) -> list[Suggestion]:
-    """Roster people of the record's force whose name is close (score >= 85), best first."""
+    """Roster people of the record's force whose name is close (score >= 85), those with
+    more agreeing evidence (unit, rank, collar, email) first, then by name score."""
     with unit_of_work(engine) as session:
         record = session.get(UnmatchedRecord, unmatched_id)
         if record is None:
             raise MatchError(f"No unmatched record {unmatched_id}; `tracker match list` shows "
                              "the open ones.")
-        name = fold(record.display_name or record.payload.get("full_name") or "")
+        payload: dict[str, Any] = dict(record.payload or {})
+        name = fold(record.display_name or payload.get("full_name") or "")
         rows = session.execute(
             select(Person.id, Person.full_name, Person.staff_number, Person.collar_number,
                    Person.email).where(Person.force_id == record.force_id)).all()
-    if not name or not rows:
-        return []
-    choices = {row.id: fold(row.full_name) for row in rows}
-    found = process.extract(name, choices, scorer=fuzz.token_sort_ratio,
-                            score_cutoff=SUGGEST_CUTOFF, limit=limit)
+        if not name or not rows:
+            return []
+        choices = {row.id: fold(row.full_name) for row in rows}
+        found = process.extract(name, choices, scorer=fuzz.token_sort_ratio,
+                                score_cutoff=SUGGEST_CUTOFF, limit=limit * 4)
+        states = _latest_states(session, [pid for _c, _s, pid in found])
     by_id = {row.id: row for row in rows}
-    return [Suggestion(pid, by_id[pid].full_name, by_id[pid].staff_number,
-                       by_id[pid].collar_number, by_id[pid].email, float(score))
-            for _choice, score, pid in found]
+    suggestions = [_suggestion(by_id[pid], float(score), states.get(pid), payload)
+                   for _choice, score, pid in found]
+    suggestions.sort(key=lambda s: (len(s.agrees), s.score), reverse=True)
+    return suggestions[:limit]
+
+
+def _latest_states(session: Session, person_ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """{person id: (rank_raw, rank, unit)} from each person's newest roster state."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(PersonState.person_id, PersonState.rank_raw, PersonState.rank, PersonState.unit)
+        .where(PersonState.person_id.in_(person_ids)).order_by(PersonState.as_of)).all()
+    return {row.person_id: (row.rank_raw, row.rank, row.unit) for row in rows}
+
+
+def _suggestion(person: Any, score: float, state: tuple[Any, ...] | None,
+                payload: dict[str, Any]) -> Suggestion:
+    rank_raw, rank, unit = state or (None, None, None)
+    wanted_rank = vocab.ranks().lookup(payload.get("rank_raw"))
+    checks = {
+        "unit": bool(unit and payload.get("unit") and fold(unit) == fold(payload["unit"])),
+        "rank": bool(rank and wanted_rank and wanted_rank.rank.code == rank),
+        "collar": bool(person.collar_number
+                       and person.collar_number == payload.get("collar_number")),
+        "email": bool(person.email and payload.get("email")
+                      and person.email.split("@")[0] == str(payload["email"]).split("@")[0]),
+    }
+    return Suggestion(person.id, person.full_name, person.staff_number, person.collar_number,
+                      person.email, score, rank_raw, unit,
+                      tuple(name for name, ok in checks.items() if ok))
 
 
 def confirm_match(engine: Engine, unmatched_id: int, person_id: int, actor: str) -> int:

@@ -40,9 +40,8 @@ with queue_tab:
         record = st.selectbox("Learner to resolve", list(labels), key="dq_record",
                               format_func=labels.__getitem__)
         found = data.suggestions(int(record))
-        options = {int(pid): f"{name} · {staff} · score {score:.0f}" for pid, name, staff, score
-                   in zip(found["person_id"], found["full_name"], found["staff_number"],
-                          found["score"], strict=True)}
+        options = {int(pid): label
+                   for pid, label in zip(found["person_id"], found["label"], strict=True)}
         person: int | None = None
         if options:
             person = st.radio("Suggested people", list(options), key="dq_person",

@@ -102,6 +102,25 @@ def test_suggestions_are_close_names_only(staffed: Engine) -> None:
     assert found[0].score >= 85
 
 
+def test_namesakes_with_agreeing_unit_and_rank_come_first(engine: Engine) -> None:
+    people = [person("2001", "Stephen Green", rank_raw="PC", rank="constable",
+                     unit="Force Control Room", department="control-room"),
+              person("2002", "Stephen Green", rank_raw="PC", rank="constable",
+                     unit="Response - Minehead"),
+              person("2003", "Stephen Green", rank_raw="Insp", rank="inspector",
+                     unit="Response - Minehead")]
+    run(engine, roster(people, as_of=dt.date(2026, 1, 1)))
+    run(engine, parsed(Kind.HYDRA, [done(module="oic-hydra", full_name="Stephen Green",
+                                         rank_raw="Insp", unit="Response - Minehead")],
+                       name="hydra.xlsx"))
+    record_id = scalar(engine, select(UnmatchedRecord.id))
+    found = suggest_matches(engine, record_id)
+    assert [(s.staff_number, s.agrees) for s in found] == [
+        ("2003", ("unit", "rank")), ("2002", ("unit",)), ("2001", ())]
+    assert found[0].describe() == ("Stephen Green · 2003 · Insp · Response - Minehead · "
+                                   "name score 100 · same unit and rank")
+
+
 def test_reject_closes_record_and_is_not_requeued(staffed: Engine) -> None:
     file = lms([done(full_name="Stranger Danger", username="sd")])
     run(staffed, file)

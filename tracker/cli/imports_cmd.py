@@ -301,7 +301,8 @@ def match_suggest(ctx: typer.Context,
         typer.echo(f"No close names for record {record_id}; confirm with a staff number if "
                    "you know who it is.")
         return
-    typer.echo(pd.DataFrame([s.__dict__ for s in found]).fillna("").to_string(index=False))
+    for item in found:
+        typer.echo(f"  person {item.person_id}: {item.describe()}")
     typer.echo(f"Confirm with: tracker match confirm {record_id} PERSON_ID")
 
 
