@@ -211,10 +211,24 @@ def _by_name(todo: pd.DataFrame, people: pd.DataFrame, _links: pd.DataFrame) -> 
     agree = np.zeros(len(pairs), dtype=bool)
     for col in ("collar_number", "unit_key", "email_local"):
         both = pairs[col].notna() & pairs[f"{col}_p"].notna()
+        if col == "email_local":
+            both &= ~_other_organisation(pairs)
         agree |= (both & (pairs[col] == pairs[f"{col}_p"])).to_numpy(bool)
     pairs = pairs.loc[agree, ["_rec", "person_id"]].drop_duplicates()
     pairs = pairs[~pairs["_rec"].duplicated(keep=False)]
     return pairs.set_index("_rec")["person_id"]
+
+
+def _other_organisation(pairs: pd.DataFrame) -> pd.Series:
+    """True where the record's e-mail is at another organisation than the person's (the
+    first label of the domain differs: ``dorset.police.uk`` is not ``avonandsomerset...``).
+    A namesake at another force shares a name and often the e-mail's local part, so the
+    local part is evidence only within one organisation."""
+    def org(email: pd.Series) -> pd.Series:
+        return email.astype(object).str.extract(r"@([^.]+)", expand=False)
+
+    mine, theirs = org(pairs["email"]), org(pairs["email_p"])
+    return (mine.notna() & theirs.notna() & (mine != theirs)).fillna(False)
 
 
 Step = Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame], pd.Series]

@@ -156,3 +156,14 @@ def test_hydra_delegate_of_other_force_recorded_in_home_force(staffed: Engine) -
     assert (again["new"], again["unchanged"], again["people_created"]) == (0, 2, 0)
     assert scalar(staffed, select(func.count()).select_from(Person)) == 4
     assert scalar(staffed, select(IdentityLink.confirmed_by)) == "system:delegate"
+
+
+def test_a_namesake_at_another_force_is_queued_not_matched(staffed: Engine) -> None:
+    """Same name and same e-mail local part, but a Dorset address: no evidence at all."""
+    summary = run(staffed, lms([done(full_name="Jo Bloggs", email="jo.bloggs@dorset.police.uk"),
+                                done(full_name="Jo Bloggs",
+                                     email="jo.bloggs@asc.pnn.police.uk", module="oic-el-2")]))
+    assert (summary["unmatched"], summary["new"]) == (1, 1)
+    with staffed.connect() as conn:
+        keys = conn.execute(select(UnmatchedRecord.identity_key)).scalars().all()
+    assert keys == ["email:jo.bloggs@dorset.police.uk"]
