@@ -8,8 +8,8 @@
 Synthetic people in the 43 Home Office forces (Avon and Somerset about 6,500, the Met about
 a fifth), two roster snapshots (movers, leavers and joiners between them) and completions
 generated with numpy, bulk-loaded straight into a fresh database (executemany on SQLite,
-COPY on PostgreSQL, in a schema of its own that is dropped afterwards). Timed, each the
-best of ``--repeat`` runs, from the database to the finished table:
+COPY on PostgreSQL, in a schema ``bench_coverage_<hex>`` dropped afterwards). Timed, each
+the best of ``--repeat`` runs, from the database to the finished table:
 
 * coverage by rank x department, both requirements, national and for one force;
 * the weekly trend of each requirement, national and for one force;
@@ -459,7 +459,7 @@ def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> list[tup
 
 
 def postgres_engine(url: str) -> tuple[Engine, Callable[[], None]]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = f"bench_coverage_{uuid.uuid4().hex[:10]}"
     admin = create_engine(make_engine(url).url)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))

@@ -366,14 +366,17 @@ def _group_keys(by: Sequence[str]) -> list[str]:
 
 
 def _counts(people: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    status = people["status"]
+    # one pass over the status texts, then integer comparisons
+    codes, uniques = pd.factorize(people["status"].to_numpy(dtype=object))
+    code = {str(u): i for i, u in enumerate(uniques)}
+    status = {name: codes == code.get(name, -2) for name in STATUSES}
     flags = pd.DataFrame({
         "in_scope": 1,
-        "exempt": status.eq("exempt"),
-        "completed": status.eq("completed"),
-        "completed_late": status.eq("completed") & people["late"],
-        "not_yet_due": status.eq("not_yet_due"),
-        "outstanding": status.eq("outstanding"),
+        "exempt": status["exempt"],
+        "completed": status["completed"],
+        "completed_late": status["completed"] & people["late"].to_numpy(dtype=bool),
+        "not_yet_due": status["not_yet_due"],
+        "outstanding": status["outstanding"],
     }, index=people.index).astype("int64")
     grouped = pd.concat([people[keys], flags], axis=1).groupby(keys, dropna=False, sort=False)
     counts = grouped[COUNT_COLUMNS].sum().reset_index()

@@ -29,7 +29,7 @@ from tracker.coverage import (
     load_completions,
     load_exemptions,
 )
-from tracker.population import day_number, from_day, load_states, scope
+from tracker.population import condition_columns, day_number, from_day, load_states, scope
 from tracker.rules import Requirement, RuleSet
 
 RECENT_WEEKS = 6
@@ -93,10 +93,10 @@ def state_intervals(states: pd.DataFrame) -> pd.DataFrame:
     snapshot (the person's earliest: from always) to the person's next snapshot."""
     same_next = states["person_id"].eq(states["person_id"].shift(-1))
     same_prev = states["person_id"].eq(states["person_id"].shift(1))
-    out = states.copy()
-    out["valid_from"] = states["state_as_of"].where(same_prev, -np.inf)
-    out["valid_to"] = states["state_as_of"].shift(-1).where(same_next, np.inf)
-    return out
+    return states.assign(  # no deep copy of the text columns
+        valid_from=states["state_as_of"].where(same_prev, -np.inf),
+        valid_to=states["state_as_of"].shift(-1).where(same_next, np.inf),
+    )
 
 
 def _exempt_matrix(rows: pd.DataFrame, exemptions: pd.DataFrame, weeks: np.ndarray
@@ -157,7 +157,8 @@ def _weekly_matrix(engine: Engine, req: Requirement, today: dt.date, force: str 
                    departments: Sequence[str] | None) -> tuple[pd.DataFrame, int]:
     """The weekly frame, and how many people finished in the last RECENT_WEEKS weeks."""
     states, completions, exemptions = in_parallel(engine, [
-        partial(load_states, engine, None, force=force, identity=False, requirements=[req]),
+        partial(load_states, engine, None, force=force, identity=False, requirements=[req],
+                columns=["department", *condition_columns([req])]),
         partial(load_completions, engine, today, req.modules, force=force, latest=False),
         partial(load_exemptions, engine, None, force=force),
     ])
