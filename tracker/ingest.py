@@ -24,6 +24,16 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tracker import audit, vocab
+from tracker.bulk import (
+    allocate_ids,
+    checks_set_aside,
+    execute_many,
+    insert_frame,
+    insert_rows,
+    is_postgres,
+    mark,
+    sqlite_bulk_pragmas,
+)
 from tracker.db import force_ids, module_ids, unit_of_work
 from tracker.matching import (
     AUTO_LINK_ACTOR,
@@ -555,9 +565,9 @@ def _update_identities(session: Session, plan: ImportPlan, batch: ImportBatch) -
     before = plan.frames["identity_before"]
     clean = frame.astype(object).where(frame.notna(), None)
     old = before.astype(object).where(before.notna(), None)
-    sets = ", ".join(f"{c} = {_mark(session)}" for c in IDENTITY_FIELDS)
+    sets = ", ".join(f"{c} = {mark(session)}" for c in IDENTITY_FIELDS)
     rows = [(*r[1:], r[0]) for r in clean.itertuples(index=False, name=None)]
-    execute_many(session, f"UPDATE people SET {sets} WHERE id = {_mark(session)}", rows)
+    execute_many(session, f"UPDATE people SET {sets} WHERE id = {mark(session)}", rows)
     batch.detail = {**(batch.detail or {}), "identity": {
         str(b[0]): {"before": list(b[1:]), "after": list(a[1:])}
         for b, a in zip(old.itertuples(index=False, name=None),
@@ -571,10 +581,7 @@ def _write_completions(session: Session, plan: ImportPlan, batch: ImportBatch) -
     rows["completed_on"] = _iso(rows["completed_on"])
     rows = rows[["person_id", "module_id", "completed_on", "row", "raw_status", "raw_title",
                  "score", "completion_id"]]
-    if is_postgres(session):
-        _copy_completions_pg(session, rows, batch)
-    else:
-        _insert_completions_sqlite(session, rows, batch)
+    _insert_completions(session, rows, batch)
     _write_unmatched(session, plan, batch.id)
 
 
@@ -600,51 +607,23 @@ def _write_delegates(session: Session, plan: ImportPlan, batch: ImportBatch) -> 
     return pd.Series(ids, index=people["new_key"].to_numpy(), dtype="Int64")
 
 
-def _insert_completions_sqlite(session: Session, rows: pd.DataFrame,
-                               batch: ImportBatch) -> None:
-    """New completions get ids here (the batch insert holds SQLite's write lock), then one
-    evidence row per distinct completion of this batch."""
-    _sqlite_bulk_pragmas(session)
+def _insert_completions(session: Session, rows: pd.DataFrame, batch: ImportBatch) -> None:
+    """New completions get ids here (from the sequence on PostgreSQL; after the maximum on
+    SQLite, whose import holds the write lock) and go straight into ``completions``, then one
+    evidence row per distinct completion of this batch: COPY or executemany of tuples,
+    sorted in the natural key's order so the unique indexes grow at their end."""
+    sqlite_bulk_pragmas(session)
     rows = rows.sort_values(["person_id", "module_id", "completed_on"], ignore_index=True)
-    new = rows["completion_id"].isna()  # sorted: the indexes grow mostly at their end
+    new = rows["completion_id"].isna()
     ids = allocate_ids(session, "completions", int(new.sum()))
     rows.loc[new, "completion_id"] = ids
     fresh = rows.loc[new].assign(source=batch.kind, batch_id=batch.id)
-    insert_frame(session, "completions", fresh[["completion_id", "person_id", "module_id",
-                                                "completed_on", "source", "batch_id",
-                                                "raw_status", "raw_title", "score"]]
-                 .rename(columns={"completion_id": "id"}))
-    evidence = rows.assign(batch_id=batch.id)[["completion_id", "batch_id", "row"]]
-    insert_frame(session, "completion_evidence", evidence)
-
-
-def _sqlite_bulk_pragmas(session: Session) -> None:
-    """A bigger page cache for this connection: index updates of a big batch stay in memory."""
-    session.connection().exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MB
-
-
-def _copy_completions_pg(session: Session, rows: pd.DataFrame, batch: ImportBatch) -> None:
-    """COPY into a temporary table, then insert what is new (ON CONFLICT DO NOTHING) and
-    the evidence for every distinct completion, inside the server."""
-    conn = session.connection()
-    conn.exec_driver_sql(
-        "CREATE TEMP TABLE _stage_completions (person_id integer, module_id integer, "
-        'completed_on date, "row" integer, raw_status text, raw_title text, score float8) '
-        "ON COMMIT DROP")
-    insert_frame(session, "_stage_completions", rows.drop(columns="completion_id"))
-    conn.exec_driver_sql("ANALYZE _stage_completions")  # else the joins below nest loops
-    conn.exec_driver_sql(
-        "INSERT INTO completions (person_id, module_id, completed_on, source, batch_id, "
-        "raw_status, raw_title, score) SELECT person_id, module_id, completed_on, %(source)s, "
-        "%(batch)s, raw_status, raw_title, score FROM _stage_completions "
-        "ON CONFLICT ON CONSTRAINT uq_completions_natural DO NOTHING",
-        {"source": batch.kind, "batch": batch.id})
-    conn.exec_driver_sql(
-        'INSERT INTO completion_evidence (completion_id, batch_id, "row") '
-        'SELECT c.id, %(batch)s, s."row" FROM _stage_completions s JOIN completions c '
-        "ON c.person_id = s.person_id AND c.module_id = s.module_id "
-        "AND c.completed_on = s.completed_on ON CONFLICT DO NOTHING", {"batch": batch.id})
-    conn.exec_driver_sql("DROP TABLE _stage_completions")
+    with checks_set_aside(session, ["completions", "completion_evidence"], len(rows)):
+        insert_frame(session, "completions", fresh[[
+            "completion_id", "person_id", "module_id", "completed_on", "source", "batch_id",
+            "raw_status", "raw_title", "score"]].rename(columns={"completion_id": "id"}))
+        evidence = rows.assign(batch_id=batch.id)[["completion_id", "batch_id", "row"]]
+        insert_frame(session, "completion_evidence", evidence)
 
 
 def _write_unmatched(session: Session, plan: ImportPlan, batch_id: int) -> None:
@@ -662,68 +641,3 @@ def _write_unmatched(session: Session, plan: ImportPlan, batch_id: int) -> None:
 
 def _now_text() -> str:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
-
-
-# ---------------------------------------------------------------- bulk writing
-
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _mark(session: Session) -> str:
-    return "%s" if is_postgres(session) else "?"
-
-
-def allocate_ids(session: Session, table: str, count: int) -> np.ndarray:
-    """``count`` fresh primary keys for ``table`` (PostgreSQL: from its sequence; SQLite:
-    after the current maximum, safe because the import holds the write lock)."""
-    if count == 0:
-        return np.empty(0, dtype=np.int64)
-    conn = session.connection()
-    if is_postgres(session):
-        got = conn.exec_driver_sql(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-            f"FROM generate_series(1, {int(count)})").scalars().all()
-        return np.asarray(got, dtype=np.int64)
-    start = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one()
-    return np.arange(start + 1, start + 1 + count, dtype=np.int64)
-
-
-def _tuples(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """Rows as plain tuples of Python values, None for missing."""
-    series: list[Any] = [frame[c] for c in frame.columns]
-    columns = [s.to_numpy(dtype=object, na_value=None) for s in series]
-    return list(zip(*columns, strict=True))
-
-
-def insert_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
-    """Insert a frame whose columns are the table's (dates as ISO text) in bulk."""
-    if not frame.empty:
-        insert_rows(session, table, list(frame.columns), _tuples(frame))
-
-
-def insert_rows(session: Session, table: str, columns: list[str],
-                rows: list[tuple[Any, ...]]) -> None:
-    """Bulk insert plain tuples: COPY on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return
-    names = ", ".join(f'"{c}"' for c in columns)
-    if is_postgres(session):
-        raw: Any = session.connection().connection.dbapi_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
-    execute_many(session, f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-
-
-def execute_many(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    """executemany on the session's own DBAPI connection (same transaction)."""
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()

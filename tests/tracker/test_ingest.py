@@ -106,7 +106,7 @@ def test_completions_matched_by_each_identifier(engine: Engine) -> None:
         done(collar_number="77", full_name="D. Fox"),                         # collar
         done(email="ANN.LEE@ASC.POLICE.UK", module="oic-el-2"),               # email
         done(full_name="bob kay", unit="NPT  Taunton"),                       # name + unit
-        done(full_name="Ed Gee", email="edward.gee@other.example"),           # name + local
+        done(full_name="Ed Gee", email="edward.gee@asc.pnn.police.uk"),       # name + local
         done(full_name="Cy Dee"),                                             # name alone: no
     ]
     plan = run(engine, lms(rows))

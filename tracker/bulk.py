@@ -1,0 +1,152 @@
+"""Bulk writing inside an import's transaction: ids, COPY / executemany of plain tuples,
+and secondary indexes set aside while a big batch is written.
+
+Everything here runs on the session's own connection, so it is part of the one import
+transaction (all or nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+SUSPEND_MIN_ROWS = 100_000  # below this, updating the indexes row by row is cheap enough
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def mark(session: Session) -> str:
+    """The DBAPI parameter marker of the session's database."""
+    return "%s" if is_postgres(session) else "?"
+
+
+def allocate_ids(session: Session, table: str, count: int) -> np.ndarray:
+    """``count`` fresh primary keys for ``table`` (PostgreSQL: from its sequence; SQLite:
+    after the current maximum, safe because the import holds the write lock)."""
+    if count == 0:
+        return np.empty(0, dtype=np.int64)
+    conn = session.connection()
+    if is_postgres(session):
+        got = conn.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            f"FROM generate_series(1, {int(count)})").scalars().all()
+        return np.asarray(got, dtype=np.int64)
+    start = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar_one()
+    return np.arange(start + 1, start + 1 + count, dtype=np.int64)
+
+
+def tuples(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples of Python values, None for missing."""
+    series: list[Any] = [frame[c] for c in frame.columns]
+    columns = [s.to_numpy(dtype=object, na_value=None) for s in series]
+    return list(zip(*columns, strict=True))
+
+
+def insert_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
+    """Insert a frame whose columns are the table's (dates as ISO text) in bulk."""
+    if not frame.empty:
+        insert_rows(session, table, list(frame.columns), tuples(frame))
+
+
+def insert_rows(session: Session, table: str, columns: list[str],
+                rows: list[tuple[Any, ...]]) -> None:
+    """Bulk insert plain tuples: COPY on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    if is_postgres(session):
+        raw: Any = session.connection().connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    execute_many(session, f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def execute_many(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """executemany on the session's own DBAPI connection (same transaction)."""
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def sqlite_bulk_pragmas(session: Session) -> None:
+    """SQLite: a bigger page cache for this connection (PRAGMA cache_size may change inside
+    a transaction), so index updates and builds of a big batch stay in memory."""
+    if not is_postgres(session):
+        conn = session.connection()
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")  # 256 MB
+
+
+def _plain_indexes(session: Session, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's plain secondary indexes: not unique, not the
+    primary key, not a constraint's (those guard the data and stay)."""
+    conn = session.connection()
+    if is_postgres(session):
+        rows = conn.exec_driver_sql(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+            "AND NOT x.indisunique AND NOT x.indisprimary", (table,)).all()
+    else:
+        rows = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)).all()
+    return [(str(name), str(sql)) for name, sql in rows]
+
+
+def _row_count(session: Session, table: str) -> int:
+    return int(session.connection().exec_driver_sql(
+        f"SELECT COUNT(*) FROM {table}").scalar_one())
+
+
+def _foreign_keys(session: Session, table: str) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, definition) of the table's foreign keys."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname", (table,)).all()
+    return [(str(name), str(sql)) for name, sql in rows]
+
+
+def _set_aside(session: Session, table: str) -> list[tuple[str, str]]:
+    """Drop what is set aside for ``table`` and return the statements that restore it."""
+    conn = session.connection()
+    if is_postgres(session):
+        keys = _foreign_keys(session, table)
+        for name, _ in keys:
+            conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        return [(name, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {sql}')
+                for name, sql in keys]
+    indexes = _plain_indexes(session, table)
+    for name, _ in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return indexes
+
+
+@contextmanager
+def checks_set_aside(session: Session, tables: list[str], rows: int) -> Iterator[None]:
+    """For a batch of ``rows`` new rows that at least doubles a table, set aside for the
+    block what costs per row and is cheaper in one pass after it: SQLite's plain secondary
+    indexes (built again, sorted), PostgreSQL's foreign keys (added again: one validating
+    join instead of a trigger and a row lock per row). Unique and primary keys stay. All of
+    it happens in the import's transaction: a failure anywhere restores everything, and a
+    row that breaks a foreign key fails the whole import as before."""
+    if rows < SUSPEND_MIN_ROWS:
+        yield
+        return
+    big = [t for t in tables if _row_count(session, t) <= rows]
+    restore = [stmt for t in big for stmt in _set_aside(session, t)]
+    yield
+    conn = session.connection()
+    for _, sql in restore:
+        conn.exec_driver_sql(sql)
