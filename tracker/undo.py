@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker import audit
 from tracker.db import unit_of_work
+from tracker.ingest import IDENTITY_FIELDS
 from tracker.matching import AUTO_LINK_ACTOR
 from tracker.models import (
     Completion,
@@ -29,8 +30,6 @@ from tracker.models import (
     RosterSnapshot,
     UnmatchedRecord,
 )
-
-IDENTITY_FIELDS = ["collar_number", "surname", "forenames", "full_name", "email"]
 
 
 def _run(session: Session, statement: Any) -> int:

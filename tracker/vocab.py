@@ -75,6 +75,12 @@ class Force:
     aliases: tuple[str, ...]
 
 
+def _folded(raw: str | None, extra: Mapping[str, str] | None) -> tuple[str, str | None]:
+    """The folded raw value, and the user's mapping of it when there is one."""
+    text = fold(raw) if raw is not None else ""
+    return text, (extra.get(text) if extra and text else None)
+
+
 @dataclass
 class RankVocabulary:
     ranks: dict[str, Rank]
@@ -111,11 +117,9 @@ class DepartmentVocabulary:
     def lookup(self, raw: str | None, extra: Mapping[str, str] | None = None) -> str | None:
         """The function code of a raw unit: the longest keyword found in it as a whole word
         or phrase (ties: file order). ``extra`` maps folded raw units to codes."""
-        if raw is None or not str(raw).strip():
-            return None
-        text = fold(raw)
-        if extra and text in extra:
-            return extra[text]
+        text, mapped = _folded(raw, extra)
+        if not text or mapped:
+            return mapped
         padded = f" {text} "
         best: tuple[int, str] | None = None
         for dept in self.departments.values():
@@ -131,11 +135,9 @@ class ModuleVocabulary:
 
     def lookup(self, raw: str | None, extra: Mapping[str, str] | None = None) -> str | None:
         """The module code of a raw course title, or None."""
-        if raw is None or not str(raw).strip():
-            return None
-        text = fold(raw)
-        if extra and text in extra:
-            return extra[text]
+        text, mapped = _folded(raw, extra)
+        if not text or mapped:
+            return mapped
         for module in self.modules.values():
             if text in module.aliases or any(p.search(text) for p in module.patterns):
                 return module.code
@@ -149,11 +151,9 @@ class ForceVocabulary:
 
     def lookup(self, raw: str | None, extra: Mapping[str, str] | None = None) -> str | None:
         """The force code of a raw force name ("A&S", "Avon and Somerset Constabulary")."""
-        if raw is None or not str(raw).strip():
-            return None
-        text = fold(raw)
-        if extra and text in extra:
-            return extra[text]
+        text, mapped = _folded(raw, extra)
+        if not text or mapped:
+            return mapped
         for candidate in (text, _strip_force_suffix(text)):
             if candidate in self._by_alias:
                 return self._by_alias[candidate]
