@@ -132,7 +132,8 @@ def test_unreadable_file_refused(cli, tmp_path: Path) -> None:
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0 not really a workbook")
     result = cli("import", "old.xls")
     assert result.exit_code == 1
-    assert lines(result.output)[0].startswith("old.xls: refused: ")
+    assert lines(result.output)[0].startswith("old.xls: refused: this is an old-style .xls "
+                                              "file, which cannot be read; save it as .xlsx")
 
 
 def test_imports_list_undo_and_problems(cli, tmp_path: Path) -> None:

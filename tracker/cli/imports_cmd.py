@@ -160,7 +160,8 @@ def _describe(result: dict[str, Any]) -> str:
     """The lines a person reads about one file."""
     status = result["status"]
     if status == "refused" and "kind" not in result:
-        return f"{result['file']}: refused: {result['refused']}"
+        reason = str(result["refused"]).removeprefix(f"{result['file']}: ")
+        return f"{result['file']}: refused: {reason}"
     head = {"imported": f"imported as batch {result['batch_id']}",
             "dry-run": "dry run, nothing written",
             "refused": f"refused: {result['refused']}"}[status]
