@@ -449,7 +449,9 @@ def _plan_unmatched(session: Session, plan: ImportPlan, rows: pd.DataFrame) -> N
     known = _queued_keys(session, plan)
     fresh = payload.drop_duplicates(natural).merge(known, on=natural, how="left", indicator=True)
     plan.frames["unmatched"] = fresh[fresh["_merge"] == "left_only"].drop(columns="_merge")
-    header = plan.parsed.columns.get("full_name", "full_name")
+    found = plan.parsed.columns
+    header = next((found[f] for f in ("full_name", "staff_number", "collar_number", "email",
+                                      "username") if f in found), None)
     head = rows.head(MAX_PROBLEMS_PER_CODE)
     plan.add_problems([
         Problem(Code.UNMATCHED_LEARNER, Severity.WARNING,

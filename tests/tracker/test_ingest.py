@@ -211,3 +211,13 @@ def test_dry_run_writes_nothing(engine: Engine) -> None:
     plan = plan_import(engine, roster(THREE), force_code=FORCE, as_of=D1, actor="lead")
     assert plan.counts["new"] == 3
     assert content(engine, skip={"alembic_version"}) == before
+
+
+def test_an_unmatched_learner_points_at_the_identifier_column_the_file_has(
+        engine: Engine) -> None:
+    run(engine, roster(THREE), as_of=D1)
+    file = lms([done(staff_number="9999")])
+    file.columns = {"staff_number": "Staff No.", "title": "Course"}
+    plan = plan_import(engine, file, force_code="avon-and-somerset", as_of=None, actor="lead")
+    assert [(p.row, p.column, p.code.value) for p in plan.problems] == [
+        (2, "Staff No.", "unmatched-learner")]
