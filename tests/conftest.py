@@ -55,3 +55,13 @@ def engine(empty_engine: Engine) -> Engine:
     """An engine on a database with the schema and the shipped reference data."""
     init_db(empty_engine)
     return empty_engine
+
+
+def cli_db_url(engine: Engine) -> str:
+    """A URL the CLI can open for a fixture's database (its own schema on PostgreSQL)."""
+    url = engine.url
+    if url.get_backend_name() == "postgresql":
+        with engine.connect() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)

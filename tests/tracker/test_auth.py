@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
+from tests.conftest import cli_db_url
 from tracker import auth
 from tracker.db import unit_of_work
 from tracker.models import AuditEvent, User
@@ -203,20 +204,12 @@ def test_ensure_demo_users_gives_one_working_user_per_role(engine: Engine) -> No
 # ---------------------------------------------------------------- CLI
 
 
-def _db_url(engine: Engine) -> str:
-    """A URL the CLI can open for the fixture's database (its own schema on PostgreSQL)."""
-    url = engine.url
-    if url.get_backend_name() == "postgresql":
-        with engine.connect() as conn:
-            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
 
 
 def _cli(engine: Engine, *args: str, stdin: str | None = None) -> tuple[int, str]:
     from tracker.cli import app
 
-    result = CliRunner().invoke(app, ["--db", _db_url(engine), *args], input=stdin)
+    result = CliRunner().invoke(app, ["--db", cli_db_url(engine), *args], input=stdin)
     return result.exit_code, result.output
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
+from tests.conftest import cli_db_url
 from tracker.cli import app
 
 ROSTER = """Staff Number,Collar Number,Surname,Forenames,Email,Rank,Department,Start Date,Status
@@ -24,14 +25,6 @@ LMS = """Employee ID,Full Name,Email,Course Title,Status,Completion Date
 """
 
 
-def db_url(engine: Engine) -> str:
-    """A URL the CLI can open for the fixture's database (its own schema on PostgreSQL)."""
-    url = engine.url
-    if url.get_backend_name() == "postgresql":
-        with engine.connect() as conn:
-            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def cli(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TRACKER_TODAY", "2026-03-01")
     monkeypatch.delenv("TRACKER_FORCE", raising=False)
-    url = db_url(engine)
+    url = cli_db_url(engine)
 
     def run(*args: str):
         return CliRunner().invoke(app, ["--db", url, *args])
