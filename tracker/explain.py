@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, union_all
 
 from tracker import models, vocab
 from tracker.coverage import compute, months_before
@@ -154,22 +154,22 @@ def find_person(engine: Engine, person: str, force: str | None = None) -> int:
 
 
 def _completions(engine: Engine, person_id: int) -> pd.DataFrame:
-    """Every completion of the person, with the batches (and rows) that reported it."""
+    """Every completion of the person, with the batches (and rows) that reported it: the
+    first report on the completion itself, any later ones as evidence."""
     c, m, ev, b = (models.Completion, models.Module, models.CompletionEvidence,
                    models.ImportBatch)
-    query = (
-        select(m.code, c.completed_on, c.id, func.coalesce(ev.batch_id, c.batch_id),
-               b.file_name, ev.row)
-        .join(m, m.id == c.module_id)
-        .outerjoin(ev, ev.completion_id == c.id)
-        .outerjoin(b, b.id == func.coalesce(ev.batch_id, c.batch_id))
-        .where(c.person_id == person_id)
-        .order_by(m.code, c.completed_on, c.id)
-    )
+    first = (select(m.code, c.completed_on, c.id, c.batch_id, b.file_name, c.row)
+             .join(m, m.id == c.module_id).outerjoin(b, b.id == c.batch_id)
+             .where(c.person_id == person_id))
+    others = (select(m.code, c.completed_on, c.id, ev.batch_id, b.file_name, ev.row)
+              .join(m, m.id == c.module_id).join(ev, ev.completion_id == c.id)
+              .join(b, b.id == ev.batch_id).where(c.person_id == person_id))
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame.from_records(
+        rows: list[Any] = list(conn.execute(union_all(first, others)).all())
+    frame = pd.DataFrame.from_records(
         rows, columns=["module", "completed_on", "completion_id", "batch_id", "file_name", "row"])
+    return frame.sort_values(["module", "completed_on", "completion_id", "batch_id"],
+                             ignore_index=True)
 
 
 def _exemptions(engine: Engine, person_id: int, as_of: dt.date) -> list[dict[str, Any]]:

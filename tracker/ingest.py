@@ -4,7 +4,8 @@
 An HR roster is a dated snapshot: people are new, updated (their state or identity differs
 from their latest state), unchanged, or leavers (on the latest roster, missing from this full
 one: they get a leaver state from the snapshot date, never deleted). A completion export
-adds each distinct (person, module, date) once; every batch that reports it adds evidence.
+adds each distinct (person, module, date) once, with the batch and row that first reported
+it; a later batch that reports it again adds an evidence row.
 Learners that match nobody go to the review queue. Writes are bulk: executemany of tuples on
 SQLite, ``COPY`` on PostgreSQL; no ORM object per row.
 """
@@ -37,12 +38,12 @@ from tracker.bulk import (
 from tracker.db import force_ids, module_ids, unit_of_work
 from tracker.matching import (
     AUTO_LINK_ACTOR,
+    Roster,
     clean_text,
     frame_of,
     learner_frame,
     links_frame,
     match_learners,
-    people_frame,
 )
 from tracker.models import (
     Completion,
@@ -188,7 +189,13 @@ def _reject(plan: ImportPlan, records: pd.DataFrame, bad: pd.Series, code: Code,
 
 
 def _day(values: pd.Series) -> pd.Series:
-    """Dates (date objects, strings or datetimes) as datetime64 days, NaT when missing."""
+    """Dates (date objects, strings or datetimes) as datetime64 days, NaT when missing; each
+    distinct value is converted once (a million rows hold a few hundred dates)."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+        parsed = pd.to_datetime(pd.Series(uniques, dtype=object), errors="coerce")
+        known = np.append(parsed.to_numpy("datetime64[ns]"), np.datetime64("NaT", "ns"))
+        values = pd.Series(known[codes], index=values.index)  # code -1 (missing): NaT
     days = pd.to_datetime(values, errors="coerce")
     return days.dt.normalize().astype("datetime64[s]")
 
@@ -295,12 +302,14 @@ def _leavers(plan: ImportPlan, current: pd.DataFrame, records: pd.DataFrame) -> 
 
 def _force_id_column(records: pd.DataFrame, plan: ImportPlan,
                      forces: dict[str, int]) -> pd.Series:
-    """Each record's home force id: its own force code, else the file's force."""
-    raw = clean_text(records["force_code"])
-    names = {value: _force_code(value, forces) for value in raw.dropna().unique()}
-    codes = raw.map(names)
-    ids = codes.map(forces).astype("Int64")
-    return ids.where(raw.notna(), plan.force_id).astype("Int64")
+    """Each record's home force id: its own force code, else the file's force (NA for an
+    unknown code). Each distinct code is looked up once."""
+    codes, uniques = pd.factorize(records["force_code"].to_numpy(dtype=object))
+    cleaned = clean_text(pd.Series(uniques, dtype=object))
+    ids = [plan.force_id if value is None else forces.get(_force_code(value, forces) or "")
+           for value in cleaned]
+    lookup = pd.array([*ids, plan.force_id], dtype="Int64")  # the last: no code at all
+    return pd.Series(lookup.take(codes), index=records.index)  # -1 takes the last
 
 
 def _force_code(value: str, forces: dict[str, int]) -> str | None:
@@ -338,8 +347,10 @@ def _distinct_learners(records: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]
     """Each record's learner number, and the matching columns of each distinct learner (a
     learner appears once per module: matching works on a quarter of the rows)."""
     used = [c for c in LEARNER_FIELDS if records[c].notna().any()] or LEARNER_FIELDS[:1]
-    hashed = pd.util.hash_pandas_object(records[used], index=False).to_numpy()
-    codes, _ = pd.factorize(hashed)
+    codes = np.zeros(len(records), dtype=np.int64)
+    for column in used:  # combine the columns' codes pairwise (missing is a value too)
+        values, uniques = pd.factorize(records[column].to_numpy(dtype=object))
+        codes = pd.factorize(codes * (len(uniques) + 1) + values + 1)[0]
     first = np.unique(codes, return_index=True)[1]
     distinct = records.iloc[first][LEARNER_FIELDS].reset_index(drop=True)
     return codes, learner_frame(distinct, distinct["target_force_id"])
@@ -353,7 +364,7 @@ def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int]
     records, learners = _completion_records(plan, forces, module_ids(session))
     plan.counts["accepted"] = len(records)
     force_list = sorted({int(f) for f in learners["force_id"].dropna().unique()})
-    matched = match_learners(learners, people_frame(session, force_list),
+    matched = match_learners(learners, Roster(session, force_list),
                              links_frame(session, force_list))
     codes = records["learner"]
     for name, column in (("person_id", matched["person_id"]),
@@ -611,21 +622,22 @@ def _write_delegates(session: Session, plan: ImportPlan, batch: ImportBatch) -> 
 
 def _insert_completions(session: Session, rows: pd.DataFrame, batch: ImportBatch) -> None:
     """New completions get ids here (from the sequence on PostgreSQL; after the maximum on
-    SQLite, whose import holds the write lock) and go straight into ``completions``, then one
-    evidence row per distinct completion of this batch: COPY or executemany of tuples,
-    sorted in the natural key's order so the unique indexes grow at their end."""
+    SQLite, whose import holds the write lock) and go straight into ``completions`` with this
+    batch and row as their first report; a completion already stored gets an evidence row
+    (this batch reported it too). COPY or executemany of tuples, sorted in the natural key's
+    order so the unique indexes grow at their end."""
     sqlite_bulk_pragmas(session)
     rows = rows.sort_values(["person_id", "module_id", "completed_on"], ignore_index=True)
     new = rows["completion_id"].isna()
-    ids = allocate_ids(session, "completions", int(new.sum()))
-    rows.loc[new, "completion_id"] = ids
-    fresh = rows.loc[new].assign(source=batch.kind, batch_id=batch.id)
-    with checks_set_aside(session, ["completions", "completion_evidence"], len(rows)):
+    fresh = rows.loc[new].assign(id=allocate_ids(session, "completions", int(new.sum())),
+                                 source=batch.kind, batch_id=batch.id)
+    with checks_set_aside(session, ["completions"], len(fresh)):
         insert_frame(session, "completions", fresh[[
-            "completion_id", "person_id", "module_id", "completed_on", "source", "batch_id",
-            "raw_status", "raw_title", "score"]].rename(columns={"completion_id": "id"}))
-        evidence = rows.assign(batch_id=batch.id)[["completion_id", "batch_id", "row"]]
-        insert_frame(session, "completion_evidence", evidence)
+            "id", "person_id", "module_id", "completed_on", "source", "batch_id",
+            "raw_status", "raw_title", "score", "row"]])
+    seen = rows.loc[~new].assign(batch_id=batch.id)
+    with checks_set_aside(session, ["completion_evidence"], len(seen)):
+        insert_frame(session, "completion_evidence", seen[["completion_id", "batch_id", "row"]])
 
 
 def _write_unmatched(session: Session, plan: ImportPlan, batch_id: int) -> None:

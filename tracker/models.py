@@ -168,7 +168,8 @@ class PersonState(Base):
 
 class Completion(Base):
     """A person completed a module on a date. Each distinct (person, module, date) is stored
-    once; the batches that reported it are in ``CompletionEvidence``."""
+    once, with the batch (and row) that first reported it; other batches that reported it
+    too are in ``CompletionEvidence``."""
 
     __tablename__ = "completions"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,6 +183,7 @@ class Completion(Base):
     raw_status: Mapped[str | None] = mapped_column(String(120))
     raw_title: Mapped[str | None] = mapped_column(String(500))
     score: Mapped[float | None] = mapped_column(Float)
+    row: Mapped[int | None] = mapped_column(Integer)  # the first report's row in its file
     __table_args__ = (
         UniqueConstraint("person_id", "module_id", "completed_on", name="uq_completions_natural"),
         Index("ix_completions_module_date", "module_id", "completed_on"),
@@ -189,8 +191,9 @@ class Completion(Base):
 
 
 class CompletionEvidence(Base):
-    """Which batch (and row) reported a completion; undoing a batch removes its evidence and
-    any completion left without evidence."""
+    """Another batch (and row) that reported a completion besides the one that first did
+    (``Completion.batch_id``). Undoing a batch removes its evidence; a completion it first
+    reported passes to the earliest other batch still reporting it, or goes."""
 
     __tablename__ = "completion_evidence"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -65,24 +65,28 @@ def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
 
 
 def _remove_completions(session: Session, batch_id: int) -> dict[str, Any]:
-    """Delete completions only this batch reports, then the batch's other evidence; a
-    completion first reported by this batch passes to the earliest batch still reporting it."""
-    mine = select(CompletionEvidence.completion_id).where(
-        CompletionEvidence.batch_id == batch_id)
-    others = exists().where(CompletionEvidence.completion_id == Completion.id,
-                            CompletionEvidence.batch_id != batch_id)
-    removed = _run(session, delete(Completion).where(Completion.id.in_(mine), ~others)
+    """Delete the batch's evidence (its reports of completions another batch reported
+    first); a completion this batch reported first passes to the earliest other batch still
+    reporting it (batch, row and source), or is deleted when no other batch reports it."""
+    ev = CompletionEvidence
+    evidence = _run(session, delete(ev).where(ev.batch_id == batch_id))
+
+    def earliest(column: Any) -> Any:
+        return (select(column).where(ev.completion_id == Completion.id)
+                .order_by(ev.batch_id).limit(1).scalar_subquery().correlate(Completion))
+
+    kind = select(ImportBatch.kind).where(ImportBatch.id == earliest(ev.batch_id))
+    _run(session, update(Completion)
+         .where(Completion.batch_id == batch_id,
+                exists().where(ev.completion_id == Completion.id))
+         .values(batch_id=earliest(ev.batch_id), row=earliest(ev.row),
+                 source=kind.scalar_subquery())
+         .execution_options(synchronize_session=False))
+    _run(session, delete(ev).where(exists().where(
+        Completion.id == ev.completion_id, Completion.batch_id == ev.batch_id))
+         .execution_options(synchronize_session=False))  # now the completion's own report
+    removed = _run(session, delete(Completion).where(Completion.batch_id == batch_id)
                               .execution_options(synchronize_session=False))
-    evidence = _run(session, delete(CompletionEvidence).where(
-        CompletionEvidence.batch_id == batch_id))
-    earliest = (select(CompletionEvidence.batch_id)
-                .where(CompletionEvidence.completion_id == Completion.id)
-                .order_by(CompletionEvidence.batch_id).limit(1).scalar_subquery()
-                .correlate(Completion))
-    kind = select(ImportBatch.kind).where(ImportBatch.id == earliest).scalar_subquery()
-    _run(session, update(Completion).where(Completion.batch_id == batch_id)
-                    .values(batch_id=earliest, source=kind)
-                    .execution_options(synchronize_session=False))
     return {"completions": removed, "evidence": evidence}
 
 

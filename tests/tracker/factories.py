@@ -108,16 +108,13 @@ def make_person(session: Session, staff_number: str, *, states: list[StateSpec],
 def add_completion(session: Session, person: models.Person, module: str,
                    completed_on: dt.date, *, file_name: str = "lms-export.csv",
                    row: int | None = None) -> models.Completion:
-    """A completion of ``module`` reported by the file ``file_name`` (and its evidence)."""
+    """A completion of ``module`` first reported by the file ``file_name`` (at ``row``)."""
     source = batch(session, file_name, "hydra-delegates" if module == "oic-hydra"
                    else "lms-long")
     completion = models.Completion(person_id=person.id, module_id=module_id(session, module),
                                    completed_on=completed_on, source=source.kind,
-                                   batch_id=source.id, raw_title=module)
+                                   batch_id=source.id, raw_title=module, row=row)
     session.add(completion)
-    session.flush()
-    session.add(models.CompletionEvidence(completion_id=completion.id, batch_id=source.id,
-                                          row=row))
     session.flush()
     return completion
 

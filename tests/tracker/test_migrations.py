@@ -1,11 +1,13 @@
-"""The Alembic migrations build exactly the schema the models describe."""
+"""The Alembic migrations build exactly the schema the models describe, and move the data."""
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
+from tracker.db import alembic_config
 from tracker.models import Base
 
 
@@ -14,3 +16,43 @@ def test_models_and_migrations_agree(engine: Engine) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], "models changed without a migration: run alembic revision --autogenerate"
+
+
+def _rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_0002_moves_each_completions_own_evidence_onto_it_and_back(
+        empty_engine: Engine) -> None:
+    """A database at 0001 (one evidence row per batch reporting a completion) upgrades to
+    0002 (the first batch's row on the completion, evidence only for other batches), and
+    downgrades back to exactly what it was."""
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0001")
+    with empty_engine.begin() as conn:
+        for sql in _OLD_DATA:
+            conn.execute(text(sql))
+    evidence = 'SELECT completion_id, batch_id, "row" FROM completion_evidence ORDER BY 1, 2'
+    before = _rows(empty_engine, evidence)
+    command.upgrade(config, "0002")
+    assert _rows(empty_engine, 'SELECT id, batch_id, "row" FROM completions ORDER BY id') == [
+        (1, 1, 2), (2, 2, 3)]
+    assert _rows(empty_engine, evidence) == [(1, 2, 7)]
+    command.downgrade(config, "0001")
+    assert _rows(empty_engine, evidence) == before
+
+
+_OLD_DATA = [
+    "INSERT INTO forces (id, code, name, home_office) VALUES (1, 'f', 'F', true)",
+    "INSERT INTO modules (id, code, title, kind) VALUES (1, 'm', 'M', 'elearning')",
+    *(f"INSERT INTO import_batches (id, file_name, sha256, kind, imported_by, imported_at, "
+      f"rows_read, rows_accepted, rows_warned, rows_rejected, rows_unmatched, rows_new, "
+      f"rows_unchanged, status) VALUES ({b}, 'f{b}.csv', 'h{b}', 'lms-long', 't', "
+      f"'2026-01-01 00:00:00', 1, 1, 0, 0, 0, 1, 0, 'committed')" for b in (1, 2)),
+    "INSERT INTO people (id, force_id, staff_number, full_name) VALUES (1, 1, '1', 'A')",
+    "INSERT INTO completions (id, person_id, module_id, completed_on, source, batch_id) "
+    "VALUES (1, 1, 1, '2026-01-05', 'lms-long', 1), (2, 1, 1, '2026-01-06', 'lms-long', 2)",
+    'INSERT INTO completion_evidence (completion_id, batch_id, "row") '
+    "VALUES (1, 1, 2), (1, 2, 7), (2, 2, 3)",
+]
