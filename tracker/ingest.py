@@ -621,20 +621,18 @@ def _write_delegates(session: Session, plan: ImportPlan, batch: ImportBatch) -> 
 
 
 def _insert_completions(session: Session, rows: pd.DataFrame, batch: ImportBatch) -> None:
-    """New completions get ids here (from the sequence on PostgreSQL; after the maximum on
-    SQLite, whose import holds the write lock) and go straight into ``completions`` with this
-    batch and row as their first report; a completion already stored gets an evidence row
-    (this batch reported it too). COPY or executemany of tuples, sorted in the natural key's
-    order so the unique indexes grow at their end."""
+    """New completions go straight into ``completions`` (the database numbers them) with
+    this batch and row as their first report; a completion already stored gets an evidence
+    row (this batch reported it too). COPY or executemany of tuples, sorted in the natural
+    key's order so the unique indexes grow at their end."""
     sqlite_bulk_pragmas(session)
     rows = rows.sort_values(["person_id", "module_id", "completed_on"], ignore_index=True)
     new = rows["completion_id"].isna()
-    fresh = rows.loc[new].assign(id=allocate_ids(session, "completions", int(new.sum())),
-                                 source=batch.kind, batch_id=batch.id)
+    fresh = rows.loc[new].assign(source=batch.kind, batch_id=batch.id)
     with checks_set_aside(session, ["completions"], len(fresh)):
         insert_frame(session, "completions", fresh[[
-            "id", "person_id", "module_id", "completed_on", "source", "batch_id",
-            "raw_status", "raw_title", "score", "row"]])
+            "person_id", "module_id", "completed_on", "source", "batch_id", "raw_status",
+            "raw_title", "score", "row"]])
     seen = rows.loc[~new].assign(batch_id=batch.id)
     with checks_set_aside(session, ["completion_evidence"], len(seen)):
         insert_frame(session, "completion_evidence", seen[["completion_id", "batch_id", "row"]])

@@ -1,12 +1,13 @@
 """The big-batch path of the completion write (indexes or foreign keys set aside, then
-restored), forced on small data by lowering its threshold."""
+restored), forced on small data by lowering its threshold, and the bulk writer itself."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from tests.tracker.ingest_factories import content, done, lms, person, roster
 from tracker import bulk, ingest
@@ -70,3 +71,28 @@ def test_big_batch_failure_restores_everything(engine: Engine,
         commit_import(engine, plan)
     assert content(engine, skip={"alembic_version"}) == before
     assert _set_asides(engine) == schema
+
+
+AWKWARD = [None, "", 'say "hi", then go', "two\nlines", "O'Brien – Ünïcode", "=1+2", "NULL",
+           "\\N", " padded "]
+
+
+def test_insert_frame_keeps_every_value_exactly(engine: Engine) -> None:
+    """Bulk writes (COPY of Arrow-written CSV on PostgreSQL, tuples on SQLite) keep NULL,
+    empty text, quotes, commas, new lines and look-alikes of NULL apart."""
+    with unit_of_work(engine) as session:
+        batch = session.scalar(text(
+            "INSERT INTO import_batches (file_name, sha256, kind, imported_by, imported_at, "
+            "rows_read, rows_accepted, rows_warned, rows_rejected, rows_unmatched, rows_new, "
+            "rows_unchanged, status) VALUES ('f', 'h', 'lms-long', 't', '2026-01-01', "
+            "0, 0, 0, 0, 0, 0, 0, 'committed') RETURNING id"))
+        frame = pd.DataFrame({"batch_id": batch, "code": "c", "severity": "error",
+                              "row": pd.array([None, *range(2, len(AWKWARD) + 1)],
+                                              dtype="Int64"),
+                              "column": AWKWARD, "value": AWKWARD, "message": "m"})
+        bulk.insert_frame(session, "import_problems", frame)
+    with engine.connect() as conn:
+        got = conn.execute(text('SELECT "row", "column", value FROM import_problems '
+                                "ORDER BY id")).all()
+    assert [tuple(r) for r in got] == [
+        (None if i == 0 else i + 1, v, v) for i, v in enumerate(AWKWARD)]
