@@ -356,8 +356,11 @@ def _distinct_learners(records: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]
     return codes, learner_frame(distinct, distinct["target_force_id"])
 
 
-def _take(column: pd.Series, codes: pd.Series) -> Any:
-    return column.array.take(codes.to_numpy())
+def _take(column: pd.Series, codes: pd.Series) -> pd.Series:
+    """``column``'s values at ``codes``, as a Series of the same dtype (object stays object:
+    pandas would otherwise infer, and convert a million texts to, its string dtype)."""
+    return pd.Series(column.array.take(codes.to_numpy()), index=codes.index,
+                     dtype=column.dtype)
 
 
 def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int]) -> None:
