@@ -303,6 +303,7 @@ def report_file(user: CurrentUser, as_of: dt.date, force: str | None,
     (``tracker.report``), as an Excel workbook (``kind="xlsx"``) or one CSV table
     (``"outstanding"``, ``"summary"``), and records the export in the audit log."""
     eng, rule_set = engine(), rules()
+    secret = settings().pseudonym_secret() if pseudonymise else ""
 
     def build() -> bytes:
         from tracker.report import build_report
@@ -311,7 +312,8 @@ def report_file(user: CurrentUser, as_of: dt.date, force: str | None,
 
         report = build_report(eng, rule_set, as_of, force=force,
                               departments=list(departments) if departments else None,
-                              pseudonymise=pseudonymise, generated_by=user.username)
+                              pseudonymise=pseudonymise, generated_by=user.username,
+                              pseudonym_secret=secret)
         buffer = io.BytesIO()
         if kind == "xlsx":
             write_xlsx(report, buffer)

@@ -271,7 +271,7 @@ def people_view(frame: pd.DataFrame, user: CurrentUser, as_of: dt.date) -> pd.Da
         return frame
     from tracker.report import pseudonym, pseudonym_key
 
-    key = pseudonym_key(as_of)
+    key = pseudonym_key(as_of, data.settings().pseudonym_secret())
     out = frame.drop(columns=[c for c in IDENTITY_COLUMNS if c in frame])
     if "person_id" in frame:
         out.insert(0, "pseudonym", [pseudonym(int(p), key) for p in frame["person_id"]])

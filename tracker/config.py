@@ -7,6 +7,7 @@
 | data folder        | TRACKER_DATA_DIR          | ./data                           |
 | max upload size    | TRACKER_MAX_UPLOAD_MB     | 200                              |
 | pseudonymise for inspectors | TRACKER_PSEUDONYMISE_INSPECTORS | 1                |
+| pseudonym secret   | TRACKER_PSEUDONYM_SECRET  | random, kept in the data folder  |
 | session expiry     | TRACKER_SESSION_MINUTES   | 480                              |
 | today (for demos and tests) | TRACKER_TODAY    | the real date                    |
 | log-in: password or oidc | TRACKER_AUTH       | password (oidc: Streamlit st.login) |
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +31,31 @@ class Settings:
     pseudonymise_inspectors: bool
     session_minutes: int
     today_override: dt.date | None
+    pseudonym_secret_override: str | None = None
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
+
+    def pseudonym_secret(self) -> str:
+        """The secret that keys pseudonyms, so nobody can work them out from person ids:
+        TRACKER_PSEUDONYM_SECRET (set the same one on every server that shares a database),
+        else this installation's own, made at random on first use and kept in the data
+        folder (``pseudonym-secret``, readable by its owner only)."""
+        if self.pseudonym_secret_override:
+            return self.pseudonym_secret_override
+        path = self.data_dir / PSEUDONYM_SECRET_FILE
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                               "w", encoding="ascii") as out:
+                    out.write(secrets.token_hex(32) + "\n")
+            except FileExistsError:  # another process made it first: use theirs
+                pass
+        return path.read_text(encoding="ascii").strip()
+
+
+PSEUDONYM_SECRET_FILE = "pseudonym-secret"
 
 
 def _flag(value: str) -> bool:
@@ -52,4 +76,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         pseudonymise_inspectors=_flag(env.get("TRACKER_PSEUDONYMISE_INSPECTORS", "1")),
         session_minutes=int(env.get("TRACKER_SESSION_MINUTES", "480")),
         today_override=dt.date.fromisoformat(today) if today else None,
+        pseudonym_secret_override=env.get("TRACKER_PSEUDONYM_SECRET") or None,
     )

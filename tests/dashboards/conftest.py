@@ -117,6 +117,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     seed(engine)
     auth.ensure_demo_users(engine)
     monkeypatch.setenv("TRACKER_DB_URL", url)
+    monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TRACKER_TODAY", TODAY.isoformat())
     monkeypatch.delenv("TRACKER_AUTH", raising=False)
     monkeypatch.delenv("TRACKER_RULES", raising=False)
@@ -151,7 +152,7 @@ def page_alone(engine: Engine, username: str, page: str) -> AppTest:
 
 
 @pytest.fixture
-def pg_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """The same database on PostgreSQL (a schema of its own), when
     TRACKER_TEST_POSTGRES_URL is set; skipped otherwise."""
     base = os.environ.get("TRACKER_TEST_POSTGRES_URL")
@@ -169,6 +170,7 @@ def pg_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
         seed(engine)
         auth.ensure_demo_users(engine)
         monkeypatch.setenv("TRACKER_DB_URL", rendered)
+        monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
         monkeypatch.setenv("TRACKER_TODAY", TODAY.isoformat())
         monkeypatch.delenv("TRACKER_AUTH", raising=False)
         monkeypatch.delenv("TRACKER_RULES", raising=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import sys
 from pathlib import Path
@@ -17,16 +18,18 @@ from tests.tracker.test_report import NAMES, STAFF, build_roster
 from tracker import auth, models
 from tracker.cli.app import app
 from tracker.db import unit_of_work
+from tracker.report import pseudonym, pseudonym_key
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def roster(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+def roster(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Engine:
     """The hand-worked roster of test_report, and the CLI pointed at its database."""
     build_roster(engine)
     monkeypatch.setattr(sys.modules["tracker.cli.app"], "make_engine", lambda url: engine)
     monkeypatch.setenv("TRACKER_TODAY", "2026-05-11")
+    monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
     with unit_of_work(engine) as s:
         auth.add_user(s, "mo.manager", "manager", None, "tests",
                       force="avon-and-somerset", departments=["cid"])
@@ -98,6 +101,12 @@ def test_an_inspectors_report_is_pseudonymised(roster: Engine, tmp_path: Path) -
     text = " ".join(str(v) for name in book.sheet_names
                     for row in book.get_sheet_by_name(name).to_python() for v in row)
     assert not [s for s in [*NAMES[:2], *NAMES[6:], *STAFF] if s in text]
+    secret = (tmp_path / "pseudonym-secret").read_text().strip()  # made for this report
+    with unit_of_work(roster) as s:
+        ids = s.scalars(select(models.Person.id)).all()
+    key = pseudonym_key(dt.date(2026, 5, 11), secret)
+    assert [p for p in ids if pseudonym(p, key) in text]  # keyed by this installation's secret
+    assert not [p for p in ids if pseudonym(p, pseudonym_key(dt.date(2026, 5, 11))) in text]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from tracker import audit, auth, models, vocab
 from tracker.cli.app import app, fail, state
 from tracker.cli.coverage_cmd import AsOf, DepartmentOpt, ForceOpt, RequirementOpt
+from tracker.config import Settings
 from tracker.db import unit_of_work
 from tracker.report import ReportData, build_report
 from tracker.report_csv import TABLES, write_csv
@@ -113,13 +114,19 @@ def report(
     day = as_of.date() if as_of else st.settings.today()
     data = build_report(st.engine, rules, day, requirement=requirement, force=scope.force,
                         departments=scope.departments, pseudonymise=scope.pseudonymise,
-                        generated_by=scope.generated_by)
+                        generated_by=scope.generated_by,
+                        pseudonym_secret=_secret(st.settings, scope.pseudonymise))
     _write(data, out, table)
     with unit_of_work(st.engine) as session:
         audit.record(session, scope.generated_by, "report-export", out.name,
                      as_of=day.isoformat(), requirement=requirement, force=scope.force,
                      departments=scope.departments, pseudonymised=scope.pseudonymise)
     typer.echo(_done_line(data, out))
+
+
+def _secret(settings: Settings, pseudonymise: bool) -> str:
+    """The pseudonym secret, read (or made) only for a pseudonymised report."""
+    return settings.pseudonym_secret() if pseudonymise else ""
 
 
 def _whoami() -> str:

@@ -1,0 +1,41 @@
+"""Settings: defaults, TRACKER_* overrides, and the pseudonym secret."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from tracker.config import PSEUDONYM_SECRET_FILE, load_settings
+from tracker.report import pseudonym, pseudonym_key
+
+
+def test_defaults_and_overrides(tmp_path: Path) -> None:
+    assert load_settings({}).db_url == "sqlite:///data/tracker.db"
+    settings = load_settings({"TRACKER_DATA_DIR": str(tmp_path), "TRACKER_MAX_UPLOAD_MB": "5",
+                              "TRACKER_PSEUDONYMISE_INSPECTORS": "no"})
+    assert settings.db_url == f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert (settings.max_upload_mb, settings.pseudonymise_inspectors) == (5, False)
+
+
+def test_pseudonym_secret_is_made_once_and_kept_private(tmp_path: Path) -> None:
+    settings = load_settings({"TRACKER_DATA_DIR": str(tmp_path / "data")})
+    first = settings.pseudonym_secret()
+    assert len(first) == 64 and first == settings.pseudonym_secret()
+    path = tmp_path / "data" / PSEUDONYM_SECRET_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = load_settings({"TRACKER_DATA_DIR": str(tmp_path / "data")})
+    assert again.pseudonym_secret() == first  # another process reads the same one
+
+
+def test_pseudonym_secret_from_the_environment_wins(tmp_path: Path) -> None:
+    settings = load_settings({"TRACKER_DATA_DIR": str(tmp_path),
+                              "TRACKER_PSEUDONYM_SECRET": "shared-by-all-servers"})
+    assert settings.pseudonym_secret() == "shared-by-all-servers"
+    assert not (tmp_path / PSEUDONYM_SECRET_FILE).exists()
+
+
+def test_pseudonyms_cannot_be_worked_out_without_the_secret(tmp_path: Path) -> None:
+    secret = load_settings({"TRACKER_DATA_DIR": str(tmp_path)}).pseudonym_secret()
+    day = load_settings({}).today()
+    assert pseudonym(7, pseudonym_key(day, secret)) != pseudonym(7, pseudonym_key(day))
+    assert pseudonym(7, pseudonym_key(day, secret)) == pseudonym(7, pseudonym_key(day, secret))
