@@ -201,10 +201,12 @@ def _day(values: pd.Series) -> pd.Series:
 
 
 def _iso(values: pd.Series) -> pd.Series:
-    """datetime64 days as ISO text (what SQLite stores and PostgreSQL's COPY reads)."""
-    text = np.datetime_as_string(values.to_numpy("datetime64[D]"), unit="D").astype(object)
-    text[values.isna().to_numpy()] = None
-    return pd.Series(text, index=values.index, dtype=object)
+    """datetime64 days as ISO text (what SQLite stores and PostgreSQL's COPY reads); each
+    distinct day is formatted once."""
+    codes, uniques = pd.factorize(values)
+    text = np.append(np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"),
+                                           unit="D").astype(object), None)
+    return pd.Series(text[codes], index=values.index, dtype=object)  # code -1: None
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -591,12 +593,11 @@ def _update_identities(session: Session, plan: ImportPlan, batch: ImportBatch) -
 
 
 def _write_completions(session: Session, plan: ImportPlan, batch: ImportBatch) -> None:
-    rows = plan.frames["completions"].copy()
+    planned = plan.frames["completions"]
     new_people = _write_delegates(session, plan, batch)
-    rows["person_id"] = rows["person_id"].fillna(rows["new_key"].map(new_people))
-    rows["completed_on"] = _iso(rows["completed_on"])
-    rows = rows[["person_id", "module_id", "completed_on", "row", "raw_status", "raw_title",
-                 "score", "completion_id"]]
+    rows = planned[["module_id", "row", "raw_status", "raw_title", "score", "completion_id"]]
+    rows = rows.assign(person_id=planned["person_id"].fillna(planned["new_key"].map(new_people)),
+                       completed_on=_iso(planned["completed_on"]))
     _insert_completions(session, rows, batch)
     _write_unmatched(session, plan, batch.id)
 
