@@ -37,7 +37,8 @@ import tempfile
 import time
 import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -194,33 +195,23 @@ def make_files(work: Path, people: int, rows: int) -> dict[str, Path]:
 
 # ---------------------------------------------------------------- one measurement (child)
 
-def _engine(backend: str, work: Path, pg_url: str) -> tuple[Any, Any]:
-    """A fresh, empty database and a function that removes it."""
-    from sqlalchemy import create_engine, text
+@contextmanager
+def _database(backend: str, work: Path, pg_url: str) -> Iterator[Any]:
+    """A fresh, empty database, removed when the block ends."""
+    from tracker.db import make_engine, scratch_schema
 
-    from tracker.db import make_engine
-
-    if backend == "sqlite":
-        path = work / f"bench-{uuid.uuid4().hex[:8]}.db"
-        engine = make_engine(f"sqlite:///{path}")
-
-        def drop_sqlite() -> None:
-            engine.dispose()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return engine, drop_sqlite
-    schema = f"bench_import_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_engine(pg_url).url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(pg_url, connect_args={"options": f"-csearch_path={schema}"})
-
-    def drop_pg() -> None:
+    if backend == "postgresql":
+        with scratch_schema(pg_url, "bench_import") as engine:
+            yield engine
+        return
+    path = work / f"bench-{uuid.uuid4().hex[:8]}.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        yield engine
+    finally:
         engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-    return engine, drop_pg
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _import(engine: Any, path: Path, as_of: dt.date | None) -> dict[str, Any]:
@@ -243,14 +234,11 @@ def measure_import(path: Path, backend: str, roster: Path, work: Path,
                    pg_url: str) -> dict[str, Any]:
     from tracker.db import init_db
 
-    engine, drop = _engine(backend, work, pg_url)
-    try:
+    with _database(backend, work, pg_url) as engine:
         init_db(engine)
         if path != roster:
             _import(engine, roster, dt.date(2026, 1, 31))
         return _import(engine, path, dt.date(2026, 1, 31))
-    finally:
-        drop()
 
 
 def measure_bare(path: Path) -> dict[str, Any]:
@@ -273,13 +261,10 @@ def measure_baseline(path: Path, backends: list[str], work: Path,
     result: dict[str, Any] = {"read": time.perf_counter() - t0, "rows": len(frame),
                               "to_sql": {}}
     for backend in backends:
-        engine, drop = _engine(backend, work, pg_url)
-        try:
+        with _database(backend, work, pg_url) as engine:
             t1 = time.perf_counter()
             frame.to_sql("baseline", engine, index=False, chunksize=50_000)
             result["to_sql"][backend] = time.perf_counter() - t1
-        finally:
-            drop()
     return result
 
 

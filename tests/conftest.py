@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
-from tracker.db import init_db, make_engine
+from tracker.db import init_db, make_engine, scratch_schema
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
@@ -23,31 +22,16 @@ def data_dir() -> Path:
     return DATA
 
 
-def _postgres_engine(schema: str) -> Engine:
-    assert POSTGRES_URL
-    return make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-
-
 @pytest.fixture(params=BACKENDS)
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on a brand-new, empty database (no schema)."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
-        yield engine
-        engine.dispose()
+    if request.param == "postgresql":
+        with scratch_schema(POSTGRES_URL or "", "t") as engine:
+            yield engine
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(make_engine(POSTGRES_URL or "").url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = _postgres_engine(schema)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import cli_db_url
 from tracker import auth
-from tracker.db import force_ids, init_db, make_engine, module_ids, unit_of_work
+from tracker.db import (
+    force_ids,
+    init_db,
+    make_engine,
+    module_ids,
+    scratch_schema,
+    unit_of_work,
+)
 from tracker.models import (
     Completion,
     CompletionEvidence,
@@ -109,19 +115,23 @@ def _roster(session, force: int, modules: dict[str, int], people: list) -> None:
                                   recorded_by="seed"))
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    url = f"sqlite:///{tmp_path / 'dash.db'}"
-    engine = make_engine(url)
+def _ready(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The dashboard's database: schema, seeded force, demo users; the app pointed at it."""
     init_db(engine)
     seed(engine)
     auth.ensure_demo_users(engine)
-    monkeypatch.setenv("TRACKER_DB_URL", url)
+    monkeypatch.setenv("TRACKER_DB_URL", cli_db_url(engine))
     monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TRACKER_TODAY", TODAY.isoformat())
     monkeypatch.delenv("TRACKER_AUTH", raising=False)
     monkeypatch.delenv("TRACKER_RULES", raising=False)
-    yield engine
+    return engine
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'dash.db'}")
+    yield _ready(engine, tmp_path, monkeypatch)
     engine.dispose()
 
 
@@ -158,25 +168,5 @@ def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     base = os.environ.get("TRACKER_TEST_POSTGRES_URL")
     if not base:
         pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
-    schema = f"d_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    engine = make_engine(rendered)
-    try:
-        init_db(engine)
-        seed(engine)
-        auth.ensure_demo_users(engine)
-        monkeypatch.setenv("TRACKER_DB_URL", rendered)
-        monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
-        monkeypatch.setenv("TRACKER_TODAY", TODAY.isoformat())
-        monkeypatch.delenv("TRACKER_AUTH", raising=False)
-        monkeypatch.delenv("TRACKER_RULES", raising=False)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_schema(base, "d") as engine:
+        yield _ready(engine, tmp_path, monkeypatch)
