@@ -129,9 +129,11 @@ class Upload:
 
 
 def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,
-                kind: str | None, as_of: dt.date | None, full_roster: bool) -> Upload:
+                kind: str | None, as_of: dt.date | None, full_roster: bool,
+                reimport: bool = False) -> Upload:
     """Read an uploaded file (``imports.parse_file``) and plan its import
-    (``tracker.ingest.plan_import``): nothing is written."""
+    (``tracker.ingest.plan_import``; ``reimport``: even if the same content was imported
+    before): nothing is written."""
     from imports import FileRefused, parse_file
     from tracker.records import Kind
 
@@ -150,7 +152,8 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
             return Upload(name, error=str(exc))
     try:
         plan = plan_import(data.engine(), parsed, force_code=force_code, as_of=as_of,
-                           actor=user.username, full_roster=full_roster)
+                           actor=user.username, full_roster=full_roster,
+                           allow_reimport=reimport)
     except ValueError as exc:
         return Upload(name, error=str(exc))
     return Upload(name, plan=plan, error=plan.refused)

@@ -204,9 +204,9 @@ def _iso(values: pd.Series) -> pd.Series:
     """datetime64 days as ISO text (what SQLite stores and PostgreSQL's COPY reads); each
     distinct day is formatted once."""
     codes, uniques = pd.factorize(values)
-    text = np.append(np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"),
-                                           unit="D").astype(object), None)
-    return pd.Series(text[codes], index=values.index, dtype=object)  # code -1: None
+    text = np.empty(len(uniques) + 1, dtype=object)  # the last stays None: code -1
+    text[:-1] = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"), unit="D")
+    return pd.Series(text[codes], index=values.index, dtype=object)
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:

@@ -64,19 +64,40 @@ plans: dict[tuple, actions.Upload] = st.session_state.setdefault(PLANS, {})
 progress = st.progress(0.0, text="Reading files…")
 uploads = []
 for i, file in enumerate(files):
-    key = (file.file_id, force, kind, as_of, full)
+    again = st.session_state.get(f"upload_again_{file.file_id}", False)
+    key = (file.file_id, force, kind, as_of, full, again)
     if key not in plans:
         progress.progress(i / len(files), text=f"Reading {file.name}…")
         plans[key] = actions.plan_upload(file.name, file.getvalue(), user, force,
-                                         kind=kind or None, as_of=as_of, full_roster=full)
-    uploads.append(plans[key])
+                                         kind=kind or None, as_of=as_of, full_roster=full,
+                                         reimport=again)
+    uploads.append((file.file_id, plans[key]))
 progress.empty()
 
-for upload in uploads:
+
+def offer_again(file_id: str, upload: actions.Upload) -> bool:
+    """A file whose content was imported before: say so, and offer to import it again
+    (after a new mapping, rows rejected then are read now). True when it is refused."""
+    plan = upload.plan
+    if plan is None or plan.already_imported is None:
+        return False
+    again = st.checkbox(
+        "Import it again: rows already stored stay as they are; rows that can be read now "
+        "(after a new mapping, say) are added.", key=f"upload_again_{file_id}")
+    if not again:
+        st.warning(f"This file was imported before, as batch #{plan.already_imported} "
+                   "(same content), so it will not be imported again unless you tick the "
+                   "box above. To replace that batch instead, undo it on the Imports page.")
+    return not again
+
+
+for file_id, upload in uploads:
     with st.container(border=True):
         st.subheader(upload.name)
         if upload.plan is None:
             st.error(upload.error or "This file could not be read.")
+            continue
+        if offer_again(file_id, upload):
             continue
         plan, parsed = upload.plan, upload.plan.parsed
         st.write(f"Read as **{KINDS.get(plan.kind, plan.kind)}**"
@@ -102,7 +123,7 @@ for upload in uploads:
             st.warning(f"{len(problems):,} row-level problems (rows as Excel numbers them).")
             ui.table(problems, f"problems-{Path(upload.name).stem}", user)
 
-ready = [u for u in uploads if u.plan is not None and not u.error]
+ready = [u for _, u in uploads if u.plan is not None and not u.error]
 buttons = st.columns(2)
 if buttons[0].button(f"Confirm: import {len(ready)} file{'s' if len(ready) != 1 else ''}",
                key="upload_confirm", type="primary", disabled=not ready):

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.conftest import TODAY, app_for
-from tracker import coverage
+from tracker import coverage, mappings
 from tracker.db import unit_of_work
 from tracker.models import AuditEvent, ImportBatch, UnmatchedRecord
 from tracker.rules import load_rules
@@ -77,3 +77,26 @@ def test_unmatched_learner_is_rejected_on_the_data_quality_page(db: Engine) -> N
     with unit_of_work(db) as session:
         statuses = session.scalars(select(UnmatchedRecord.status)).all()
     assert statuses == ["rejected"]
+
+
+def test_a_file_imported_before_can_be_imported_again_after_a_new_mapping(db: Engine) -> None:
+    """The training lead's loop: a row is rejected for an unknown course title, they map
+    the title, upload the same file again, tick "Import it again", and only the row that
+    can be read now is added."""
+    at = _upload(db)
+    at.button(key="upload_confirm").click().run()
+    with unit_of_work(db) as session:
+        mappings.save_mapping(session, "module", "OIC Module 9", "oic-el-4", "demo-lead")
+    again = _upload(db)
+    assert not again.exception
+    assert again.warning[0].value.startswith(
+        f"This file was imported before, as batch #{_batches(db)} (same content)")
+    assert again.button(key="upload_confirm").disabled  # refused unless ticked
+    [tick] = [c for c in again.checkbox if c.key.startswith("upload_again_")]
+    tick.check().run()
+    assert not again.exception
+    assert _metrics(again) == {"Rows read": "6", "New": "1", "Updated": "0",
+                               "Unchanged": "4", "Rejected": "0", "Unmatched": "1"}
+    again.button(key="upload_confirm").click().run()
+    assert again.success[0].value.startswith(f"Imported {FILE.name} as batch #")
+    assert _batches(db) == 6
