@@ -23,7 +23,7 @@ DASHBOARD = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
 DateOption = Annotated[
     dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Pretend today is this date "
+    typer.Option("--today", formats=["%Y-%m-%d"], metavar="DATE", help="Pretend today is this date "
                  "(YYYY-MM-DD). Default: $TRACKER_TODAY, else the real date.",
                  show_default=False),
 ]
@@ -44,11 +44,13 @@ def init(ctx: typer.Context) -> None:
 @app.command("demo-data")
 def demo_data(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the export files to.")],
-    people: Annotated[int, typer.Option("--people", min=50, help="Size of the force.")] = 6500,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same files).")]
-    = 2025,
-    forces: Annotated[int, typer.Option("--forces", min=1, max=43,
+    out: Annotated[Path, typer.Option("--out", metavar="FOLDER",
+                                      help="Folder to write the export files to.")],
+    people: Annotated[int, typer.Option("--people", min=50, metavar="N",
+                                        help="Size of the force.")] = 6500,
+    seed: Annotated[int, typer.Option("--seed", metavar="N",
+                                      help="Random seed (same seed, same files).")] = 2025,
+    forces: Annotated[int, typer.Option("--forces", min=1, max=43, metavar="N",
                                         help="Number of forces (national benchmarks).")] = 1,
     today: DateOption = None,
 ) -> None:
@@ -91,7 +93,8 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
 @app.command()
 def demo(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option("--port", help="Port for the dashboard.")] = 8501,
+    port: Annotated[int, typer.Option("--port", metavar="PORT",
+                                      help="Port for the dashboard.")] = 8501,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the demo database and "
                                            "stop, without starting the dashboard.")] = False,
 ) -> None:
@@ -128,7 +131,8 @@ def _remove_sqlite(engine: Engine) -> None:
 @app.command()
 def serve(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option("--port", help="Port for the dashboard.")] = 8501,
+    port: Annotated[int, typer.Option("--port", metavar="PORT",
+                                      help="Port for the dashboard.")] = 8501,
 ) -> None:
     """Start the dashboard on the configured database (run `tracker init` first)."""
     st = state(ctx)

@@ -26,28 +26,28 @@ FORMATS = ("table", "csv", "json")
 
 AsOf = Annotated[
     dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], show_default=False,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], metavar="DATE", show_default=False,
                  help="Date to compute coverage on (YYYY-MM-DD). Default: today "
                  "($TRACKER_TODAY when set)."),
 ]
 RequirementOpt = Annotated[
     str | None,
-    typer.Option("--requirement", "-r", show_default=False,
+    typer.Option("--requirement", "-r", metavar="ID", show_default=False,
                  help="One requirement id from the rules, e.g. oic-hydra. Default: all."),
 ]
 ForceOpt = Annotated[
     str | None,
-    typer.Option("--force", show_default=False,
+    typer.Option("--force", metavar="CODE", show_default=False,
                  help="One force code, e.g. avon-and-somerset. Default: all forces."),
 ]
 DepartmentOpt = Annotated[
     list[str] | None,
-    typer.Option("--department", show_default=False,
+    typer.Option("--department", metavar="CODE", show_default=False,
                  help="Only people in this department (function code, e.g. cid); repeat "
                  "for several."),
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Output: table, csv or json."),
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json."),
 ]
 
 HEADINGS = {
@@ -176,7 +176,7 @@ def coverage(
     ctx: typer.Context,
     requirement: RequirementOpt = None,
     by: Annotated[str | None, typer.Option(
-        "--by", show_default=False,
+        "--by", metavar="FIELDS", show_default=False,
         help=f"Break down by one or two of {', '.join(BREAKDOWNS)}, comma-separated "
         "(e.g. rank,department).")] = None,
     as_of: AsOf = None,
@@ -203,7 +203,8 @@ def outstanding(
     ctx: typer.Context,
     requirement: RequirementOpt = None,
     by: Annotated[str, typer.Option(
-        "--by", help="Group the list by department or line_manager.")] = "department",
+        "--by", metavar="FIELD",
+        help="Group the list by department or line_manager.")] = "department",
     as_of: AsOf = None,
     force: ForceOpt = None,
     department: DepartmentOpt = None,
@@ -228,9 +229,10 @@ def outstanding(
 def trend(
     ctx: typer.Context,
     requirement: Annotated[str, typer.Option(
-        "--requirement", "-r", help="Requirement id from the rules, e.g. oic-elearning.")],
+        "--requirement", "-r", metavar="ID",
+        help="Requirement id from the rules, e.g. oic-elearning.")],
     today: Annotated[dt.datetime | None, typer.Option(
-        "--today", formats=["%Y-%m-%d"], show_default=False,
+        "--today", formats=["%Y-%m-%d"], metavar="DATE", show_default=False,
         help="Last week's date (YYYY-MM-DD). Default: today ($TRACKER_TODAY when set).")]
     = None,
     force: ForceOpt = None,
@@ -268,7 +270,7 @@ def trend(
 def explain(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(
-        help="Staff number, collar number, e-mail address or person id.")],
+        metavar="PERSON", help="Staff number, collar number, e-mail address or person id.")],
     as_of: AsOf = None,
     force: ForceOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")]

@@ -81,8 +81,9 @@ def _check(out: Path, departments: list[str] | None, force: str | None) -> None:
 @app.command()
 def report(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .xlsx for the "
-                                      "workbook, .csv for the outstanding list.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="FILE", help="File to write: "
+                                      ".xlsx for the workbook, .csv for the outstanding "
+                                      "list.")],
     requirement: RequirementOpt = None,
     as_of: AsOf = None,
     department: DepartmentOpt = None,
@@ -91,11 +92,12 @@ def report(
         "--pseudonymise", help="Show pseudonyms instead of names, emails and staff numbers.")]
     = False,
     table: Annotated[str, typer.Option(
-        "--table", help="For a .csv: outstanding (the people still to complete) or summary "
-        "(one row per requirement).")] = "outstanding",
+        "--table", metavar="TABLE", help="For a .csv: outstanding (the people still to "
+        "complete) or summary (one row per requirement).")] = "outstanding",
     user: Annotated[str | None, typer.Option(
-        "--user", show_default=False, help="Write the report as this tracker user: a "
-        "manager's report holds only their departments; an inspector's is pseudonymised "
+        "--user", metavar="NAME", show_default=False, help="Write the report as this "
+        "tracker user: a manager's report holds only their departments; an inspector's is "
+        "pseudonymised "
         "unless TRACKER_PSEUDONYMISE_INSPECTORS=0.")] = None,
 ) -> None:
     """Write the compliance report: an Excel workbook an inspector can file (cover and

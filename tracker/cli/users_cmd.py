@@ -26,6 +26,8 @@ app.add_typer(users_app, name="users")
 
 ACTOR = "cli"
 
+RoleOpt = Annotated[str, typer.Option("--role", metavar="ROLE",
+                                      help=f"One of: {', '.join(auth.ROLES)}.")]
 PasswordStdin = Annotated[
     bool,
     typer.Option("--password-stdin", help="Read the password from the first line of standard "
@@ -55,13 +57,16 @@ def _run(ctx: typer.Context, action: str, work: Callable[[Session], object]) -> 
 def add(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="Log-in name, e.g. j.bloggs.")],
-    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(auth.ROLES)}.")],
-    force: Annotated[str | None, typer.Option("--force", help="Force code the user works "
-                     "for, e.g. avon-and-somerset (none: all forces).")] = None,
-    department: Annotated[list[str] | None, typer.Option("--department", help="A department "
-                          "code a manager may see (repeat the option for several).")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="Email, used to find the user "
-                     "when logging in through the organisation's identity provider.")] = None,
+    role: RoleOpt,
+    force: Annotated[str | None, typer.Option(
+        "--force", metavar="CODE", help="Force code the user works for, e.g. "
+        "avon-and-somerset (none: all forces).")] = None,
+    department: Annotated[list[str] | None, typer.Option(
+        "--department", metavar="CODE", help="A department code a manager may see (repeat "
+        "the option for several).")] = None,
+    email: Annotated[str | None, typer.Option(
+        "--email", metavar="EMAIL", help="Email, used to find the user when logging in "
+        "through the organisation's identity provider.")] = None,
     no_password: Annotated[bool, typer.Option("--no-password", help="No tracker password: "
                            "the user logs in through the identity provider only.")] = False,
     password_stdin: PasswordStdin = False,
@@ -92,9 +97,10 @@ def list_(ctx: typer.Context) -> None:
 def set_role(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="The user to change.")],
-    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(auth.ROLES)}.")],
-    department: Annotated[list[str] | None, typer.Option("--department", help="Departments "
-                          "a manager may see (replaces the list; repeat for several).")] = None,
+    role: RoleOpt,
+    department: Annotated[list[str] | None, typer.Option(
+        "--department", metavar="CODE", help="Departments a manager may see (replaces the "
+        "list; repeat for several).")] = None,
 ) -> None:
     """Change a user's role (and a manager's departments)."""
     _run(ctx, "Cannot change the role", lambda s: auth.set_role(
