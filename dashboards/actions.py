@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
 
 from dashboards import data
-from tracker import auth, exemptions, mappings, matching
+from tracker import audit, auth, exemptions, files, mappings, matching
 from tracker.auth import CurrentUser
 from tracker.db import unit_of_work
 from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
@@ -119,6 +120,7 @@ class Upload:
     name: str
     plan: ImportPlan | None = None
     error: str | None = None
+    content: bytes | None = field(default=None, repr=False)  # kept with the batch
 
     @property
     def problems(self) -> pd.DataFrame:
@@ -156,7 +158,25 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
                            allow_reimport=reimport)
     except ValueError as exc:
         return Upload(name, error=str(exc))
-    return Upload(name, plan=plan, error=plan.refused)
+    return Upload(name, plan=plan, error=plan.refused, content=content)
+
+
+def original_file(batch_id: int, user: CurrentUser) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: the file a batch imported, as uploaded, fetched
+    when clicked (people who may upload may have it: it holds names and numbers), audited."""
+    require(user, "upload")
+
+    def fetch() -> bytes:
+        kept = files.original(data.engine(), batch_id)
+        if kept is None:
+            raise Refused(f"The file of batch #{batch_id} is not kept (imported before files "
+                          "were kept, or undone).")
+        with unit_of_work(data.engine()) as session:
+            audit.record(session, user.username, "download-original", f"batch:{batch_id}",
+                         file=kept.file_name)
+        return kept.content
+
+    return fetch
 
 
 def commit_upload(upload: Upload, user: CurrentUser) -> str:
@@ -168,7 +188,7 @@ def commit_upload(upload: Upload, user: CurrentUser) -> str:
     if user.force_code is not None and upload.plan.force_code != user.force_code:
         raise Refused("You can only import files for your own force.")
     try:
-        batch = commit_import(data.engine(), upload.plan)
+        batch = commit_import(data.engine(), upload.plan, upload.content)
     except ImportRefused as exc:
         return f"{upload.name} was not imported: {exc}"
     return (f"Imported {upload.name} as batch #{batch.id}: {batch.rows_accepted:,} rows "

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, exists, func, select, text
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from tracker import audit, coverage, models, vocab
@@ -149,12 +149,14 @@ def forces_with_people(token: Token) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def import_history(token: Token, force: str | None) -> pd.DataFrame:
-    """Import batches, newest first, with who, when, file and counts."""
+    """Import batches, newest first, with who, when, file and counts, and whether the file
+    is kept as uploaded."""
     b = models.ImportBatch
     query = (select(b.id, b.imported_at, b.imported_by, b.file_name, b.kind,
                     models.Force.code.label("force"), b.as_of, b.rows_read, b.rows_accepted,
                     b.rows_new, b.rows_unchanged, b.rows_rejected, b.rows_unmatched, b.status,
-                    b.undone_at, b.undone_by, b.sha256)
+                    b.undone_at, b.undone_by, b.sha256,
+                    exists().where(models.ImportFile.sha256 == b.sha256).label("file_kept"))
              .outerjoin(models.Force, models.Force.id == b.force_id).order_by(b.id.desc()))
     if force:
         query = query.where(models.Force.code == force)

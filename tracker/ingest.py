@@ -24,7 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit, vocab
+from tracker import audit, files, vocab
 from tracker.bulk import (
     allocate_ids,
     checks_set_aside,
@@ -499,11 +499,19 @@ def _queued_keys(session: Session, plan: ImportPlan) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- committing
 
-def commit_import(engine: Engine, plan: ImportPlan) -> ImportBatch:
-    """Write the plan in ONE transaction (all or nothing) and return the batch."""
+def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = None
+                  ) -> ImportBatch:
+    """Write the plan in ONE transaction (all or nothing) and return the batch. ``original``
+    is the file's bytes, kept as uploaded (once per content); bytes that are no longer the
+    file that was read are refused."""
     if plan.refused:
         raise ImportRefused(plan.refused)
+    if original is not None and files.sha256_of(original) != plan.parsed.sha256:
+        raise ImportRefused(f"{plan.parsed.file_name} changed after it was read; nothing was "
+                            "imported. Read it again and import that.")
     with unit_of_work(engine) as session:
+        if original is not None:
+            files.keep(session, plan.parsed.sha256, plan.parsed.file_name, original)
         batch = _new_batch(session, plan)
         if plan.parsed.kind.is_roster:
             _write_roster(session, plan, batch)

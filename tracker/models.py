@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -87,6 +89,19 @@ class ImportBatch(Base):
     problems: Mapped[list[ImportProblem]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class ImportFile(Base):
+    """A file exactly as it was uploaded, kept once per content (its SHA-256, which the
+    batches that imported it carry), zlib-compressed: the evidence behind every number can
+    be opened again, and nothing a user uploaded is lost."""
+
+    __tablename__ = "import_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))  # as first uploaded
+    size: Mapped[int] = mapped_column(BigInteger)  # bytes, uncompressed
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # zlib
+    stored_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ImportProblem(Base):

@@ -1,8 +1,9 @@
 """Undoing an import batch: the database is left as if the batch had never been imported.
 
 Removed: the batch's completion evidence, completions no other batch reports, its roster
-snapshot and person states, people it created that nothing else refers to, and its review
-queue records. Restored: identity fields the batch overwrote (unless a later batch changed
+snapshot and person states, people it created that nothing else refers to, its review
+queue records, and the file kept as uploaded (unless another committed batch imported the
+same content). Restored: identity fields the batch overwrote (unless a later batch changed
 them again). Kept: the batch row itself (marked ``undone``) and its problems, for the audit
 trail, and identity links a person confirmed (they are knowledge, not data).
 """
@@ -25,6 +26,7 @@ from tracker.models import (
     Exemption,
     IdentityLink,
     ImportBatch,
+    ImportFile,
     Person,
     PersonState,
     RosterSnapshot,
@@ -57,6 +59,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
         counts["unmatched"] = _run(session,
             delete(UnmatchedRecord).where(UnmatchedRecord.batch_id == batch_id))
         counts["people"] = _remove_people(session, batch_id)
+        counts["kept_files"] = _forget_file(session, batch)
         batch.status, batch.undone_by = "undone", actor
         batch.undone_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         audit.record(session, actor, "import-undo", f"batch:{batch_id}",
@@ -88,6 +91,14 @@ def _remove_completions(session: Session, batch_id: int) -> dict[str, Any]:
     removed = _run(session, delete(Completion).where(Completion.batch_id == batch_id)
                               .execution_options(synchronize_session=False))
     return {"completions": removed, "evidence": evidence}
+
+
+def _forget_file(session: Session, batch: ImportBatch) -> int:
+    """The kept upload goes too, unless another committed batch imported the same content."""
+    others = exists().where(ImportBatch.sha256 == batch.sha256, ImportBatch.id != batch.id,
+                            ImportBatch.status == "committed")
+    return _run(session, delete(ImportFile).where(ImportFile.sha256 == batch.sha256, ~others)
+                .execution_options(synchronize_session=False))
 
 
 def _remove_roster(session: Session, batch_id: int) -> int:

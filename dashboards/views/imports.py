@@ -30,6 +30,12 @@ labels = {int(bid): f"#{bid} · {name} · {at:%d %b %Y %H:%M} · {status}"
                                            strict=True)}
 batch_id = st.selectbox("Batch", list(labels), format_func=labels.__getitem__,
                         key="imports_batch")
+chosen = history.loc[history["id"] == batch_id].iloc[0]
+if auth.can(user, "upload") and bool(chosen["file_kept"]):
+    st.download_button(f"Download {chosen['file_name']} as uploaded", key="imports_original",
+                       data=actions.original_file(int(batch_id), user),
+                       file_name=str(chosen["file_name"]), on_click="ignore",
+                       icon=":material/download:")
 problems = data.batch_problems(token, int(batch_id))
 st.subheader(f"Row-level problems of batch #{batch_id}")
 if problems.empty:
@@ -38,7 +44,7 @@ else:
     ui.table(problems, f"batch-{batch_id}-problems", user)
 
 if auth.can(user, "undo_import"):
-    status = history.loc[history["id"] == batch_id, "status"].iloc[0]
+    status = chosen["status"]
     st.subheader("Undo this batch")
     if status != "committed":
         st.caption(f"Batch #{batch_id} is {status}; there is nothing to undo.")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboards import actions
 from tests.dashboards.conftest import TODAY, app_for
-from tracker import coverage, mappings
+from tracker import auth, coverage, files, mappings
 from tracker.db import unit_of_work
 from tracker.models import AuditEvent, ImportBatch, UnmatchedRecord
 from tracker.rules import load_rules
@@ -100,3 +102,28 @@ def test_a_file_imported_before_can_be_imported_again_after_a_new_mapping(db: En
     again.button(key="upload_confirm").click().run()
     assert again.success[0].value.startswith(f"Imported {FILE.name} as batch #")
     assert _batches(db) == 6
+
+
+def _originals(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")
+            if b.proto.label.endswith(" as uploaded")]
+
+
+def test_the_uploaded_file_is_kept_and_a_training_lead_can_download_it(db: Engine) -> None:
+    at = _upload(db)
+    at.button(key="upload_confirm").click().run()
+    batch = _batches(db)
+    assert files.original(db, batch) == files.Original(FILE.name, FILE.read_bytes())
+    at.switch_page("views/imports.py").run()
+    at.selectbox(key="imports_batch").set_value(batch).run()
+    assert _originals(at) == [f"Download {FILE.name} as uploaded"]
+    lead = auth.CurrentUser("demo-lead", "training_lead", force_code="avon-and-somerset")
+    assert actions.original_file(batch, lead)() == FILE.read_bytes()
+    with unit_of_work(db) as session:
+        assert session.scalars(select(AuditEvent.target).where(
+            AuditEvent.action == "download-original")).all() == [f"batch:{batch}"]
+    inspector = app_for(db, "demo-inspector", page="imports")
+    inspector.selectbox(key="imports_batch").set_value(batch).run()
+    assert not _originals(inspector)  # the file holds names and numbers
+    with pytest.raises(actions.Refused):
+        actions.original_file(batch, auth.CurrentUser("demo-inspector", "inspector"))

@@ -83,7 +83,7 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
         parsed = parse_file(files_dir / item.name, mappings=mappings, today=today)
         plan = plan_import(engine, parsed, force_code="avon-and-somerset", as_of=None,
                            actor="demo")
-        batch = commit_import(engine, plan)
+        batch = commit_import(engine, plan, (files_dir / item.name).read_bytes())
         lines.append(f"  {item.name:<45} {parsed.kind.value:<28} "
                      f"{batch.rows_accepted:>6} accepted, {batch.rows_rejected} rejected, "
                      f"{batch.rows_unmatched} unmatched")

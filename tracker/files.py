@@ -1,0 +1,44 @@
+"""Uploaded files kept as they came: stored once per content in the import's transaction,
+and handed back byte for byte (the evidence behind a batch, for whoever may see it)."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from tracker.db import unit_of_work
+from tracker.models import ImportBatch, ImportFile
+
+
+@dataclass(frozen=True)
+class Original:
+    file_name: str
+    content: bytes
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def keep(session: Session, sha256: str, file_name: str, content: bytes) -> None:
+    """Store ``content`` (whose SHA-256 is ``sha256``) unless that content is kept already."""
+    if session.get(ImportFile, sha256) is None:
+        session.add(ImportFile(sha256=sha256, file_name=file_name, size=len(content),
+                               content=zlib.compress(content, 1)))
+
+
+def original(engine: Engine, batch_id: int) -> Original | None:
+    """The file batch ``batch_id`` imported, as uploaded (None when it was not kept: a
+    batch imported before files were kept)."""
+    with unit_of_work(engine) as session:
+        row = session.execute(
+            select(ImportBatch.file_name, ImportFile.content)
+            .join(ImportFile, ImportFile.sha256 == ImportBatch.sha256)
+            .where(ImportBatch.id == batch_id)).first()
+    if row is None:
+        return None
+    return Original(row.file_name, zlib.decompress(row.content))
