@@ -16,6 +16,7 @@ from pathlib import Path
 
 from imports.asof import find_as_of
 from imports.choose import choose_tables
+from imports.dates import DATE_ORDERS
 from imports.errors import FileRefused
 from imports.guards import check_size, check_workbook, sniff_format
 from imports.parse import Parsed, parse_tables
@@ -25,15 +26,22 @@ from tracker.mappings import Mappings
 from tracker.problems import Report
 from tracker.records import Kind, ParsedFile
 
-__all__ = ["FileRefused", "parse_file", "problems_frame", "write_problems"]
+__all__ = ["DATE_ORDERS", "FileRefused", "parse_file", "problems_frame", "write_problems"]
 
 
 def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | None = None,
                today: dt.date | None = None, file_name: str | None = None,
-               sheet: str | None = None, max_bytes: int | None = None) -> ParsedFile:
+               sheet: str | None = None, max_bytes: int | None = None,
+               date_order: str | None = None) -> ParsedFile:
     """Read one export. ``kind`` overrides detection, ``sheet`` picks a workbook's sheet,
     ``today`` bounds completion dates (future dates are errors), ``file_name`` is the name
-    shown in messages (an upload's original name), ``max_bytes`` overrides the size limit."""
+    shown in messages (an upload's original name), ``max_bytes`` overrides the size limit,
+    ``date_order`` ("day-first" or "month-first") says how to read the numeric dates of a
+    column that does not settle it itself (by default: day-first, with an AMBIGUOUS_DATES
+    warning)."""
+    if date_order not in (None, *DATE_ORDERS):
+        raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, "
+                         f"not {date_order!r}")
     path = Path(path)
     name = file_name or path.name
     check_size(path, name, max_bytes)
@@ -47,7 +55,7 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     chosen_kind, tables = choose_tables(sheets, name, kind, sheet)
     report = Report()
     parsed: Parsed = parse_tables(chosen_kind, tables, name, today or dt.date.today(),
-                                  mappings or Mappings(), report)
+                                  mappings or Mappings(), report, date_order)
     first = tables[0]
     return ParsedFile(
         file_name=name, sha256=digest, kind=chosen_kind, records=parsed.records, report=report,

@@ -37,6 +37,8 @@ def coded(column: ColumnLike) -> Coded:
 
 def lookup(codes: np.ndarray, table: np.ndarray, missing: Any) -> np.ndarray:
     """``table[code]`` per row, ``missing`` where the code is -1."""
+    if len(table) == 0:  # an absent or empty column: no take of a million slots
+        return np.full(len(codes), missing, dtype=table.dtype)
     full = np.empty(len(table) + 1, dtype=table.dtype)
     full[:-1] = table
     full[-1] = missing
@@ -49,13 +51,56 @@ def factorize(column: ColumnLike) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def map_unique(column: ColumnLike, func: Callable[[Any], Any]) -> np.ndarray:
-    """``func`` applied to each distinct value (missing values give None without a call)."""
+def materialise(column: ColumnLike) -> pd.Series | np.ndarray:
+    """A column as values per row (a factorised one mapped back: None where missing)."""
+    if isinstance(column, tuple):
+        codes, uniques = factorize(column)
+        return lookup(codes, uniques, None)
+    return column
+
+
+def group_ids(keys: list[np.ndarray]) -> np.ndarray:
+    """One int64 per row, equal exactly where every key (integer codes, >= -2) is equal."""
+    n = len(keys[0]) if keys else 0
+    sizes = [(int(key.max()) + 3, int(key.min()), key) for key in keys if n]
+    ids, span = np.zeros(n, dtype=np.int64), 1
+    for size, low, key in sorted(sizes, key=lambda s: s[0]):  # small first: fewer renumberings
+        if low == size - 3:
+            continue  # the same in every row: tells no two rows apart
+        if span * size >= 2**62:  # renumber the groups so far: the product stays small
+            ids = pd.factorize(ids)[0].astype(np.int64)
+            span = int(ids.max()) + 1
+        ids *= size
+        ids += key
+        ids += 2
+        span *= size
+    return ids
+
+
+def first_seen(ids: np.ndarray) -> np.ndarray:
+    """For each row, the position of the first row with the same id."""
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.intp)
+    codes = np.asarray(pd.factorize(ids)[0])  # numbered in order of first appearance
+    new = np.empty(len(codes), dtype=bool)
+    new[0] = True
+    new[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+    return np.flatnonzero(new)[codes]
+
+
+def per_unique(column: ColumnLike, func: Callable[[Any], Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, ``func`` of each distinct value): for callers that work on the distinct
+    values before (or instead of) mapping them back to rows."""
     codes, uniques = factorize(column)
     results = np.empty(len(uniques), dtype=object)
     for i, value in enumerate(uniques):
         results[i] = func(value)
-    return lookup(codes, results, None)
+    return codes, results
+
+
+def map_unique(column: ColumnLike, func: Callable[[Any], Any]) -> np.ndarray:
+    """``func`` applied to each distinct value (missing values give None without a call)."""
+    return lookup(*per_unique(column, func), None)
 
 
 def text_value(value: Any) -> str | None:
@@ -85,14 +130,35 @@ def _clean_uniques(uniques: Any) -> pd.Series:
 
 
 def _finish(codes: np.ndarray, text: pd.Series) -> np.ndarray:
-    values: np.ndarray = text.astype(object).where(text.notna(), None).to_numpy()
-    return lookup(codes, values, None)
+    return lookup(codes, _objects(text), None)
+
+
+def _objects(text: pd.Series) -> np.ndarray:
+    """A text Series as an object array, None where missing."""
+    values: np.ndarray = text.to_numpy(dtype=object)
+    values[text.isna().to_numpy()] = None
+    return values
+
+
+def distinct_texts(column: ColumnLike) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, each distinct value as ``texts`` gives it)."""
+    codes, uniques = coded(column)
+    return np.asarray(codes), _objects(_clean_uniques(uniques))
+
+
+def map_texts(column: ColumnLike, func: Callable[[str], Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(``texts(column)``, ``func`` of each of them: None for a blank one), calling ``func``
+    once per distinct cell instead of factorising the texts again."""
+    codes, text = distinct_texts(column)
+    results = np.empty(len(text), dtype=object)
+    for i, value in enumerate(text):
+        results[i] = None if value is None else func(value)
+    return lookup(codes, text, None), lookup(codes, results, None)
 
 
 def texts(column: ColumnLike) -> np.ndarray:
     """Trimmed text, spaces collapsed, None when empty."""
-    codes, uniques = coded(column)
-    return _finish(codes, _clean_uniques(uniques))
+    return lookup(*distinct_texts(column), None)
 
 
 def identifiers(column: ColumnLike) -> np.ndarray:
@@ -156,7 +222,7 @@ def frame(columns: dict[str, Any]) -> pd.DataFrame:
         name: pd.Series(values, dtype=object, copy=False)
         if isinstance(values, np.ndarray) and values.dtype == object else values
         for name, values in columns.items()
-    })
+    }, copy=False)  # copy=False: no 2-D object block is stacked
 
 
 def obj(values: np.ndarray) -> pd.Series:

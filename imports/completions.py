@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,14 +36,16 @@ _OIC_LIKE = re.compile(r"\b(oic|organi[sz]ed immigration|immigration crime|hydra
 def identity(table: Table) -> dict[str, np.ndarray]:
     """The learner's identity fields of every row, cleaned."""
     full = cells.names(table.coded("full_name"))
-    joined = cells.join_names(cells.names(table.coded("forenames")),
-                              cells.names(table.coded("surname")))
+    if table.has("forenames") or table.has("surname"):
+        joined = cells.join_names(cells.names(table.coded("forenames")),
+                                  cells.names(table.coded("surname")))
+        full = np.where(cells.blank(full), joined, full)
     return {
         "staff_number": cells.identifiers(table.coded("staff_number")),
         "collar_number": cells.identifiers(table.coded("collar_number")),
         "email": cells.emails(table.coded("email")),
         "username": cells.texts(table.coded("username")),
-        "full_name": np.where(cells.blank(full), joined, full),
+        "full_name": full,
         "rank_raw": cells.texts(table.coded("rank")),
         "unit": cells.texts(table.coded("unit")),
     }
@@ -52,7 +55,7 @@ def looks_oic(title: Any) -> bool:
     return bool(_OIC_LIKE.search(fold(str(title))))
 
 
-Cands = dict[str, Any]  # candidate columns: numpy arrays (raw title/status/date: any column)
+Cands = dict[str, Any]  # candidate columns: numpy arrays (raw title/status/date: any ColumnLike)
 
 
 def concat(parts: list[Cands]) -> Cands:
@@ -69,29 +72,26 @@ def concat(parts: list[Cands]) -> Cands:
 
 
 def _array(values: Any) -> np.ndarray:
+    values = cells.materialise(values)
     return values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
 
 
-def finish(cands: Cands, ctx: Context, report: Report,
-           dayfirst: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
+def finish(cands: Cands, ctx: Context, report: Report) -> tuple[pd.DataFrame, dict[str, int]]:
     """Records and detail counts from candidates; problems go into ``report``."""
     rows = np.asarray(cands["row"])
     file = ctx.file_name
-    title, status = cells.coded(cands["title"]), cells.coded(cands["status"])
-    mapped = cells.map_unique(title, lambda t: vocab.modules().lookup(
-        str(t), ctx.mappings.get("module")))
-    oic_like = cells.map_unique(title, looks_oic).astype(bool)
-    title_text, status_text = cells.texts(title), cells.texts(status)
-    titled = ~cells.blank(title_text)
-    other = titled & cells.blank(mapped) & ~oic_like
-    dates = parse_dates(cands["date"], dayfirst=dayfirst)
+    title, status = _titles(cands["title"], ctx), cells.coded(cands["status"])
+    title_text, status_text = title.text, cells.texts(status)
+    titled = title.titled
+    other = titled & title.unmapped & ~title.oic_like
+    dates = parse_dates(cands["date"], dayfirst=ctx.dayfirst)
     state = _states(status, dates.missing)
-    live = ~other & (state != NOT_COMPLETED)
+    live = ~other & (state != _NOT_COMPLETED)
     detail = {"other_courses": int(other.sum()),
-              "not_completed": int((~other & (state == NOT_COMPLETED)).sum())}
+              "not_completed": int((~other & (state == _NOT_COMPLETED)).sum())}
     title_col, status_col = cands["title_col"], cands["status_col"]
 
-    unknown_status = live & cells.blank(state)
+    unknown_status = live & (state == _UNKNOWN)
     add_rows(report, unknown_status, rows, Code.UNKNOWN_STATUS, Severity.ERROR, status_col,
              status_text, lambda v, i: f'Status "{v}" is not one this tool knows (for '
              'example "Completed", "Not completed", "Attended"); correct it and import again.',
@@ -100,36 +100,78 @@ def finish(cands: Cands, ctx: Context, report: Report,
     no_title = live & ~titled
     add_rows(report, no_title, rows, Code.MISSING_VALUE, Severity.ERROR, title_col,
              title_text, lambda v, i: "No course title; fill it in and import again.", file)
-    unknown = live & titled & cells.blank(mapped)
+    unknown = live & titled & title.unmapped
     add_rows(report, unknown, rows, Code.UNKNOWN_MODULE, Severity.ERROR, title_col,
              title_text, _unknown_module_message, file)
     bad = unknown_status | no_title | unknown
-    bad |= _check_dates(cands, dates, mapped, live & ~bad, ctx, report)
-    no_id = live & np.logical_and.reduce([cells.blank(cands[c]) for c in IDENTITY])
+    bad |= _check_dates(cands, dates, title, live & ~bad, ctx, report)
+    no_id = live & _unidentified(cands)
     add_rows(report, no_id, rows, Code.MISSING_IDENTIFIER, Severity.ERROR, cands.get("id_col"),
-             cells.same(len(rows), None),
+             None,
              lambda v, i: "No staff number, collar number, email, username or name: the "
              "learner cannot be identified; fill one in and import again.", file)
     bad |= no_id
-    if dates.ambiguous and (live & ~dates.missing).any():
+    if ctx.ambiguous(dates) and (live & ~dates.missing).any():
         column = cands["date_col"][np.flatnonzero(live & ~dates.missing)[0]]
         report.add(ambiguous_dates(dates.order, column, file))
     keep = live & ~bad
     texts = {"raw_title": title_text, "raw_status": status_text}
-    records = _records(cands, mapped, dates.values, texts, keep)
-    records, dupes = _drop_duplicates(records, report, file)
-    detail["duplicates"] = dupes
+    records, detail["duplicates"] = _records(cands, title.module, dates.values, texts, keep,
+                                             report, file)
     return records, detail
 
 
+@dataclass
+class _Titles:
+    """Course titles, worked out once per distinct title and mapped back to the rows."""
+
+    codes: np.ndarray
+    text: np.ndarray  # per row: the title as text, None when blank
+    module: np.ndarray  # per row: the module code, None when unmapped
+    modules: np.ndarray  # per distinct title: its module code
+    titled: np.ndarray  # per row: bool
+    unmapped: np.ndarray
+    oic_like: np.ndarray
+
+
+def _titles(column: cells.ColumnLike, ctx: Context) -> _Titles:
+    title = cells.coded(column)
+    extra = ctx.mappings.get("module")
+    codes, modules = cells.per_unique(title, lambda t: vocab.modules().lookup(str(t), extra))
+    oic_like = cells.per_unique(title, looks_oic)[1].astype(bool)
+    text = cells.distinct_texts(title)[1]
+    return _Titles(codes, cells.lookup(codes, text, None), cells.lookup(codes, modules, None),
+                   modules, cells.lookup(codes, ~cells.blank(text), False),
+                   cells.lookup(codes, cells.blank(modules), True),
+                   cells.lookup(codes, oic_like, False))
+
+
+_UNKNOWN, _COMPLETED, _NOT_COMPLETED, _EMPTY = range(4)
+_STATE_OF = {None: _UNKNOWN, COMPLETED: _COMPLETED, NOT_COMPLETED: _NOT_COMPLETED, "": _EMPTY}
+
+
 def _states(status: cells.Coded, no_date: np.ndarray) -> np.ndarray:
-    """completed / not-completed / None (unknown); an empty status means completed when the
-    row has a date (exports that list completions only) and not completed otherwise."""
-    state = classify(status)
-    empty = state == ""
-    state[empty & ~no_date] = COMPLETED
-    state[empty & no_date] = NOT_COMPLETED
+    """_COMPLETED / _NOT_COMPLETED / _UNKNOWN per row; an empty status means completed when
+    the row has a date (exports that list completions only) and not completed otherwise."""
+    codes, uniques = cells.factorize(status)
+    labels = classify((np.arange(len(uniques)), uniques))  # once per distinct status
+    state = cells.lookup(codes, np.array([_STATE_OF[s] for s in labels], dtype=np.int8),
+                         _EMPTY)
+    empty = state == _EMPTY
+    state[empty & ~no_date] = _COMPLETED
+    state[empty & no_date] = _NOT_COMPLETED
     return state
+
+
+def _unidentified(cands: Cands) -> np.ndarray:
+    """Rows with no identity field at all (the columns after the first only checked while
+    some row is still unidentified)."""
+    blank = cells.blank(cands[IDENTITY[0]])
+    for name in IDENTITY[1:]:
+        if not blank.any():
+            break
+        blank &= cells.blank(cands[name])
+    return blank
 
 
 def _unknown_module_message(value: str | None, _: int) -> str:
@@ -137,7 +179,7 @@ def _unknown_module_message(value: str | None, _: int) -> str:
             f'with: tracker map module "{value}" MODULE-CODE, then import the file again.')
 
 
-def _check_dates(cands: Cands, dates: Any, mapped: np.ndarray, live: np.ndarray,
+def _check_dates(cands: Cands, dates: Any, title: _Titles, live: np.ndarray,
                  ctx: Context, report: Report) -> np.ndarray:
     rows, raw = cands["row"], cands["date"]
     column, file = cands["date_col"], ctx.file_name
@@ -158,21 +200,15 @@ def _check_dates(cands: Cands, dates: Any, mapped: np.ndarray, live: np.ndarray,
     add_rows(report, future, rows, Code.FUTURE_DATE, Severity.ERROR, column, raw,
              lambda v, i: f"The completion date {day(dates.values[i])} is after today "
              f"({day(ctx.today)}); correct it and import again.", file)
-    start = cells.map_unique(mapped, _available_from)
-    start_ordinal = cells.lookup(*_ordinals(mapped), -1)
+    start = [_available_from(m) for m in title.modules]  # per distinct title
+    start_ordinal = cells.lookup(title.codes, np.array(
+        [d.toordinal() if d else -1 for d in start], dtype=np.int64), -1)
     early = ok & ~future & (ordinal < start_ordinal)
     add_rows(report, early, rows, Code.BEFORE_MODULE_EXISTED, Severity.ERROR, column, raw,
              lambda v, i: f"The completion date {day(dates.values[i])} is before "
-             f"{_title(mapped[i])} was available ({day(start[i])}); check the date and the "
-             "course title.", file)
+             f"{_title(title.module[i])} was available ({day(start[title.codes[i]])}); check "
+             "the date and the course title.", file)
     return missing | conflict | bad | future | early
-
-
-def _ordinals(mapped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, the day each distinct module became available as an ordinal)."""
-    codes, uniques = cells.factorize(mapped)
-    days = [d.toordinal() if (d := _available_from(u)) else -1 for u in uniques]
-    return codes, np.array(days, dtype=np.int64)
 
 
 def _available_from(code: Any) -> dt.date | None:
@@ -186,48 +222,61 @@ def _title(code: Any) -> str:
 
 
 def _records(cands: Cands, mapped: np.ndarray, dates: np.ndarray,
-             texts: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:
-    fields = [*IDENTITY, "force_code", "rank_raw", "unit"]
+             texts: dict[str, np.ndarray], keep: np.ndarray, report: Report,
+             file: str) -> tuple[pd.DataFrame, int]:
+    """The kept candidates as records, in (sheet, row) order, exact repeats left out."""
+    at = _ordered(cands, keep)
+    columns: dict[str, Any] = {
+        "row": np.asarray(cands["row"], dtype="int64")[at],
+        **{c: _array(cands[c])[at] for c in [*IDENTITY, "force_code", "rank_raw", "unit"]},
+        "module_code": mapped[at],
+        "raw_title": texts["raw_title"][at],
+        "completed_on": dates[at],
+        "raw_status": texts["raw_status"][at],
+        "score": _array(cands["score"])[at],
+    }
+    dupe = _duplicates(cands, columns, at, report, file)
+    if dupe.any():
+        columns = {c: v[~dupe] for c, v in columns.items()}
+    columns["score"] = _scores(columns["score"])
+    return cells.frame({c: columns[c] for c in COMPLETION_COLUMNS}), int(dupe.sum())
+
+
+def _ordered(cands: Cands, keep: np.ndarray) -> np.ndarray | slice:
+    """Positions of the kept candidates, sorted by sheet then row when they are not (a
+    slice of all of them when every one is kept in order: views, not copies)."""
+    at = np.flatnonzero(keep)
+    row = np.asarray(cands["row"], dtype="int64")[at]
     sheet = cands.get("sheet_index")
-    out = cells.frame({
-        "row": np.asarray(cands["row"], dtype="int64")[keep],
-        **{c: _array(cands[c])[keep] for c in fields},
-        "module_code": mapped[keep],
-        "raw_title": texts["raw_title"][keep],
-        "completed_on": dates[keep],
-        "raw_status": texts["raw_status"][keep],
-        "score": _scores(_array(cands["score"])[keep]),
-        "_sheet": np.asarray(sheet)[keep] if sheet is not None else 0,
-        **{c: np.asarray(v)[keep] for c, v in cands.items() if c.startswith("_k")},
-    })
-    row, sheet_of = out["row"].to_numpy(), out["_sheet"].to_numpy()
-    if (len(out) and (np.diff(row) < 0).any()) or (np.diff(sheet_of) < 0).any():
-        out = out.take(np.lexsort((row, sheet_of))).reset_index(drop=True)
-    return out
+    sheet_of = np.asarray(sheet)[at] if sheet is not None else np.zeros(len(at), dtype=np.int64)
+    if (np.diff(row) < 0).any() or (np.diff(sheet_of) < 0).any():
+        return at[np.lexsort((row, sheet_of))]
+    return slice(None) if len(at) == len(keep) else at
 
 
 def _scores(values: np.ndarray) -> np.ndarray:
     """Scores as floats, None (not NaN) where there is none: the records contract."""
     numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64")
+    if np.isnan(numbers).all():
+        return np.full(len(numbers), None, dtype=object)
     out = numbers.astype(object)
     out[np.isnan(numbers)] = None
     return out
 
 
-def _drop_duplicates(records: pd.DataFrame, report: Report, file: str) -> tuple[pd.DataFrame, int]:
-    """Exact repeats of an earlier row: a warning each, and only the first is kept. Rows
+def _duplicates(cands: Cands, columns: dict[str, Any], at: np.ndarray | slice, report: Report,
+                file: str) -> np.ndarray:
+    """Exact repeats of an earlier row: a warning each (only the first is kept). Rows
     compare by the integer codes of the cells they were read from when the importer gives
     them (fast), else by their record fields."""
-    keys = [c for c in records.columns if c.startswith("_k")]
-    fields = keys or [c for c in COMPLETION_COLUMNS if c != "row"]
-    dupe = records.duplicated(subset=fields, keep="first").to_numpy()
+    keys = [np.asarray(v)[at] for c, v in cands.items() if c.startswith("_k")]
+    if not keys:
+        keys = [cells.coded(_array(columns[c]))[0] for c in COMPLETION_COLUMNS if c != "row"]
+    ids = cells.group_ids(keys)
+    dupe = pd.Series(ids).duplicated(keep="first").to_numpy()
     if dupe.any():
-        repeated = records[records.duplicated(subset=fields, keep=False)]
-        first = repeated.groupby(fields, dropna=False, sort=False)["row"].transform("first")
-        first_of = dict(zip(repeated.index, first, strict=True))
-        rows = records["row"].to_numpy()
-        add_rows(report, dupe, rows, Code.DUPLICATE_ROW, Severity.WARNING, None,
-                 cells.same(len(records), None),
-                 lambda v, i: f"Repeats row {first_of[i]} exactly; this copy was ignored.", file)
-    out = records[~dupe].reset_index(drop=True)[COMPLETION_COLUMNS]
-    return out, int(dupe.sum())
+        first, rows = cells.first_seen(ids), columns["row"]
+        add_rows(report, dupe, rows, Code.DUPLICATE_ROW, Severity.WARNING, None, None,
+                 lambda v, i: f"Repeats row {rows[first[i]]} exactly; this copy was ignored.",
+                 file)
+    return dupe

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from imports.cells import factorize, lookup
+from imports.cells import ColumnLike, factorize, lookup
 from tracker.problems import Code, Problem, Severity
 
+DATE_ORDERS = ("day-first", "month-first")  # a column's order, when its dates do not say
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_SERIAL = 2_958_465  # 9999-12-31
 
@@ -55,7 +56,7 @@ class ParsedDates:
     ordinal: np.ndarray | None = None  # int64: date.toordinal(), or -1 (for fast comparisons)
 
 
-def parse_dates(column: pd.Series, dayfirst: bool = True) -> ParsedDates:
+def parse_dates(column: ColumnLike, dayfirst: bool = True) -> ParsedDates:
     """Read a column of mixed date values; ``dayfirst`` is the default for a column that
     gives no evidence either way."""
     codes, uniques = factorize(column)

@@ -2,17 +2,24 @@
 
 The fast xlsx reader (calamine) aborts the whole process, uncatchably, on a tiny workbook
 whose sheet claims a cell at XFD1000000: it allocates the full extent. So every workbook
-is checked here first, with the standard library only: the zip's entry count and declared
-sizes, and each worksheet's extent streamed from its XML (the ``<dimension>`` element and
-every row and cell reference), bounded in bytes read.
+is checked here first, without any xlsx reader: the zip's entry count and declared sizes,
+and each worksheet's extent streamed from its XML (the ``<dimension>`` element and every row
+and cell reference), inflated with zlib a chunk at a time and bounded in bytes read.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from imports.errors import FileRefused
 from tracker.config import load_settings
@@ -25,6 +32,7 @@ MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_CELLS = 50_000_000  # rows x columns a sheet's references may claim
 CHUNK = 4 * 1024 * 1024
+SEAM = 256  # longer than any reference or dimension element: one cut in two is whole here
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -128,9 +136,9 @@ def check_workbook(path: Path, name: str) -> None:
                 raise _corrupt(name, "it has no workbook part")
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    _check_sheet_extent(archive, info, name)
+                    _check_sheet_extent(path, archive, info, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError) as exc:
+            NotImplementedError, zlib.error) as exc:
         raise _corrupt(name, str(exc)) from exc
 
 
@@ -158,7 +166,8 @@ def _check_entries(infos: list[zipfile.ZipInfo], name: str) -> None:
             raise _bomb(name, f"its part {info.filename} expands {ratio:,} times")
 
 
-def _check_sheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+def _check_sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                        name: str) -> None:
     """Stream one worksheet's XML; bound the rows x columns its references claim.
 
     A sheet up to EXACT_SCAN_BYTES is scanned for every reference. A bigger one is scanned
@@ -167,34 +176,63 @@ def _check_sheet_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: s
     rows found) by the columns found (at least 26). Only a big, wide sheet (over 50
     columns) needs the full scan too."""
     exact = info.file_size <= EXACT_SCAN_BYTES
-    extent = _scan_sheet(archive, info, name, exact)
+    extent = _scan_sheet(path, archive, info, name, exact)
     if not exact and extent.rows <= NARROW_ROWS and extent.cols * NARROW_ROWS > MAX_CELLS:
-        extent = _scan_sheet(archive, info, name, True)
+        extent = _scan_sheet(path, archive, info, name, True)
     _check_extent(extent, name, info.filename)
 
 
-def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+def _scan_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                 exact: bool) -> Extent:
     extent = Extent(0 if exact else NARROW_ROWS, 26)
-    read, tail = 0, b""
-    with archive.open(info) as stream:
-        while chunk := stream.read(CHUNK):
-            read += len(chunk)
-            if read > info.file_size:
-                raise _corrupt(name, f"{info.filename} is larger than it says")
-            text = tail + chunk
-            cut = text.rfind(b">") + 1
-            _scan(text[:cut], extent, exact)
-            tail = text[cut:][-4096:]
-            _check_extent(extent, name, info.filename)
-        _scan(tail, extent, exact)
+    read, seam = 0, b""
+    for chunk in _inflated(path, archive, info):
+        read += len(chunk)
+        if read > info.file_size:
+            raise _corrupt(name, f"{info.filename} is larger than it says")
+        _scan(seam + chunk[:SEAM], extent, exact)  # what the cut between chunks split
+        _scan(chunk, extent, exact)
+        seam = chunk[-SEAM:]
+        _check_extent(extent, name, info.filename)
     return extent
 
 
-# Letters to "A", digits to "0": far references then show as plain substrings, which
-# bytes.find spots at memory speed; only a chunk holding one is searched with a regex.
-_SHAPES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"A" * 26 + b"0" * 10)
-_FAR_SHAPES = (b' r="AA', b' r="A0000000', b' r="0000000')
+def _inflated(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's bytes, CHUNK at a time at most. A deflated part is inflated with zlib
+    straight from the file (zipfile's CRC check and buffering would double the time;
+    calamine checks the CRC itself); anything else goes through zipfile."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 1:
+        with archive.open(info) as stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+        return
+    with path.open("rb") as handle:
+        handle.seek(info.header_offset)
+        head = handle.read(30)
+        if len(head) < 30 or not head.startswith(ZIP_MAGIC):
+            raise zipfile.BadZipFile(f"{info.filename} has no local header")
+        handle.seek(info.header_offset + 30 + sum(struct.unpack("<HH", head[26:30])))
+        inflate, left, pending = zlib.decompressobj(-zlib.MAX_WBITS), info.compress_size, b""
+        while not inflate.eof and (pending or left > 0):
+            if not pending:
+                pending = handle.read(min(left, CHUNK))
+                left = left - len(pending) if pending else 0
+            chunk = inflate.decompress(pending, CHUNK)
+            pending = inflate.unconsumed_tail
+            if chunk:
+                yield chunk
+
+
+# What a chunk holding a far reference must contain: a superset of _FAR_REF. RE2 (through
+# pyarrow) tests a chunk for it at memory speed, without copying it; only a chunk that has
+# one is searched with Python's regexes.
+_FAR_HINT = r'r="(?:[A-Z][A-Z]|[A-Z]?[0-9]{7})'
+
+
+def _may_be_far(text: bytes) -> bool:
+    offsets = pa.py_buffer(np.array([0, len(text)], dtype=np.int32))
+    one = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, pa.py_buffer(text)])
+    return bool(pc.match_substring_regex(one, _FAR_HINT)[0].as_py())
 
 
 def _scan(text: bytes, extent: Extent, exact: bool) -> None:
@@ -202,14 +240,13 @@ def _scan(text: bytes, extent: Extent, exact: bool) -> None:
         first_col, first_row, last_col, last_row = match.groups()
         col = (last_col or first_col or b"A").decode()
         extent.grow(int(last_row or first_row or b"1"), column_index(col))
+    if not exact and not _may_be_far(text):
+        return
     if exact:
         rows = _ANY_ROW.findall(text)
         columns = set(_ANY_COLUMN.findall(text))  # a handful of distinct letters
         extent.grow(max(map(int, rows), default=0),
                     max((column_index(c.decode()) for c in columns), default=0))
-        return
-    shapes = text.translate(_SHAPES)
-    if not any(shape in shapes for shape in _FAR_SHAPES):
         return
     for col, row, far_row in _FAR_REF.findall(text):
         if col:

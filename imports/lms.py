@@ -22,9 +22,9 @@ def candidates(table: Table, ctx: Context, report: Report, title: pd.Series | No
         "row": table.rows,
         **identity(table),
         "force_code": forces(table, ctx, report),
-        "title": table.values("title") if title is None else title.reset_index(drop=True),
-        "status": table.values("status"),
-        "date": table.values("date"),
+        "title": table.coded("title") if title is None else title.reset_index(drop=True),
+        "status": table.coded("status"),
+        "date": table.coded("date"),
         "score": cells.scores(table.coded("score")),
         "title_col": cells.same(n, title_col or table.label("title")),
         "status_col": cells.same(n, table.label("status")),
@@ -45,8 +45,10 @@ def id_label(table: Table) -> str | None:
 def forces(table: Table, ctx: Context, report: Report) -> np.ndarray:
     """Each row's home force code (None when the column is absent or blank); a force name
     that maps to nothing is a warning, and the row is kept as the file's own force."""
-    raw = cells.texts(table.coded("force"))
-    codes = cells.map_unique(raw, lambda v: vocab.forces().lookup(v, ctx.mappings.get("force")))
+    if not table.has("force"):
+        return np.full(len(table), None, dtype=object)
+    raw, codes = cells.map_texts(table.coded("force"),
+                                 lambda v: vocab.forces().lookup(v, ctx.mappings.get("force")))
     unknown = ~cells.blank(raw) & cells.blank(codes)
     add_rows(report, unknown, table.rows, Code.UNKNOWN_FORCE, Severity.WARNING,
              table.label("force"), raw,

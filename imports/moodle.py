@@ -63,7 +63,7 @@ def _frame(table: Table, ident: dict[str, np.ndarray], title: str, status: int |
            activity: int) -> Cands:
     n = len(table)
     empty = cells.obj(cells.same(n, None))
-    column = lambda i: empty if i is None else table.body.frame[i].reset_index(drop=True)  # noqa: E731
+    column = lambda i: empty if i is None else table.body.column(i)  # noqa: E731
     return {
         "row": table.rows, **ident, "force_code": cells.same(n, None),
         "title": cells.same(n, title),
@@ -111,6 +111,6 @@ def parse_activity(table: Table, ctx: Context,
     frames = [_frame(table, ident, a.title, a.status, a.date,
                      (table.label_at(a.status or 0), table.label_at(a.status or 0)), i)
               for i, a in enumerate(acts) if a.status is not None]
-    records, detail = finish(concat(frames), ctx, report, dayfirst=True)
+    records, detail = finish(concat(frames), ctx, report)
     detail["activities"] = len(frames)
     return records, detail

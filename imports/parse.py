@@ -33,8 +33,8 @@ class Parsed:
 
 
 def parse_tables(kind: Kind, tables: list[Table], file_name: str, today: dt.date,
-                 mappings: Mappings, report: Report) -> Parsed:
-    ctx = Context(file_name, today, mappings)
+                 mappings: Mappings, report: Report, date_order: str | None = None) -> Parsed:
+    ctx = Context(file_name, today, mappings, date_order)
     if kind is Kind.HYDRA:
         records, detail = hydra.parse_hydra(tables, ctx, report)
     else:

@@ -13,36 +13,59 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-from imports.cells import Coded, coded
+from imports.cells import Coded, coded, lookup
 from imports.errors import FileRefused
 from tracker.problems import Code
 
 PREVIEW_ROWS = 30
 DELIMITERS = (",", "\t", ";")
+STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
 
 
 @dataclass
 class Body:
-    """The rows under a header: positional columns 0..n-1 and their spreadsheet rows."""
+    """The rows under a header: positional columns 0..n-1 and their spreadsheet rows. A
+    column is its raw cells, or (from the csv reader) already factorised."""
 
-    frame: pd.DataFrame
+    columns: list[pd.Series | Coded]
     rows: np.ndarray
     _coded: dict[int, Coded] = field(default_factory=dict, repr=False)
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    def column(self, index: int) -> pd.Series:
+        """A column's raw cells (a factorised one mapped back: None where missing)."""
+        column = self.columns[index]
+        if isinstance(column, tuple):
+            codes, uniques = column
+            return pd.Series(lookup(codes, np.asarray(uniques, dtype=object), None),
+                             dtype=object, copy=False)
+        return column
 
     def coded(self, index: int) -> Coded:
         """A column factorised (cached: several checks read the same column)."""
         if index not in self._coded:
-            self._coded[index] = coded(self.frame[index])
+            self._coded[index] = coded(self.columns[index])
         return self._coded[index]
+
+    def take(self, keep: np.ndarray) -> Body:
+        """The rows where ``keep`` is True."""
+        columns = [(c[0][keep], c[1]) if isinstance(c, tuple) else c[keep].reset_index(drop=True)
+                   for c in self.columns]
+        return Body(columns, self.rows[keep])
 
 
 @dataclass
@@ -91,14 +114,23 @@ def _read_sheet(book: CalamineWorkbook, sheet_name: str) -> RawSheet:
     held = [cells]  # released once loaded: a million rows of cells are worth freeing
 
     def load(index: int, width: int) -> Body:
-        frame = pd.DataFrame(held.pop()[index:], dtype=object)
-        frame = _fit_width(frame, width)
-        rows = np.arange(first_row + index, first_row + index + len(frame))
-        return Body(frame, rows)
+        columns = _columns(held.pop()[index:], width)
+        rows = np.arange(first_row + index, first_row + index + len(columns[0]))
+        return Body(list(columns), rows)
 
     preview = cells[:PREVIEW_ROWS]
     del cells
     return RawSheet(sheet_name, preview, first_row, load)
+
+
+def _columns(records: list[list[Any]], width: int) -> list[pd.Series]:
+    """Rows of cells to ``width`` object columns ("" where a row is short), a column at a
+    time: no 2-D block of objects to build and split again, no tuple per row."""
+    if min(map(len, records), default=width) < width:
+        records = [r + [""] * (width - len(r)) if len(r) < width else r for r in records]
+    return [pd.Series(np.fromiter(map(itemgetter(i), records), dtype=object,
+                                  count=len(records)), dtype=object, copy=False)
+            for i in range(width)]
 
 
 def _fit_width(frame: pd.DataFrame, width: int) -> pd.DataFrame:
@@ -122,6 +154,8 @@ def sniff_encoding(data: bytes) -> str:
         return "utf-16-le"
     if len(head) >= 4 and head[0::2].count(0) > len(head) // 4:
         return "utf-16-be"
+    if data.isascii():  # far quicker than decoding it all to find out
+        return "utf-8"
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -161,35 +195,47 @@ def read_text(path: Path, name: str, data: bytes | None = None) -> RawSheet:
     delimiter = sniff_delimiter(lines[:PREVIEW_ROWS], Path(name).suffix.lower())
     preview = list(csv.reader(lines, delimiter=delimiter))[:PREVIEW_ROWS]
 
-    held = [data]  # the bytes are only needed by the slow path: released once loaded
+    held = [data]  # released once loaded
 
     def load(index: int, width: int) -> Body:
         raw = held.pop()
         try:
-            frame = _read_fast(path, encoding, delimiter, index, width)
+            columns: list[pd.Series | Coded] = [*_read_fast(raw, encoding, delimiter, index,
+                                                            width)]
         except (pa.ArrowInvalid, pa.ArrowException):
             frame = _read_slow(raw, encoding, delimiter, index, width)
+            columns = [frame[i] for i in range(width)]
         del raw
-        rows = np.arange(index + 1, index + 1 + len(frame))
-        return Body(frame, rows)
+        return Body(columns, np.arange(index + 1, index + 1 + _height(columns[0])))
 
     return RawSheet(None, preview, 1, load)
 
 
-def _read_fast(path: Path, encoding: str, delimiter: str, skip: int, width: int) -> pd.DataFrame:
+def _read_fast(data: bytes, encoding: str, delimiter: str, skip: int,
+               width: int) -> list[Coded]:
+    """The columns, factorised by Arrow as it reads (in parallel, no string per cell)."""
     names = [str(i) for i in range(width)]
     table = pacsv.read_csv(
-        path,
+        pa.BufferReader(data),
         read_options=pacsv.ReadOptions(encoding=_arrow_encoding(encoding), skip_rows=skip,
                                        column_names=names),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False),
-    )
-    frame = table.to_pandas()
-    frame.columns = pd.RangeIndex(width)
-    return frame
+            column_types={n: pa.dictionary(pa.int32(), pa.large_string()) for n in names},
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    ).unify_dictionaries()  # one dictionary per column, the chunks' indices into it
+    return [_codes(table.column(i)) for i in range(width)]
+
+
+def _codes(column: pa.ChunkedArray) -> Coded:
+    codes = [pc.fill_null(chunk.indices, -1).to_numpy() for chunk in column.chunks]
+    uniques = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.large_string())
+    return (np.concatenate(codes).astype(np.intp) if codes else np.zeros(0, dtype=np.intp),
+            pd.array(uniques, dtype=STR))
+
+
+def _height(column: pd.Series | Coded) -> int:
+    return len(column[0]) if isinstance(column, tuple) else len(column)
 
 
 def _arrow_encoding(encoding: str) -> str:

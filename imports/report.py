@@ -17,18 +17,18 @@ PROBLEM_COLUMNS = ["file", "row", "column", "severity", "code", "value", "messag
 
 def add_rows(report: Report, mask: np.ndarray, rows: np.ndarray, code: Code,
              severity: Severity, column: str | np.ndarray | None,
-             values: np.ndarray | pd.Series,
+             values: np.ndarray | pd.Series | tuple[np.ndarray, object] | None,
              message: Callable[[str | None, int], str], file: str | None = None) -> int:
-    """One problem per row where ``mask`` is True; ``message(value, position)`` is only
-    called for the problems kept (a report keeps at most MAX_PROBLEMS_PER_CODE per code).
-    Returns how many rows the mask selected."""
+    """One problem per row where ``mask`` is True (``values``: the cells shown, None when
+    the problems show none); ``message(value, position)`` is only called for the problems
+    kept (a report keeps at most MAX_PROBLEMS_PER_CODE per code). Returns how many rows the
+    mask selected."""
     where = np.flatnonzero(mask)
     if len(where) == 0:
         return 0
     held = sum(1 for p in report.problems if p.code is code)
     room = max(MAX_PROBLEMS_PER_CODE - held, 0)
-    picked = (values.iloc[where[:room]] if isinstance(values, pd.Series)
-              else values[where[:room]]).tolist()
+    picked = _pick(values, where[:room])
     for i, raw in zip(where[:room], picked, strict=True):
         value = None if raw is None or raw is pd.NA or raw != raw else _text(raw)
         col = column[i] if isinstance(column, np.ndarray) else column
@@ -37,6 +37,20 @@ def add_rows(report: Report, mask: np.ndarray, rows: np.ndarray, code: Code,
     if len(where) > room:
         report.dropped[code.value] += len(where) - room
     return len(where)
+
+
+def _pick(values: np.ndarray | pd.Series | tuple[np.ndarray, object] | None,
+          where: np.ndarray) -> list[object]:
+    """The values at ``where``; a factorised column (codes, distinct values) is mapped back."""
+    if values is None:
+        return [None] * len(where)
+    if isinstance(values, tuple):
+        codes, uniques = values
+        distinct = np.asarray(uniques, dtype=object)
+        return [None if c < 0 else distinct[c] for c in codes[where]]
+    if isinstance(values, pd.Series):
+        return list(values.iloc[where].tolist())
+    return list(values[where].tolist())
 
 
 def _text(value: object) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -50,12 +51,11 @@ def parse_roster(table: Table, ctx: Context, report: Report) -> tuple[pd.DataFra
     out["line_manager"] = cells.obj(cells.identifiers(table.coded("line_manager")))
     no_id = cells.blank(out["staff_number"])
     add_rows(report, no_id, rows, Code.MISSING_IDENTIFIER, Severity.ERROR,
-             table.label("staff_number"), np.full(len(out), None, dtype=object),
+             table.label("staff_number"), None,
              lambda v, i: "No staff number: the person cannot be identified; fill it in and "
              "import again.", file)
     records = out[~no_id].reset_index(drop=True)[ROSTER_COLUMNS]
-    records, dupes = _duplicates(records, report, file)
-    records, conflicts = _conflicts(records, report, file, table.label("staff_number"))
+    records, dupes, conflicts = _repeats(records, report, file, table.label("staff_number"))
     return records, {"duplicates": dupes, "conflicting": conflicts}
 
 
@@ -82,20 +82,26 @@ def _people(table: Table) -> pd.DataFrame:
 
 
 def _ranks(out: pd.DataFrame, table: Table, ctx: Context, report: Report) -> None:
-    raw = cells.texts(table.coded("rank"))
     extra = ctx.mappings.get("rank")
-    match = cells.map_unique(raw, lambda v: vocab.ranks().lookup(v, extra))
+    codes, text = cells.distinct_texts(table.coded("rank"))
+    match = [vocab.ranks().lookup(v, extra) if v is not None else None for v in text]
+    raw = cells.lookup(codes, text, None)
     out["rank_raw"] = cells.obj(raw)
-    out["rank"] = cells.obj(np.array([m.rank.code if m else None for m in match], dtype=object))
-    out["detective"] = np.array([bool(m and m.detective) for m in match], dtype=bool)
-    implied = np.array([m.rank.workforce_type if m else None for m in match], dtype=object)
-    unknown = ~cells.blank(raw) & cells.blank(match)
+    out["rank"] = cells.obj(cells.lookup(codes, _object_array(m.rank.code if m else None
+                                                         for m in match), None))
+    out["detective"] = cells.lookup(codes, np.array([bool(m and m.detective) for m in match],
+                                                    dtype=bool), False)
+    implied = cells.lookup(
+        codes, _object_array(m.rank.workforce_type if m else None for m in match), None)
+    unknown = cells.lookup(codes, np.array([v is not None and m is None
+                                            for v, m in zip(text, match, strict=True)],
+                                           dtype=bool), False)
     add_rows(report, unknown, table.rows, Code.UNKNOWN_RANK, Severity.WARNING,
              table.label("rank"), raw,
              lambda v, i: f'"{v}" is not a rank or grade this tool knows; the person was kept '
              f'with no rank. Map it with: tracker map rank "{v}" RANK-CODE.', ctx.file_name)
-    stated_raw = cells.texts(table.coded("workforce_type"))
-    stated = cells.map_unique(stated_raw, lambda v: WORKFORCE.get(fold(v)))
+    stated_raw, stated = cells.map_texts(table.coded("workforce_type"),
+                                         lambda v: WORKFORCE.get(fold(v)))
     odd = ~cells.blank(stated_raw) & cells.blank(stated)
     add_rows(report, odd, table.rows, Code.BAD_VALUE, Severity.WARNING,
              table.label("workforce_type"), stated_raw,
@@ -104,10 +110,17 @@ def _ranks(out: pd.DataFrame, table: Table, ctx: Context, report: Report) -> Non
     out["workforce_type"] = cells.obj(np.where(cells.blank(stated), implied, stated))
 
 
+def _object_array(values: Iterable[Any]) -> np.ndarray:
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
 def _departments(out: pd.DataFrame, table: Table, ctx: Context, report: Report) -> None:
-    unit = cells.texts(table.coded("unit"))
     extra = ctx.mappings.get("department")
-    dept = cells.map_unique(unit, lambda v: vocab.departments().lookup(v, extra))
+    unit, dept = cells.map_texts(table.coded("unit"),
+                                 lambda v: vocab.departments().lookup(v, extra))
     out["unit"], out["department"] = cells.obj(unit), cells.obj(dept)
     unknown = ~cells.blank(unit) & cells.blank(dept)
     add_rows(report, unknown, table.rows, Code.UNKNOWN_DEPARTMENT, Severity.WARNING,
@@ -121,13 +134,13 @@ def _dates(table: Table, name: str, ctx: Context, report: Report) -> np.ndarray:
     """Start and leaving dates: an unreadable one is a warning (the person is kept)."""
     if not table.has(name):
         return np.full(len(table), None, dtype=object)
-    raw = table.values(name)
-    parsed = parse_dates(raw)
+    raw = table.coded(name)
+    parsed = parse_dates(raw, dayfirst=ctx.dayfirst)
     wrong = parsed.bad | parsed.conflict
     add_rows(report, wrong, table.rows, Code.BAD_DATE, Severity.WARNING, table.label(name),
-             raw.to_numpy(dtype=object), lambda v, i: f'"{v}" is not a date this tool can '
+             raw, lambda v, i: f'"{v}" is not a date this tool can '
              "read; it was left empty. Write it as DD/MM/YYYY.", ctx.file_name)
-    if parsed.ambiguous:
+    if ctx.ambiguous(parsed):
         report.add(ambiguous_dates(parsed.order, table.label(name), ctx.file_name))
     values = parsed.values.copy()
     values[wrong] = None
@@ -135,16 +148,29 @@ def _dates(table: Table, name: str, ctx: Context, report: Report) -> np.ndarray:
 
 
 def _statuses(table: Table, leaving: pd.Series, ctx: Context, report: Report) -> np.ndarray:
-    raw = cells.texts(table.coded("status"))
-    status = cells.map_unique(raw, lambda v: STATUSES.get(fold(v)))
+    raw, status = cells.map_texts(table.coded("status"), lambda v: STATUSES.get(fold(v)))
     odd = ~cells.blank(raw) & cells.blank(status)
     add_rows(report, odd, table.rows, Code.BAD_VALUE, Severity.WARNING, table.label("status"),
              raw, lambda v, i: f'"{v}" is not an employment status this tool knows (active, '
              "leaver, long-term absence, career break, secondment); it was read as active.",
              ctx.file_name)
-    left = np.array([isinstance(d, dt.date) and d <= ctx.today for d in leaving], dtype=bool)
+    codes, gone = cells.per_unique(leaving, lambda d: isinstance(d, dt.date) and d <= ctx.today)
+    left = cells.lookup(codes, gone.astype(bool), False)
     default = np.where(left, "leaver", "active")
     return np.where(cells.blank(status), default, status)
+
+
+def _repeats(records: pd.DataFrame, report: Report, file: str,
+             column: str | None) -> tuple[pd.DataFrame, int, int]:
+    """Exact repeats (dropped, a warning each) and conflicting rows (rejected). Both share
+    a staff number with another row: only those rows, usually few, are compared whole."""
+    shared = records.duplicated(subset=["staff_number"], keep=False).to_numpy()
+    if not shared.any():
+        return records, 0, 0
+    some, dupes = _duplicates(records[shared].reset_index(drop=True), report, file)
+    some, conflicts = _conflicts(some, report, file, column)
+    kept = ~shared | records["row"].isin(some["row"]).to_numpy()  # rows are unique
+    return records[kept].reset_index(drop=True), dupes, conflicts
 
 
 def _duplicates(records: pd.DataFrame, report: Report, file: str) -> tuple[pd.DataFrame, int]:
@@ -154,7 +180,7 @@ def _duplicates(records: pd.DataFrame, report: Report, file: str) -> tuple[pd.Da
         return records, 0
     first = records.groupby(fields, dropna=False, sort=False)["row"].transform("first")
     add_rows(report, dupe, records["row"].to_numpy(), Code.DUPLICATE_ROW, Severity.WARNING,
-             None, np.full(len(records), None, dtype=object),
+             None, None,
              lambda v, i: f"Repeats row {first.iloc[i]} exactly; this copy was ignored.", file)
     return records[~dupe].reset_index(drop=True), int(dupe.sum())
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from imports.cells import Coded, lookup
+from imports.dates import ParsedDates
 from imports.header import Header
 from imports.reading import Body
 from tracker.mappings import Mappings
@@ -23,6 +25,16 @@ class Context:
     file_name: str
     today: dt.date
     mappings: Mappings = field(default_factory=Mappings)
+    date_order: str | None = None  # "day-first" / "month-first": the user's choice, or None
+
+    @property
+    def dayfirst(self) -> bool:
+        """How numeric dates are read in a column whose dates do not settle it themselves."""
+        return self.date_order != "month-first"
+
+    def ambiguous(self, parsed: ParsedDates) -> bool:
+        """Whether to warn that a column's order was guessed (not when the user chose it)."""
+        return parsed.ambiguous and self.date_order is None
 
 
 @dataclass
@@ -49,13 +61,20 @@ class Table:
         """The raw cells of a field's column (all None when the file has no such column)."""
         if name not in self.columns:
             return pd.Series([None] * len(self), dtype=object)
-        return self.body.frame[self.columns[name]].reset_index(drop=True)
+        return self.body.column(self.columns[name])
 
     def coded(self, name: str) -> Coded:
         """A field's column factorised (all missing when the file has no such column)."""
         if name not in self.columns:
-            return np.full(len(self), -1, dtype=np.intp), np.array([], dtype=object)
+            return self._absent, np.array([], dtype=object)
         return self.body.coded(self.columns[name])
+
+    @functools.cached_property
+    def _absent(self) -> np.ndarray:
+        """The codes of a column the file does not have (one array for them all: read only)."""
+        codes = np.full(len(self), -1, dtype=np.intp)
+        codes.flags.writeable = False
+        return codes
 
     def row_keys(self, extra: list[int] | None = None, tag: int = 0) -> dict[str, np.ndarray]:
         """Integer codes of the cells the importer reads (its mapped columns, plus up to two
@@ -79,33 +98,39 @@ class Table:
         return f"{self.sheet}!{text}" if self.sheet_label and self.sheet else text
 
 
-def _blank_cells(body: Body, index: int) -> np.ndarray:
+def _stripped(body: Body, index: int) -> tuple[np.ndarray, pd.Series]:
+    """A column's codes and its distinct values as trimmed text."""
     codes, uniques = body.coded(index)
     text = pd.Series(uniques, dtype="str") if len(uniques) else pd.Series([], dtype="str")
-    return lookup(codes, (text.str.strip() == "").to_numpy(dtype=bool), True)
+    return codes, text.str.strip()
 
 
-def _total_cells(body: Body, index: int) -> np.ndarray:
-    codes, uniques = body.coded(index)
-    text = pd.Series(uniques, dtype="str").str.strip().str.lower()
-    flags = text.str.match(_TOTAL).fillna(False).to_numpy(dtype=bool)
+def _blank_cells(column: tuple[np.ndarray, pd.Series]) -> np.ndarray:
+    codes, text = column
+    return lookup(codes, (text == "").to_numpy(dtype=bool), True)
+
+
+def _total_cells(column: tuple[np.ndarray, pd.Series]) -> np.ndarray:
+    codes, text = column
+    flags = text.str.lower().str.match(_TOTAL).fillna(False).to_numpy(dtype=bool)
     return lookup(codes, flags, False)
 
 
 def drop_blank_and_totals(body: Body) -> tuple[Body, int, int]:
     """The body without blank rows and 'Total' / 'Grand total' rows, and how many of each."""
-    width = body.frame.shape[1]
-    if width == 0 or len(body.frame) == 0:
+    width = body.width
+    if width == 0 or len(body.rows) == 0:
         return body, 0, 0
-    blank = _blank_cells(body, 0)
+    first = [_stripped(body, i) for i in range(min(width, 2))]  # read by both checks
+    blank = _blank_cells(first[0])
     for index in range(1, width):
         if not blank.any():
             break
-        blank &= _blank_cells(body, index)
-    total = np.logical_or.reduce([_total_cells(body, i) for i in range(min(width, 2))])
+        blank &= _blank_cells(first[index] if index < 2 else _stripped(body, index))
+    total = np.logical_or.reduce([_total_cells(column) for column in first])
     total &= ~blank
     keep = ~(blank | total)
     if keep.all():
         return body, 0, 0
-    kept = Body(body.frame[keep].reset_index(drop=True), body.rows[keep])
+    kept = body.take(keep)
     return kept, int(blank.sum()), int(total.sum())

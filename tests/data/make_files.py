@@ -123,6 +123,15 @@ def lms_month_first_conflict() -> None:
         writer.writerow(["4", "OIC Module 1", "Completed", "03/04/2026"])
 
 
+def lms_dates_ambiguous() -> None:
+    """Month-first dates (a US-locale export) with no day over 12: they read either way."""
+    with (HERE / "dates-ambiguous.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Staff Number", "Course Title", "Status", "Completion Date"])
+        writer.writerow(["1", "OIC Module 1", "Completed", "02/03/2026"])
+        writer.writerow(["2", "OIC Module 1", "Completed", "03/04/2026"])
+
+
 def dates_mixed() -> None:
     """One date column holding a date cell, a datetime cell, an Excel serial number, ISO
     text, UK text with a time and a month-name date."""
@@ -312,8 +321,9 @@ def compound_files() -> None:
 
 def main() -> None:
     for make in (roster_title_rows, roster_missing_column, roster_dated_name, lms_long_cp1252,
-                 lms_semicolon_bom, lms_month_first_conflict, dates_mixed, moodle_course_utf16,
-                 moodle_course_merged, moodle_activity, totara_upload, totara_report,
+                 lms_semicolon_bom, lms_month_first_conflict, lms_dates_ambiguous, dates_mixed,
+                 moodle_course_utf16, moodle_course_merged, moodle_activity, totara_upload,
+                 totara_report,
                  hydra_two_sheets, zip_bomb_extent, corrupt, compound_files):
         make()
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from imports import parse_file
 from tracker.mappings import Mappings
@@ -159,6 +160,34 @@ def test_dates_conflicting_day_and_month_first() -> None:
         [2, D(2026, 2, 13)], [3, D(2026, 2, 14)], [5, D(2026, 4, 3)]]
     assert parsed.report.flatten(["row", "column", "code", "value"]) == [
         [4, "Completion Date", "bad-date", "02/15/2026"]]
+
+
+def test_ambiguous_dates_read_day_first_with_a_warning() -> None:
+    parsed = parse("dates-ambiguous.csv")
+    assert rows_of(parsed.records, ["row", "completed_on"]) == [
+        [2, D(2026, 3, 2)], [3, D(2026, 4, 3)]]
+    assert parsed.report.flatten(["row", "column", "code"]) == [
+        [None, "Completion Date", "ambiguous-dates"]]
+
+
+@pytest.mark.parametrize(("order", "dates"), [
+    ("month-first", [D(2026, 2, 3), D(2026, 3, 4)]),
+    ("day-first", [D(2026, 3, 2), D(2026, 4, 3)])])
+def test_date_order_chosen_for_an_ambiguous_column(order: str, dates: list[dt.date]) -> None:
+    parsed = parse("dates-ambiguous.csv", date_order=order)
+    assert rows_of(parsed.records, ["completed_on"]) == [[d] for d in dates]
+    assert parsed.report.problems == []  # the order was chosen: nothing ambiguous left
+
+
+def test_date_order_does_not_override_a_column_that_settles_it() -> None:
+    parsed = parse("dates-conflicting.csv", date_order="month-first")
+    assert rows_of(parsed.records, ["row", "completed_on"]) == [
+        [2, D(2026, 2, 13)], [3, D(2026, 2, 14)], [5, D(2026, 4, 3)]]
+
+
+def test_unknown_date_order_is_refused() -> None:
+    with pytest.raises(ValueError, match="date_order must be one of day-first, month-first"):
+        parse("dates-ambiguous.csv", date_order="year-first")
 
 
 def test_dates_mixed_in_one_column() -> None:

@@ -100,6 +100,20 @@ def test_big_sheet_scan_finds_far_references(tmp_path: Path,
             check_workbook(path, path.name)
 
 
+def test_a_far_reference_cut_between_chunks_is_found(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet is inflated a chunk at a time: a reference split by a chunk's end is
+    still found, wherever the cut falls."""
+    monkeypatch.setattr(guards, "EXACT_SCAN_BYTES", 10)
+    monkeypatch.setattr(guards, "CHUNK", 40)
+    monkeypatch.setattr(guards, "SEAM", 16)
+    for pad in range(40):
+        row = f'<row r="3">{text_cell("A3", "x" * pad)}<c r="XFD3"><v>1</v></c></row>'
+        path = workbook(tmp_path / f"cut-{pad}.xlsx", HEADER_ROW + row)
+        with pytest.raises(FileRefused, match="zip bomb"):
+            check_workbook(path, path.name)
+
+
 def test_declared_expansion_ratio(tmp_path: Path) -> None:
     path = tmp_path / "ratio.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:

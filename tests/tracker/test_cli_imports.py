@@ -191,3 +191,24 @@ def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output and len(result.output.splitlines()) > 4
+
+
+def test_import_date_order(cli, tmp_path: Path) -> None:
+    """--date-order settles a column whose dates read either way: no ambiguous-dates."""
+    data = Path(__file__).parents[1] / "data" / "dates-ambiguous.csv"
+    (tmp_path / "us.csv").write_bytes(data.read_bytes())
+    guessed = json.loads(cli("import", "us.csv", "--dry-run", "--json").output)[0]
+    assert guessed["problem_counts"].get("ambiguous-dates") == 1
+    chosen = cli("import", "us.csv", "--dry-run", "--json", "--date-order", "month-first")
+    assert chosen.exit_code == 0, chosen.output
+    assert "ambiguous-dates" not in json.loads(chosen.output)[0]["problem_counts"]
+    wrong = cli("import", "us.csv", "--date-order", "sideways")
+    assert wrong.exit_code == 2
+    assert "'sideways' is not one of 'day-first', 'month-first'" in wrong.output
+
+
+def test_date_order_choices_are_the_importers() -> None:
+    from imports import DATE_ORDERS
+    from tracker.cli.imports_cmd import DateOrder
+
+    assert tuple(o.value for o in DateOrder) == DATE_ORDERS

@@ -7,6 +7,7 @@ import datetime as dt
 import getpass
 import json
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +24,15 @@ from tracker.records import Kind
 
 T = TypeVar("T")
 DEFAULT_FORCE = "avon-and-somerset"
+
+
+class DateOrder(StrEnum):
+    """imports.DATE_ORDERS, as choices (a test keeps the two equal)."""
+
+    DAY_FIRST = "day-first"
+    MONTH_FIRST = "month-first"
+
+
 SHOWN_PROBLEMS = 20
 
 imports_app = typer.Typer(name="imports", help="List, undo and inspect import batches.",
@@ -97,6 +107,12 @@ def import_files(
     partial: Annotated[bool, typer.Option("--partial", help="The roster is a partial update: "
                                           "people missing from it are not made leavers.")]
     = False,
+    date_order: Annotated[DateOrder | None, typer.Option(
+        "--date-order",
+        help="How to read dates like 03/04/2026 in a column where no day is over 12 (reported "
+        "as ambiguous-dates): day-first (03/04 = 3 April) or month-first (03/04 = 4 March). "
+        "A column with a day over 12 is read the way it shows. Default: day-first, with a "
+        "warning.", show_default=False)] = None,
     as_json: JsonOption = False,
     user: UserOption = None,
 ) -> None:
@@ -107,6 +123,7 @@ def import_files(
     results = [_import_one(ctx, engine, path, kind=kind, force=force,
                            as_of=as_of.date() if as_of else None, sheet=sheet,
                            dry_run=dry_run, reimport=reimport, partial=partial,
+                           date_order=date_order.value if date_order else None,
                            actor=_user(user)) for path in files]
     if as_json:
         typer.echo(json.dumps(results, indent=2, default=str))
@@ -119,7 +136,8 @@ def import_files(
 
 def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | None,
                 force: str, as_of: dt.date | None, sheet: str | None, dry_run: bool,
-                reimport: bool, partial: bool, actor: str) -> dict[str, Any]:
+                reimport: bool, partial: bool, date_order: str | None,
+                actor: str) -> dict[str, Any]:
     """Parse, plan and (unless a dry run) commit one file; a result for printing."""
     from imports import FileRefused, parse_file
     from tracker.ingest import commit_import, plan_import
@@ -130,7 +148,7 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
         mappings = load_mappings(session)
     try:
         parsed = parse_file(path, kind=kind, mappings=mappings, today=settings.today(),
-                            file_name=path.name, sheet=sheet,
+                            file_name=path.name, sheet=sheet, date_order=date_order,
                             max_bytes=settings.max_upload_mb * 1024 * 1024)
     except FileRefused as exc:
         return {"file": path.name, "status": "refused", "refused": str(exc), "problems": []}
