@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,17 @@ def test_every_command_has_help_text() -> None:
         for part in path:
             command = command.commands[part]
         assert command.help and len(command.help.strip()) > 20, f"{path} has no help text"
+
+
+BARE_TYPE = re.compile(r"--[\w-]+ <(str|int|float|path|list\[\w+\]|%[^>]*)>")
+
+
+def test_every_option_names_what_it_takes() -> None:
+    """``--force CODE``, ``--as-of DATE``: not Typer's bare ``<str>`` or ``<%Y-%m-%d>``
+    (a choice of values, ``<day-first|month-first>``, says it already)."""
+    for path in _commands(typer.main.get_command(app)):
+        output = runner.invoke(app, [*path, "--help"], terminal_width=200).output
+        assert not BARE_TYPE.findall(output), (path, BARE_TYPE.findall(output))
 
 
 def test_init_creates_then_reports_the_same_schema(tmp_path: Path) -> None:

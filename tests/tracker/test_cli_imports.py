@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from typer.testing import CliRunner
 
 from tests.conftest import cli_db_url
 from tracker.cli import app
+from tracker.db import unit_of_work
+from tracker.models import AuditEvent
 
 ROSTER = """Staff Number,Collar Number,Surname,Forenames,Email,Rank,Department,Start Date,Status
 1001,0042,Lee,Ann,ann.lee@asc.police.uk,Insp,Response - Bristol North,15/01/2015,Active
@@ -137,11 +139,11 @@ def test_imports_list_undo_and_problems(cli, tmp_path: Path) -> None:
     result = cli("imports", "problems", "2", "--out", "p.csv")
     assert result.output.strip() == "Wrote 1 problems of batch 2 to p.csv."
     frame = pd.read_csv(tmp_path / "p.csv")
-    assert frame[["row", "column", "code"]].values.tolist() == [
-        [4, "Full Name", "unmatched-learner"]]
+    assert frame[["File", "Row", "Column", "Problem"]].values.tolist() == [
+        ["lms.csv", 4, "Full Name", "unmatched-learner"]]
     assert cli("imports", "problems", "2", "--out", "p.xlsx").exit_code == 0
     workbook = pd.read_excel(tmp_path / "p.xlsx", engine="calamine")
-    assert workbook["code"].tolist() == ["unmatched-learner"]
+    assert workbook["Problem"].tolist() == ["unmatched-learner"]
     result = cli("imports", "undo", "2", "--user", "lead")
     assert result.output.strip() == "Batch 2 (lms.csv) undone."
     again = cli("imports", "undo", "2")
@@ -185,6 +187,7 @@ def test_map_and_list(cli) -> None:
 
 @pytest.mark.parametrize("command", [
     ["import"], ["imports", "list"], ["imports", "undo"], ["imports", "problems"],
+    ["imports", "file"],
     ["match", "list"], ["match", "suggest"], ["match", "confirm"], ["match", "reject"],
     ["map"]])
 def test_every_command_has_help(command: list[str]) -> None:
@@ -212,3 +215,33 @@ def test_date_order_choices_are_the_importers() -> None:
     from tracker.cli.imports_cmd import DateOrder
 
     assert tuple(o.value for o in DateOrder) == DATE_ORDERS
+
+
+def test_problems_written_from_a_file_cannot_run_as_formulas(cli, tmp_path: Path) -> None:
+    (tmp_path / "evil.csv").write_text(
+        LMS.replace("Ann Le,", '"=HYPERLINK(""http://x"",""open"")",'), encoding="utf-8")
+    cli("import", "roster.csv", "evil.csv", "--as-of", "2026-01-31")
+    assert cli("imports", "problems", "2", "--out", "p.csv").exit_code == 0
+    assert pd.read_csv(tmp_path / "p.csv")["Value"].tolist() == [
+        """'=HYPERLINK("http://x","open")"""]
+
+
+def test_imports_file_writes_the_upload_back_byte_for_byte(cli, engine: Engine,
+                                                           tmp_path: Path) -> None:
+    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31", "--user", "lead")
+    result = cli("imports", "file", "2", "--out", "copy.csv", "--user", "inspector.x")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (f"Wrote copy.csv ({len(LMS.encode()):,} bytes), the "
+                                     "file of batch 2.")
+    assert (tmp_path / "copy.csv").read_bytes() == (tmp_path / "lms.csv").read_bytes()
+    with unit_of_work(engine) as session:
+        assert session.scalars(select(AuditEvent.actor).where(
+            AuditEvent.action == "download-original")).all() == ["inspector.x"]
+    again = cli("imports", "file", "2", "--out", "copy.csv")
+    assert (again.exit_code, again.output.strip()) == (
+        2, "Error: copy.csv exists; give --out another file name.")
+    cli("imports", "undo", "2")
+    gone = cli("imports", "file", "2", "--out", "other.csv")
+    assert gone.exit_code == 1
+    assert "the file of batch 2 is not kept (no such batch, imported before files were kept, " \
+        "or undone)" in gone.output

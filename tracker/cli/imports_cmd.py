@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from tracker.cli.app import app, fail, state
 from tracker.db import unit_of_work
 from tracker.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
-from tracker.problems import Problem
+from tracker.problems import Code, Problem, Report, Severity
 from tracker.records import Kind
 
 T = TypeVar("T")
@@ -45,8 +45,8 @@ app.add_typer(match_app)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 UserOption = Annotated[str | None, typer.Option(
-    "--user", help="Who is doing this, for the audit log. Default: your login name.",
-    show_default=False)]
+    "--user", metavar="NAME", show_default=False,
+    help="Who is doing this, for the audit log. Default: your login name.")]
 
 
 def _user(value: str | None) -> str:
@@ -91,13 +91,16 @@ def import_files(
     kind: Annotated[Kind | None, typer.Option("--kind", help="The kind of file, when the "
                                               "headers do not make it clear.",
                                               show_default=False)] = None,
-    force: Annotated[str, typer.Option("--force", envvar="TRACKER_FORCE", help="Code of the "
-                                       "force the files belong to.")] = DEFAULT_FORCE,
+    force: Annotated[str, typer.Option("--force", envvar="TRACKER_FORCE", metavar="CODE",
+                                       help="Code of the force the files belong to.")]
+    = DEFAULT_FORCE,
     as_of: Annotated[dt.datetime | None, typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="Date of an HR roster snapshot (YYYY-MM-DD). "
-        "Default: the date the file gives, else today.", show_default=False)] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Workbook sheet to read. "
-                                              "Default: the one holding the data.",
+        "--as-of", formats=["%Y-%m-%d"], metavar="DATE", show_default=False,
+        help="Date of an HR roster snapshot (YYYY-MM-DD). Default: the date the file gives, "
+        "else today.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME",
+                                              help="Workbook sheet to read. Default: the "
+                                              "one holding the data.",
                                               show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write "
                                           "nothing.")] = False,
@@ -161,7 +164,7 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     if plan.refused:
         result["status"] = "refused"
     elif not dry_run:
-        result["batch_id"] = commit_import(engine, plan).id
+        result["batch_id"] = _guard(lambda: commit_import(engine, plan, path.read_bytes())).id
     return result
 
 
@@ -258,7 +261,8 @@ def undo(ctx: typer.Context,
 def problems(ctx: typer.Context,
              batch_id: Annotated[int, typer.Argument(help="The batch id.")],
              out: Annotated[Path | None, typer.Option(
-                 "--out", help="Write the problems to this .csv or .xlsx file instead.",
+                 "--out", metavar="FILE",
+                 help="Write the problems to this .csv or .xlsx file instead.",
                  show_default=False)] = None) -> None:
     """Show every row-level problem of a batch (row as the spreadsheet shows it), or write
     them to a .csv / .xlsx file to work through."""
@@ -266,8 +270,10 @@ def problems(ctx: typer.Context,
     if out is not None and out.suffix.lower() not in {".csv", ".xlsx"}:
         fail(f"cannot write {out.name}: use a .csv or .xlsx file name.", code=2)
     with unit_of_work(engine) as session:
-        if session.get(ImportBatch, batch_id) is None:
+        batch = session.get(ImportBatch, batch_id)
+        if batch is None:
             fail(f"no import batch {batch_id}; `tracker imports list` shows them.")
+        name = batch.file_name
         rows = session.execute(select(ImportProblem.row, ImportProblem.column,
                                       ImportProblem.code, ImportProblem.severity,
                                       ImportProblem.value, ImportProblem.message)
@@ -278,12 +284,38 @@ def problems(ctx: typer.Context,
         _emit([dict(zip(names, r, strict=True)) for r in rows], False,
               empty=f"Batch {batch_id} has no problems.")
         return
-    frame = pd.DataFrame(rows, columns=names).astype({"row": "Int64"})
-    if out.suffix.lower() == ".csv":
-        frame.to_csv(out, index=False)
-    else:
-        frame.to_excel(out, index=False, sheet_name="problems")
-    typer.echo(f"Wrote {len(frame)} problems of batch {batch_id} to {out}.")
+    from imports import write_problems
+
+    found = [Problem(Code(code), Severity(severity), message, row, column, value, name)
+             for row, column, code, severity, value, message in rows]
+    write_problems(Report(problems=found), out)  # every text cell inert in a spreadsheet
+    typer.echo(f"Wrote {len(found)} problems of batch {batch_id} to {out}.")
+
+
+@imports_app.command("file")
+def original_file(ctx: typer.Context,
+                  batch_id: Annotated[int, typer.Argument(help="The batch id.")],
+                  out: Annotated[Path | None, typer.Option(
+                      "--out", metavar="FILE", show_default=False,
+                      help="Where to write it. Default: the file's own name, here.")] = None,
+                  user: UserOption = None) -> None:
+    """Write the file a batch imported, byte for byte as it was uploaded (it holds names and
+    numbers: the fetch is in the audit log)."""
+    from tracker import audit, files
+
+    engine = _engine(ctx)
+    kept = files.original(engine, batch_id)
+    if kept is None:
+        fail(f"the file of batch {batch_id} is not kept (no such batch, imported before "
+             "files were kept, or undone); `tracker imports list` shows the batches.")
+    target = out or Path(Path(kept.file_name).name)
+    if target.exists():
+        fail(f"{target} exists; give --out another file name.", code=2)
+    target.write_bytes(kept.content)
+    with unit_of_work(engine) as session:
+        audit.record(session, _user(user), "download-original", f"batch:{batch_id}",
+                     file=kept.file_name)
+    typer.echo(f"Wrote {target} ({len(kept.content):,} bytes), the file of batch {batch_id}.")
 
 
 # ---------------------------------------------------------------- tracker match ...
