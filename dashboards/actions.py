@@ -132,10 +132,11 @@ class Upload:
 
 def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,
                 kind: str | None, as_of: dt.date | None, full_roster: bool,
-                reimport: bool = False) -> Upload:
+                reimport: bool = False, date_order: str | None = None) -> Upload:
     """Read an uploaded file (``imports.parse_file``) and plan its import
     (``tracker.ingest.plan_import``; ``reimport``: even if the same content was imported
-    before): nothing is written."""
+    before; ``date_order``: how to read dates a column leaves ambiguous): nothing is
+    written."""
     from imports import FileRefused, parse_file
     from tracker.records import Kind
 
@@ -148,7 +149,7 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
             with unit_of_work(data.engine()) as session:
                 known = mappings.load_mappings(session)
             parsed = parse_file(path, kind=Kind(kind) if kind else None, mappings=known,
-                                today=settings.today(), file_name=name,
+                                today=settings.today(), file_name=name, date_order=date_order,
                                 max_bytes=settings.max_upload_mb * 1024 * 1024)
         except FileRefused as exc:
             return Upload(name, error=str(exc))

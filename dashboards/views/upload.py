@@ -65,12 +65,13 @@ progress = st.progress(0.0, text="Reading files…")
 uploads = []
 for i, file in enumerate(files):
     again = st.session_state.get(f"upload_again_{file.file_id}", False)
-    key = (file.file_id, force, kind, as_of, full, again)
+    order = st.session_state.get(f"upload_dates_{file.file_id}")
+    key = (file.file_id, force, kind, as_of, full, again, order)
     if key not in plans:
         progress.progress(i / len(files), text=f"Reading {file.name}…")
         plans[key] = actions.plan_upload(file.name, file.getvalue(), user, force,
                                          kind=kind or None, as_of=as_of, full_roster=full,
-                                         reimport=again)
+                                         reimport=again, date_order=order)
     uploads.append((file.file_id, plans[key]))
 progress.empty()
 
@@ -91,6 +92,25 @@ def offer_again(file_id: str, upload: actions.Upload) -> bool:
     return not again
 
 
+DATE_ORDERS = {"day-first": "day first: 03/04/2026 is 3 April 2026 (UK)",
+               "month-first": "month first: 03/04/2026 is 4 March 2026 (US)"}
+
+
+def offer_date_order(file_id: str, upload: actions.Upload) -> None:
+    """A file with a column whose dates could be read either way (no day over 12): let the
+    training lead say how, once they have checked a few against the source system."""
+    key = f"upload_dates_{file_id}"
+    plan = upload.plan
+    ambiguous = plan is not None and any(p.code.value == "ambiguous-dates"
+                                         for p in plan.problems)
+    if ambiguous or key in st.session_state:
+        st.radio("Dates such as 03/04/2026 in this file are", list(DATE_ORDERS), key=key,
+                 format_func=DATE_ORDERS.__getitem__, index=None, horizontal=True,
+                 help="No date in the column has a day over 12, so the file cannot say. "
+                 "Check a few against the source system, then choose; read day first "
+                 "until you do.")
+
+
 for file_id, upload in uploads:
     with st.container(border=True):
         st.subheader(upload.name)
@@ -99,6 +119,7 @@ for file_id, upload in uploads:
             continue
         if offer_again(file_id, upload):
             continue
+        offer_date_order(file_id, upload)
         plan, parsed = upload.plan, upload.plan.parsed
         st.write(f"Read as **{KINDS.get(plan.kind, plan.kind)}**"
                  + (f", sheet {parsed.sheet!r}" if parsed.sheet else "")

@@ -127,3 +127,22 @@ def test_the_uploaded_file_is_kept_and_a_training_lead_can_download_it(db: Engin
     assert not _originals(inspector)  # the file holds names and numbers
     with pytest.raises(actions.Refused):
         actions.original_file(batch, auth.CurrentUser("demo-inspector", "inspector"))
+
+
+def test_the_training_lead_says_how_to_read_ambiguous_dates(db: Engine) -> None:
+    ambiguous = Path(__file__).parents[1] / "data" / "dates-ambiguous.csv"
+    at = app_for(db, "demo-lead", page="upload")
+    at.file_uploader[0].upload(ambiguous.name, ambiguous.read_bytes(), "text/csv")
+    at.run()
+    [choice] = [r for r in at.radio if r.key.startswith("upload_dates_")]
+    assert choice.value is None  # read day first until the lead says
+    assert "ambiguous-dates" in set(at.dataframe[-1].value["code"])
+    choice.set_value("month-first").run()
+    assert not at.exception
+    assert "ambiguous-dates" not in set(at.dataframe[-1].value["code"])
+    assert [r.value for r in at.radio if r.key.startswith("upload_dates_")] == ["month-first"]
+    at.button(key="upload_confirm").click().run()
+    with unit_of_work(db) as session:
+        dates = [r.payload["completed_on"] for r in session.scalars(select(UnmatchedRecord))
+                 if r.payload["row"] == 2]
+    assert dates == ["2026-02-03"]  # 02/03/2026 read month first: 3 February
