@@ -12,6 +12,7 @@ COPY on PostgreSQL, in a schema ``bench_coverage_<hex>`` dropped afterwards). Ti
 the best of ``--repeat`` runs, from the database to the finished table:
 
 * coverage by rank x department, both requirements, national and for one force;
+* the people frame of that coverage with the names, numbers and e-mails read in;
 * the weekly trend of each requirement, national and for one force;
 * two naive baselines on the same data: a per-person Python loop over preloaded dicts (run
   in full), and a per-person loop over ORM objects with a query per person (run on a sample
@@ -422,6 +423,12 @@ def _coverage(engine: Engine, rules: RuleSet, force: str | None) -> Any:
     return compute(engine, rules, AS_OF, force=force).summary(["rank", "department"])
 
 
+def _people_with_names(engine: Engine, rules: RuleSet, force: str | None) -> Any:
+    """The people frame with names, numbers and e-mails read in (what the dashboards cache
+    and the outstanding lists show)."""
+    return compute(engine, rules, AS_OF, force=force).people
+
+
 def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> list[tuple[str, ...]]:
     rules = load_rules()
     start = time.perf_counter()
@@ -440,6 +447,8 @@ def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> list[tup
         target = 3.0 if force is None else 1.0
         record("coverage by rank x department (2 reqs)", label, seconds,
                f"target < {target:.0f} s; {len(result)} groups")
+        seconds, people = best_of(args.repeat, partial(_people_with_names, engine, rules, force))
+        record("people list with names (2 reqs)", label, seconds, f"{len(people):,} rows")
         for req in rules.ids:
             seconds, _ = best_of(args.repeat, partial(trend, engine, rules, req, TODAY,
                                                       force=force))

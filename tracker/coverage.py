@@ -25,7 +25,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy import Engine
 from tracker import vocab
 from tracker.population import (
     BREAKDOWNS,
+    IDENTITY_COLUMNS,
     absence,
     day_number,
     day_sql,
@@ -43,6 +44,7 @@ from tracker.population import (
     run_query,
     scope,
     scope_sql,
+    then_none,
     to_dates,
 )
 from tracker.rules import Requirement, RuleSet
@@ -60,6 +62,8 @@ PEOPLE_COLUMNS = [
 BASE_COLUMNS = ["person_id", "force", "staff_number", "collar_number", "full_name", "email",
                 "rank", "detective", "workforce_type", "department", "unit", "role",
                 "line_manager", "line_manager_name"]
+# Read by several rules and the breakdowns: as categoricals, each text is hashed once.
+CODED = ("workforce_type", "rank", "department")
 COUNT_COLUMNS = ["in_scope", "exempt", "completed", "completed_late", "not_yet_due",
                  "outstanding"]
 
@@ -90,8 +94,8 @@ def load_completions(engine: Engine, as_of: dt.date, modules: Sequence[str], *,
     if not wanted:
         return pd.DataFrame(columns=columns)
     dialect = engine.dialect.name
-    aggregates = ", ".join(
-        day_sql(f"{agg}(CASE WHEN c.module_id = {module_ids[m]} THEN c.completed_on END)",
+    aggregates = ", ".join(  # FILTER: the aggregate skips other modules' rows (quicker)
+        day_sql(f"{agg}(c.completed_on) FILTER (WHERE c.module_id = {module_ids[m]})",
                 dialect)
         for m in wanted for _name, agg in kinds
     )
@@ -119,13 +123,54 @@ def load_exemptions(engine: Engine, as_of: dt.date | None, *, force: str | None 
     return frame.sort_values(["starts_day", "exemption_id"], kind="stable")
 
 
+def load_names(engine: Engine, people: pd.DataFrame, *, force: str | None = None,
+               person_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """The display-only IDENTITY_COLUMNS of ``people`` (rows of ``people_frame``), aligned
+    with its rows: each person's numbers, name and e-mail, and the name of their line
+    manager (the person of the same force whose staff number the roster gives)."""
+    sql = ("SELECT p.id, f.code, p.staff_number, p.collar_number, p.full_name, p.email "
+           "FROM people p JOIN forces f ON f.id = p.force_id WHERE 1 = 1")
+    params: dict[str, Any] = {}
+    if force is not None:
+        sql += " AND f.code = :force"
+        params["force"] = force
+    if person_ids is not None:  # those people and their line managers
+        managers = sorted({str(m) for m in people["line_manager"].dropna()})
+        names = [f"lm{i}" for i in range(len(managers))]
+        params.update(zip(names, managers, strict=True))
+        sql += (" AND (p.id IN :person_ids OR p.staff_number IN ("
+                + (", ".join(f":{n}" for n in names) or "NULL") + "))")
+        params["person_ids"] = list(person_ids)
+    own_columns = ["staff_number", "collar_number", "full_name", "email"]
+    known = run_query(engine, sql, ["person_id", "force", *own_columns], **params)
+    own = known.set_index("person_id").reindex(pd.Index(people["person_id"]))
+    staff = known[known["staff_number"].notna()]
+    where = pd.Index(_force_key(staff["force"], staff["staff_number"])).get_indexer(
+        _force_key(people["force"], people["line_manager"]))
+    manager = then_none(staff["full_name"].to_numpy(dtype=object))[where]
+    out = own[own_columns].assign(line_manager_name=manager)
+    return out.set_index(people.index).astype(object)
+
+
+def _force_key(force: pd.Series, staff_number: pd.Series) -> np.ndarray:
+    """"force code<US>staff number" per row (None without a staff number): one hashable text
+    instead of a pair (a MultiIndex sorts its levels)."""
+    keys = np.full(len(force), None, dtype=object)
+    known = staff_number.notna().to_numpy()
+    keys[known] = (force.to_numpy(dtype=object)[known] + "\x1f"
+                   + staff_number.to_numpy(dtype=object)[known])
+    return keys
+
+
 def in_parallel(engine: Engine, loads: Sequence[Callable[[], pd.DataFrame]]
                 ) -> list[pd.DataFrame]:
-    """Run the loading queries at the same time, each on a connection of its own (the
-    database works while Python turns rows into columns); one after the other for an
-    in-memory SQLite database, where each connection would see a different database."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+    """Run the loading queries at the same time, each on a connection of its own, on
+    PostgreSQL (the server works while Python turns rows into columns). On SQLite one after
+    the other: the database runs in this process and its driver hands the GIL back and
+    forth on every row, so two loads on two free cores fought over it and took longer
+    (national coverage 4.6 s in threads, 2.5 s one after the other, same quiet machine);
+    and an in-memory database is another database on each connection."""
+    if engine.url.get_backend_name() == "sqlite":
         return [load() for load in loads]
     with ThreadPoolExecutor(max_workers=len(loads)) as pool:
         return [future.result() for future in [pool.submit(load) for load in loads]]
@@ -135,13 +180,14 @@ def _params(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def roster_on(states: pd.DataFrame, as_of: dt.date,
-              departments: Sequence[str] | None = None) -> pd.DataFrame:
-    """The people on the roster on ``as_of`` (optionally only some departments)."""
-    present = states[absence(states, as_of).isna()]
+def on_roster(states: pd.DataFrame, as_of: dt.date,
+              departments: Sequence[str] | None = None) -> np.ndarray:
+    """Per state row: the person is on the roster on ``as_of`` (and, with ``departments``,
+    in one of them)."""
+    present = absence(states, as_of).isna().to_numpy()
     if departments is not None:
-        present = present[present["department"].isin(list(departments))]
-    return present.reset_index(drop=True)
+        present = present & states["department"].isin(list(departments)).to_numpy()
+    return present
 
 
 # --------------------------------------------------------------------------- statuses
@@ -154,13 +200,13 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def requirement_status(roster: pd.DataFrame, days: pd.DataFrame, exemptions: pd.DataFrame,
-                       req: Requirement, as_of: dt.date) -> tuple[np.ndarray,
-                                                                  dict[str, np.ndarray]]:
-    """The positions in ``roster`` of the people in scope for ``req``, and their status
-    columns. ``days`` holds the completion columns of ``load_completions`` aligned with the
-    roster's rows."""
-    positions = np.flatnonzero(scope(roster, req)["in_scope"].to_numpy())
+def requirement_status(roster: pd.DataFrame, present: np.ndarray, days: pd.DataFrame,
+                       exemptions: pd.DataFrame, req: Requirement, as_of: dt.date
+                       ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The positions in ``roster`` (state rows) of the people ``present`` on the roster and
+    in scope for ``req``, and their status columns. ``days`` holds the completion columns
+    of ``load_completions`` aligned with the roster's rows."""
+    positions = np.flatnonzero(scope(roster, req)["in_scope"].to_numpy() & present)
     today = day_number(as_of)
     first = _module_days(days, req.modules, first_col)[positions]
     latest = first
@@ -179,8 +225,8 @@ def requirement_status(roster: pd.DataFrame, days: pd.DataFrame, exemptions: pd.
     shown = latest.max(axis=1) if req.valid_months else finished
     return positions, {
         "requirement": np.full(len(positions), req.id, dtype=object),
-        "status": np.select([completed, exempt, not_yet_due], list(STATUSES[:3]),
-                            "outstanding").astype(object),
+        "status": np.array(STATUSES, dtype=object)[  # one text object per status
+            np.select([completed, exempt, not_yet_due], [0, 1, 2], 3)],
         "late": completed & (finished > day_number(req.deadline)),
         "expired": done.all(axis=1) & ~completed,
         "modules_done": valid.sum(axis=1).astype("int64"),
@@ -188,6 +234,14 @@ def requirement_status(roster: pd.DataFrame, days: pd.DataFrame, exemptions: pd.
         "completed_on": to_dates(np.where(completed, shown, np.nan)),
         "exemption_reason": reasons,
     }
+
+
+def _values(column: pd.Series) -> np.ndarray:
+    """A column as an object array (None for none), categoricals included."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cat = column.array
+        return then_none(cat.categories.to_numpy(dtype=object))[cat.codes]
+    return column.to_numpy()
 
 
 def _labels(codes: pd.Series | np.ndarray, labels: dict[str, str]) -> np.ndarray:
@@ -231,7 +285,8 @@ def people_frame(roster: pd.DataFrame, parts: Sequence[tuple[np.ndarray, dict[st
     """One row per (requirement, person in scope): the roster columns taken once per
     requirement, the status columns, labels and dates, in the published column order."""
     positions = np.concatenate([p for p, _ in parts]) if parts else np.array([], dtype=int)
-    data: dict[str, Any] = {col: roster[col].to_numpy()[positions] for col in BASE_COLUMNS}
+    data: dict[str, Any] = {col: _values(roster[col])[positions] for col in BASE_COLUMNS
+                            if col in roster}
     for col in parts[0][1] if parts else []:
         data[col] = np.concatenate([columns[col] for _, columns in parts])
     data["rank_label"] = _labels(data["rank"], {c: r.label for c, r in
@@ -245,6 +300,8 @@ def people_frame(roster: pd.DataFrame, parts: Sequence[tuple[np.ndarray, dict[st
                              "person_id": "int64", "modules_done": "int64"}
     series = {}
     for col in PEOPLE_COLUMNS:
+        if col in IDENTITY_COLUMNS and col not in roster:
+            continue  # read on demand: see CoverageResult.people
         values = np.asarray(data.get(col, np.full(len(positions), None, dtype=object)))
         series[col] = pd.Series(values.astype(kinds.get(col, "object"), copy=False),
                                 dtype=kinds.get(col, "object"), copy=False)
@@ -254,16 +311,46 @@ def people_frame(roster: pd.DataFrame, parts: Sequence[tuple[np.ndarray, dict[st
 # --------------------------------------------------------------------------- the result
 
 
+class _People:
+    """``CoverageResult.people``: the frame given, with the display-only IDENTITY_COLUMNS
+    read in (``CoverageResult.names``) on first access if it lacks them."""
+
+    def __get__(self, result: CoverageResult | None, owner: type | None = None
+                ) -> pd.DataFrame:
+        if result is None:
+            raise AttributeError("people")  # a dataclass field without a default
+        frame: pd.DataFrame = result.status_frame
+        if result.names is not None and not set(IDENTITY_COLUMNS) <= set(frame.columns):
+            names = result.names(frame)
+            frame = pd.concat([frame, names], axis=1)[PEOPLE_COLUMNS]
+            result.status_frame, result.names = frame, None
+        return frame
+
+    def __set__(self, result: CoverageResult, frame: pd.DataFrame) -> None:
+        result.status_frame = frame
+
+
 @dataclass
 class CoverageResult:
     """Coverage of each requirement on ``as_of``: one row per (requirement, person in
-    scope) in ``people``; breakdowns, module progress and outstanding lists from it."""
+    scope) in ``people``; breakdowns, module progress and outstanding lists from it.
+
+    ``compute`` leaves the names, numbers and e-mails (IDENTITY_COLUMNS) to be read from the
+    database on first access to ``people`` (or by ``outstanding``): counts do not need
+    them. ``status_frame`` is ``people`` as it stands, without a database access."""
 
     as_of: dt.date
-    people: pd.DataFrame
+    people: _People = _People()
     requirements: tuple[Requirement, ...] = ()
     force: str | None = None
     departments: tuple[str, ...] | None = None
+    names: Callable[[pd.DataFrame], pd.DataFrame] | None = field(
+        default=None, init=False, repr=False, compare=False)
+    status_frame: pd.DataFrame = field(init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the dashboards' cache) with the names read in: no database handle."""
+        return {**self.__dict__, "status_frame": self.people, "names": None}
 
     def requirement(self, requirement_id: str) -> Requirement:
         for req in self.requirements:
@@ -279,7 +366,8 @@ class CoverageResult:
         small_group (fewer than 10 people in scope). With line_manager, the manager's name
         follows as line_manager_name."""
         keys = _group_keys(by)
-        counts = _counts(self.people, ["requirement", *keys])
+        people = self.people if "line_manager_name" in keys else self.status_frame
+        counts = _counts(people, ["requirement", *keys])
         if not keys:
             order = pd.DataFrame({"requirement": [r.id for r in self.requirements]})
             counts = order.merge(counts, on="requirement", how="left")
@@ -319,7 +407,7 @@ class CoverageResult:
         return pd.DataFrame(out, columns=["module", "title", "done", "missing", "stalled_here"])
 
     def _counted(self, requirement: str) -> pd.DataFrame:
-        rows = self.people[self.people["requirement"] == requirement]
+        rows = self.status_frame[self.status_frame["requirement"] == requirement]
         return rows[rows["status"] != "exempt"]
 
     def outstanding(self, requirement: str | None = None,
@@ -410,31 +498,36 @@ def compute(engine: Engine, rules: RuleSet, as_of: dt.date, *, requirement: str 
             force: str | None = None, departments: Sequence[str] | None = None,
             person_ids: Sequence[int] | None = None) -> CoverageResult:
     """Coverage of every requirement (or one) on ``as_of``, for all forces or one, all
-    departments or some. ``person_ids`` restricts it to some people (for explanations)."""
+    departments or some. ``person_ids`` restricts it to some people (for explanations).
+    The names, numbers and e-mails are read on first access to ``people``."""
     reqs = (rules.get(requirement),) if requirement else tuple(rules.requirements)
     modules = list(dict.fromkeys(m for r in reqs for m in r.modules))
     states, completions, exemptions = in_parallel(engine, [
         partial(load_states, engine, as_of, force=force, person_ids=person_ids,
-                requirements=reqs),
+                identity=False, requirements=reqs),
         partial(load_completions, engine, as_of, modules, force=force, person_ids=person_ids,
                 latest=any(r.valid_months for r in reqs)),
         partial(load_exemptions, engine, as_of, force=force, person_ids=person_ids),
     ])
-    return evaluate(states, completions, exemptions, reqs, as_of, force=force,
-                    departments=departments)
+    result = evaluate(states, completions, exemptions, reqs, as_of, force=force,
+                      departments=departments)
+    result.names = partial(load_names, engine, force=force, person_ids=person_ids)
+    return result
 
 
 def evaluate(states: pd.DataFrame, completions: pd.DataFrame, exemptions: pd.DataFrame,
              requirements: Sequence[Requirement], as_of: dt.date, *, force: str | None = None,
              departments: Sequence[str] | None = None) -> CoverageResult:
     """The statuses of ``compute``, from frames already loaded (no database access)."""
-    roster = roster_on(states, as_of, departments)
+    states = states.assign(**{c: pd.Categorical(states[c]) for c in CODED if c in states})
+    present = on_roster(states, as_of, departments)
     days = completions.drop_duplicates("person_id").set_index("person_id").reindex(
-        pd.Index(roster["person_id"]))
-    parts = [requirement_status(roster, days, exemptions, req, as_of) for req in requirements]
+        pd.Index(states["person_id"]))
+    parts = [requirement_status(states, present, days, exemptions, req, as_of)
+             for req in requirements]
     return CoverageResult(
         as_of=as_of,
-        people=people_frame(roster, parts),
+        people=people_frame(states, parts),
         requirements=tuple(requirements),
         force=force,
         departments=tuple(departments) if departments is not None else None,

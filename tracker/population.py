@@ -45,12 +45,20 @@ def from_day(value: float) -> dt.date:
 
 
 def to_dates(days: pd.Series | np.ndarray) -> np.ndarray:
-    """Day numbers (NaN for none) as an object array of ``datetime.date`` / ``None``."""
+    """Day numbers (NaN for none) as an object array of ``datetime.date`` / ``None``: one
+    date object per distinct day, shared by the rows that have it."""
     values = np.asarray(days, dtype="float64")
-    out = np.full(values.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    known = ~np.isnan(values)
-    out[known] = values[known].astype("int64").astype("datetime64[D]")
-    return out.astype(object)
+    codes, uniques = pd.factorize(values.reshape(-1))
+    dates = uniques.astype("int64").astype("datetime64[D]").astype(object)
+    return then_none(dates)[codes].reshape(values.shape)  # code -1 (NaN) picks None
+
+
+def then_none(values: Any) -> np.ndarray:
+    """``values`` and a last None, as an object array: taking from it with factorize codes
+    gives None for code -1 (none)."""
+    out = np.empty(len(values) + 1, dtype=object)  # None throughout
+    out[:-1] = values
+    return out
 
 
 def day_sql(expr: str, dialect: str) -> str:
@@ -156,6 +164,16 @@ _SQL = {
 }
 
 
+# A state row ``s`` that applies on ``:as_of``: the person's latest on or before it, or their
+# earliest when none is that old. So no row ``n`` of the person beats it: no later one still
+# on or before the date, and, for a row after the date, none on or before it or earlier.
+# (Two plain NOT EXISTS: an index range on SQLite, anti-joins on PostgreSQL.)
+LATEST_STATE = (
+    "NOT EXISTS (SELECT 1 FROM person_states n WHERE n.person_id = s.person_id "
+    "AND n.as_of > s.as_of AND n.as_of <= :as_of) "
+    "AND NOT EXISTS (SELECT 1 FROM person_states n WHERE n.person_id = s.person_id "
+    "AND s.as_of > :as_of AND (n.as_of <= :as_of OR n.as_of < s.as_of))"
+)
 KEY_COLUMNS = ("state_id", "person_id", "state_as_of", "start_day", "leaving_day", "status")
 
 
@@ -220,7 +238,6 @@ def load_states(engine: Engine, as_of: dt.date | None, *, force: str | None = No
     wanted = set(STATE_COLUMNS if columns is None else [*KEY_COLUMNS, *columns])
     selected = [c for c in STATE_COLUMNS
                 if c in wanted and (identity or c not in IDENTITY_COLUMNS)]
-    join, where = scope_sql("s", force, person_ids)
     params: dict[str, Any] = {"force": force} if force is not None else {}
     if person_ids is not None:
         params["person_ids"] = list(person_ids)
@@ -228,18 +245,7 @@ def load_states(engine: Engine, as_of: dt.date | None, *, force: str | None = No
     params.update(prefilter_params)
     sql = _state_select(dialect, selected,
                         joins=force is not None or (as_of is not None and "f." in prefilter))
-    if as_of is not None:
-        # The state is chosen among all the person's rows first, then filtered.
-        sql = (
-            "WITH chosen AS (SELECT s.person_id AS person_id, COALESCE(MAX(CASE WHEN "
-            "s.as_of <= :as_of THEN s.as_of END), MIN(s.as_of)) AS as_of FROM person_states s"
-            f"{join} WHERE 1 = 1{where} GROUP BY s.person_id) "
-            f"{sql} JOIN chosen c ON c.person_id = s.person_id AND c.as_of = s.as_of"
-            " WHERE 1 = 1"
-        )
-        params["as_of"] = as_of
-    else:
-        sql += " WHERE 1 = 1" + scope_sql("s", force, person_ids, people="p")[1]
+    sql += " WHERE 1 = 1" + scope_sql("s", force, person_ids, people="p")[1]
     if prefilter and as_of is not None:
         sql += f" AND {prefilter}"
     elif prefilter:  # keep every state of a person who may be in scope at some point
@@ -247,6 +253,9 @@ def load_states(engine: Engine, as_of: dt.date | None, *, force: str | None = No
                  if "f.code" in prefilter else "")  # the joins cost a third of the query
         sql += (f" AND s.person_id IN (SELECT s.person_id FROM person_states s{joins} "
                 f"WHERE {prefilter})")
+    if as_of is not None:
+        sql += f" AND {LATEST_STATE}"
+        params["as_of"] = as_of
     frame = run_query(engine, sql, selected, days=DAY_COLUMNS,
                       ints=("state_id", "person_id"), **params)
     return _tidy_states(frame)

@@ -194,7 +194,8 @@ def _weekly_by_compute(engine: Engine, rules: RuleSet, req: Requirement, today: 
     """One ``compute`` per week (requirements with a validity period)."""
     now = compute(engine, rules, today, requirement=req.id, force=force,
                   departments=departments)
-    done = pd.to_datetime(now.people["completed_on"].dropna())
+    people = now.status_frame  # no names needed
+    done = pd.to_datetime(people["completed_on"].dropna())
     first = done.min().date() if not done.empty else None
     rows = []
     for day in week_endings(today, first, max_weeks=156):
@@ -203,7 +204,7 @@ def _weekly_by_compute(engine: Engine, rules: RuleSet, req: Requirement, today: 
         rows.append({"week_ending": day, **result.summary().iloc[0].to_dict()})
     weekly = pd.DataFrame(rows)[WEEKLY_COLUMNS]
     recent_from = today - dt.timedelta(weeks=RECENT_WEEKS)
-    recent = sum(1 for status, day in zip(now.people["status"], now.people["completed_on"],
+    recent = sum(1 for status, day in zip(people["status"], people["completed_on"],
                                           strict=True)
                  if status == "completed" and day is not None and day > recent_from)
     return weekly, recent

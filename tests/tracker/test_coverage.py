@@ -21,13 +21,15 @@ staff  who (rank)             roster                          training
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
 from tests.tracker.factories import add_completion, add_exemption, make_person
-from tracker.coverage import CoverageResult, compute, to_records
+from tracker.coverage import PEOPLE_COLUMNS, CoverageResult, compute, to_records
 from tracker.db import unit_of_work
 from tracker.rules import load_rules
 
@@ -239,3 +241,21 @@ def test_unknown_breakdown_is_refused(roster: Engine) -> None:
     result = compute(roster, load_rules(), DEADLINE)
     with pytest.raises(ValueError, match="Cannot break coverage down by 'shoe_size'"):
         result.summary(["shoe_size"])
+
+
+def test_names_are_read_on_first_use_and_travel_in_a_pickle(roster: Engine) -> None:
+    result = compute(roster, load_rules(), DEADLINE, force=FORCE)
+    assert "full_name" not in result.status_frame  # the counts need no names
+    assert counts(result, "oic-hydra") == (5, 0, 2, 0, 1, 2, 50.0)
+    stored = pickle.loads(pickle.dumps(result))  # as the dashboards' cache keeps it
+    assert stored.names is None and list(stored.people.columns) == PEOPLE_COLUMNS
+    pd.testing.assert_frame_equal(stored.people, result.people)
+    assert row_of(stored, "oic-elearning", "108")["line_manager_name"] == "Ann Moved"
+
+
+def test_one_person_gets_the_same_row_and_names_as_everyone(roster: Engine) -> None:
+    everyone = compute(roster, load_rules(), DEADLINE).people
+    tom = int(everyone.loc[everyone["staff_number"] == "108", "person_id"].iloc[0])
+    alone = compute(roster, load_rules(), DEADLINE, person_ids=[tom]).people
+    pd.testing.assert_frame_equal(alone.reset_index(drop=True), everyone[
+        everyone["person_id"] == tom].reset_index(drop=True))
