@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -64,6 +66,24 @@ def scratch_schema(url: str, prefix: str) -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
+
+
+def cursor_frame(dbapi_connection: Any, sql: str, params: Any,
+                 columns: Sequence[str]) -> pd.DataFrame:
+    """Run ``sql`` on a DBAPI connection and return its rows as one block of object columns
+    (values as the driver gives them): plain tuples into one object array are several times
+    quicker, for a quarter of a million rows, than result objects or pandas' own per-cell
+    type inference."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, params) if params is not None else cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    data = np.empty((len(rows), len(columns)), dtype=object)
+    if rows:
+        data[:] = rows
+    return pd.DataFrame(data, columns=list(columns), dtype=object, copy=False)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

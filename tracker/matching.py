@@ -30,7 +30,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tracker import audit, vocab
-from tracker.db import unit_of_work
+from tracker.db import cursor_frame, unit_of_work
 from tracker.models import (
     Completion,
     CompletionEvidence,
@@ -164,16 +164,8 @@ def frame_of(session: Session, stmt: Any, columns: list[str]) -> pd.DataFrame:
     (SQLite: dates as ISO text, booleans as 0/1); parameters are bound as literals."""
     conn = session.connection()
     sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)  # no parameters: psycopg leaves a % in the text alone
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    data = np.empty((len(rows), len(columns)), dtype=object)
-    if rows:
-        data[:] = rows
-    return pd.DataFrame(data, columns=columns, dtype=object, copy=False)
+    # no parameters: psycopg leaves a % in the text alone
+    return cursor_frame(conn.connection.dbapi_connection, sql, None, columns)
 
 
 class Roster:
