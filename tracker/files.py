@@ -26,7 +26,8 @@ def sha256_of(content: bytes) -> str:
 
 def keep(session: Session, sha256: str, file_name: str, content: bytes) -> None:
     """Store ``content`` (whose SHA-256 is ``sha256``) unless that content is kept already."""
-    if session.get(ImportFile, sha256) is None:
+    kept = session.scalar(select(ImportFile.sha256).where(ImportFile.sha256 == sha256))
+    if kept is None:  # (not session.get: that would load the stored bytes to say yes)
         session.add(ImportFile(sha256=sha256, file_name=file_name, size=len(content),
                                content=zlib.compress(content, 1)))
 
