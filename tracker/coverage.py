@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pyarrow import csv as pacsv
 from sqlalchemy import Engine
 
 from tracker import vocab
@@ -94,18 +96,54 @@ def load_completions(engine: Engine, as_of: dt.date, modules: Sequence[str], *,
     if not wanted:
         return pd.DataFrame(columns=columns)
     dialect = engine.dialect.name
-    aggregates = ", ".join(  # FILTER: the aggregate skips other modules' rows (quicker)
+    expressions = ["c.person_id"] + [  # FILTER: the aggregate skips other modules' rows
         day_sql(f"{agg}(c.completed_on) FILTER (WHERE c.module_id = {module_ids[m]})",
                 dialect)
         for m in wanted for _name, agg in kinds
-    )
+    ]
     join, where = scope_sql("c", force, person_ids)
     # No "module_id IN (...)": SQLite would then pick the (module, date) index and sort
     # for the GROUP BY; scanning the (person, module, date) key needs no sort.
-    sql = (f"SELECT c.person_id, {aggregates} FROM completions c{join} "
-           f"WHERE c.completed_on <= :as_of{where} GROUP BY c.person_id")
-    return run_query(engine, sql, columns, days=columns[1:],
-                     **_params(as_of=as_of, force=force, person_ids=person_ids))
+    tail = (f" FROM completions c{join} WHERE c.completed_on <= :as_of{where} "
+            "GROUP BY c.person_id")
+    params = _params(as_of=as_of, force=force, person_ids=person_ids)
+    if dialect == "sqlite":
+        packed = _sqlite_packed(engine, expressions, tail, columns, params)
+        if packed is not None:
+            return packed
+    return run_query(engine, "SELECT " + ", ".join(expressions) + tail, columns,
+                     days=columns[1:], **params)
+
+
+def _sqlite_packed(engine: Engine, expressions: Sequence[str], tail: str,
+                   columns: Sequence[str], params: dict[str, Any]) -> pd.DataFrame | None:
+    """SQLite: the rows of ``SELECT expressions tail`` (a person id, then ISO dates or NULL)
+    as ONE text, a line of comma-separated values per row built by SQLite itself, read by
+    Arrow into day numbers. The whole query is then one step of the driver, which holds no
+    GIL meanwhile, so it overlaps with a load in another thread (``in_parallel``), and no
+    Python object is made per cell. None when the text is not what is expected (a date
+    that is not ISO): the caller then reads the rows one by one."""
+    names = [f"v{i}" for i in range(len(expressions))]
+    inner = "SELECT " + ", ".join(f"{e} AS {n}" for e, n in zip(expressions, names,
+                                                                  strict=True)) + tail
+    line = " || ',' || ".join(f"COALESCE({n}, '')" for n in names)
+    text = run_query(engine, f"SELECT group_concat({line}, char(10)) FROM ({inner})",
+                     ["text"], ints=(), **params)["text"].iloc[0]
+    if text is None:  # no completions
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == columns[0] else "float64")
+                             for c in columns})
+    types = {c: pa.int64() if c == columns[0] else pa.date32() for c in columns}
+    try:
+        table = pacsv.read_csv(pa.py_buffer(str(text).encode()),
+                               read_options=pacsv.ReadOptions(column_names=list(columns)),
+                               convert_options=pacsv.ConvertOptions(column_types=types))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    out = {columns[0]: table.column(0).to_numpy()}
+    for name in columns[1:]:  # days since 1970-01-01; NaN for none
+        days = table.column(name).cast(pa.int32()).cast(pa.float64())
+        out[name] = days.to_numpy(zero_copy_only=False)
+    return pd.DataFrame(out)
 
 
 def load_exemptions(engine: Engine, as_of: dt.date | None, *, force: str | None = None,
@@ -164,16 +202,25 @@ def _force_key(force: pd.Series, staff_number: pd.Series) -> np.ndarray:
 
 def in_parallel(engine: Engine, loads: Sequence[Callable[[], pd.DataFrame]]
                 ) -> list[pd.DataFrame]:
-    """Run the loading queries at the same time, each on a connection of its own, on
-    PostgreSQL (the server works while Python turns rows into columns). On SQLite one after
-    the other: the database runs in this process and its driver hands the GIL back and
-    forth on every row, so two loads on two free cores fought over it and took longer
-    (national coverage 4.6 s in threads, 2.5 s one after the other, same quiet machine);
-    and an in-memory database is another database on each connection."""
-    if engine.url.get_backend_name() == "sqlite":
+    """Run the loading queries at the same time, each on a connection of its own.
+
+    On PostgreSQL all of them in threads (the server works while Python turns rows into
+    columns). On SQLite the database runs in this process and its driver hands the GIL
+    back and forth on every row, so two row-by-row loads in threads fought over it (national
+    coverage 4.6 s in threads, 2.5 s one after the other, same quiet machine). So there the
+    first load (the roster, row by row) runs in this thread while the others run, one after
+    the other, in one more thread: they are the packed completions, one step of the driver
+    without the GIL (see ``_sqlite_packed``), and the small exemptions. An in-memory
+    database is another database on each connection: there, everything in this thread."""
+    if engine.url.get_backend_name() != "sqlite":
+        with ThreadPoolExecutor(max_workers=len(loads)) as pool:
+            return [future.result() for future in [pool.submit(load) for load in loads]]
+    if engine.url.database in (None, "", ":memory:") or len(loads) < 2:
         return [load() for load in loads]
-    with ThreadPoolExecutor(max_workers=len(loads)) as pool:
-        return [future.result() for future in [pool.submit(load) for load in loads]]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        rest = pool.submit(lambda: [load() for load in loads[1:]])
+        first = loads[0]()
+        return [first, *rest.result()]
 
 
 def _params(**values: Any) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import threading
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -29,8 +31,16 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.tracker.factories import add_completion, add_exemption, make_person
-from tracker.coverage import PEOPLE_COLUMNS, CoverageResult, compute, to_records
-from tracker.db import unit_of_work
+from tracker.coverage import (
+    PEOPLE_COLUMNS,
+    CoverageResult,
+    compute,
+    first_col,
+    in_parallel,
+    load_completions,
+    to_records,
+)
+from tracker.db import make_engine, unit_of_work
 from tracker.rules import load_rules
 
 D = dt.date
@@ -259,3 +269,79 @@ def test_one_person_gets_the_same_row_and_names_as_everyone(roster: Engine) -> N
     alone = compute(roster, load_rules(), DEADLINE, person_ids=[tom]).people
     pd.testing.assert_frame_equal(alone.reset_index(drop=True), everyone[
         everyone["person_id"] == tom].reset_index(drop=True))
+
+
+# --------------------------------------------------------------- how SQLite loads are read
+
+ALL_MODULES = ["oic-hydra", *EL]
+
+
+def _rows_one_by_one(engine: Engine, monkeypatch: pytest.MonkeyPatch, **kwargs: Any
+                     ) -> pd.DataFrame:
+    with monkeypatch.context() as patch:
+        patch.setattr("tracker.coverage._sqlite_packed", lambda *a, **k: None)
+        return load_completions(engine, DEADLINE, ALL_MODULES, **kwargs)
+
+
+def _same_frames(packed: pd.DataFrame, rows: pd.DataFrame) -> None:
+    order = list(rows.columns)
+    packed = packed[order].sort_values("person_id", ignore_index=True)
+    rows = rows.sort_values("person_id", ignore_index=True)
+    pd.testing.assert_frame_equal(packed.astype("float64"), rows.astype("float64"))
+
+
+@pytest.mark.parametrize("force", [None, FORCE])
+def test_sqlite_packed_completions_equal_the_rows_read_one_by_one(
+        roster: Engine, monkeypatch: pytest.MonkeyPatch, force: str | None) -> None:
+    packed = load_completions(roster, DEADLINE, ALL_MODULES, force=force)
+    rows = _rows_one_by_one(roster, monkeypatch, force=force)
+    assert len(rows) == (6 if force else 7)  # 104-106 have none, 107 later; 901 Wiltshire
+    _same_frames(packed, rows)
+    ann = packed.set_index("person_id").loc[rows["person_id"].min()]
+    assert ann["first:oic-hydra"] == (D(2026, 2, 10) - D(1970, 1, 1)).days
+
+
+def test_sqlite_packed_read_falls_back_on_a_date_that_is_not_iso(
+        roster: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    if roster.dialect.name != "sqlite":
+        pytest.skip("SQLite stores dates as text")
+    with roster.begin() as conn:  # as another tool might have written it
+        conn.exec_driver_sql("UPDATE completions SET completed_on = '2025-12-01 00:00:00' "
+                             "WHERE completed_on = '2025-12-01'")  # Cath's
+    assert _sqlite_packed_reads(roster) is None
+    frame = load_completions(roster, DEADLINE, ALL_MODULES)
+    _same_frames(frame, _rows_one_by_one(roster, monkeypatch))
+    assert (frame["first:oic-el-1"] == (D(2025, 12, 1) - D(1970, 1, 1)).days).sum() == 1
+
+
+def _sqlite_packed_reads(engine: Engine) -> pd.DataFrame | None:
+    from tracker.coverage import _sqlite_packed
+    return _sqlite_packed(engine, ["c.person_id", "MIN(c.completed_on)"],
+                          " FROM completions c WHERE c.completed_on <= :as_of "
+                          "GROUP BY c.person_id", ["person_id", "first"],
+                          {"as_of": DEADLINE.isoformat()})
+
+
+def test_sqlite_packed_read_of_no_completions(engine: Engine) -> None:
+    frame = load_completions(engine, DEADLINE, ALL_MODULES, latest=False)
+    assert frame.empty and list(frame.columns) == ["person_id", *map(first_col, ALL_MODULES)]
+
+
+def test_loads_share_the_work_between_two_threads(engine: Engine) -> None:
+    threads: dict[int, int] = {}
+
+    def load(number: int) -> pd.DataFrame:
+        threads[number] = threading.get_ident()
+        return pd.DataFrame({"load": [number]})
+
+    frames = in_parallel(engine, [partial(load, n) for n in range(3)])
+    assert [f["load"].iloc[0] for f in frames] == [0, 1, 2]
+    caller = threading.get_ident()
+    if engine.dialect.name == "sqlite":  # the roster here, the rest in turn in one more
+        assert threads[0] == caller and threads[1] == threads[2] != caller
+    else:  # each in a thread of the pool
+        assert caller not in threads.values()
+    threads.clear()
+    memory = make_engine("sqlite://")  # another database on each connection: one thread
+    in_parallel(memory, [partial(load, n) for n in range(2)])
+    assert set(threads.values()) == {threading.get_ident()}
