@@ -21,6 +21,9 @@ completion). Each measurement runs in a fresh Python process, so its peak memory
   completions table as it stands (keys, indexes and foreign keys on), in the import's
   database just before it, rolled back: what the write alone costs, without reading,
   checking or matching.
+* ``heap write``: the same rows into a temporary table with no key, index or foreign key;
+  ``read + heap write rows/s`` is what an import that only read the file and wrote its rows,
+  with nothing checked, matched or kept unique, would reach: a ceiling for the csv target.
 
 Each child also appends its result (with its CPU seconds, set-up included) to
 ``<work-dir>/results.jsonl``: on a shared machine, CPU time is the steadier figure.
@@ -245,7 +248,7 @@ def measure_import(path: Path, backend: str, roster: Path, work: Path,
             return _import(engine, roster, dt.date(2026, 1, 31))
         _import(engine, roster, dt.date(2026, 1, 31))
         plain = plain_write(engine, rows_of(path))
-        return {**_import(engine, path, dt.date(2026, 1, 31)), "plain_write": plain}
+        return {**_import(engine, path, dt.date(2026, 1, 31)), **plain}
 
 
 def rows_of(path: Path) -> int:
@@ -253,39 +256,55 @@ def rows_of(path: Path) -> int:
     return int(path.stem.rsplit("-", 1)[1])
 
 
-def plain_write(engine: Any, rows: int) -> float:
+def plain_write(engine: Any, rows: int) -> dict[str, float]:
     """Seconds to write ``rows`` completions the plain bulk way: tuples through executemany
-    (SQLite) or one CSV through COPY (PostgreSQL) straight into the completions table as it
-    stands, built beforehand, in a transaction rolled back after; no reading, checking or
-    matching."""
+    (SQLite) or one CSV through COPY (PostgreSQL), no reading, checking or matching:
+    ``plain_write`` straight into the completions table as it stands (keys, indexes and
+    foreign keys on); ``heap_write`` into a temporary table of the same columns with no key,
+    index or foreign key at all (what writing the rows costs, whatever the schema). Both in
+    a transaction rolled back after."""
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("SELECT id FROM people ORDER BY id")
-        people = np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
-        cursor.execute("SELECT id FROM modules WHERE kind = 'elearning' ORDER BY id")
-        modules = np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
-        frame = pd.DataFrame({
-            "person_id": np.repeat(people, len(modules))[:rows],
-            "module_id": np.tile(modules, len(people))[:rows], "completed_on": "2025-06-02",
-            "source": "lms-long", "batch_id": None, "raw_status": "Completed",
-            "raw_title": "OIC Module 1", "score": None, "row": np.arange(rows) + 2})
-        names = ", ".join(f'"{c}"' for c in frame.columns)
-        if engine.dialect.name == "postgresql":
-            text = frame.to_csv(index=False, header=False).encode()
-            t0 = time.perf_counter()
-            with cursor.copy(f"COPY completions ({names}) FROM STDIN (FORMAT csv)") as copy:
-                copy.write(text)
-        else:
-            tuples = list(frame.astype(object).where(frame.notna(), None)
-                          .itertuples(index=False, name=None))
-            t0 = time.perf_counter()
-            cursor.executemany(f"INSERT INTO completions ({names}) VALUES "
-                               f"({', '.join('?' * len(frame.columns))})", tuples)
-        return time.perf_counter() - t0
+        frame = _plain_rows(cursor, rows)
+        cursor.execute("CREATE TEMPORARY TABLE heap_completions (person_id INTEGER, "
+                       "module_id INTEGER, completed_on DATE, source VARCHAR(40), "
+                       "batch_id INTEGER, raw_status VARCHAR(120), raw_title VARCHAR(500), "
+                       "score FLOAT, row INTEGER)")
+        return {name: _bulk_write(engine, cursor, table, frame)
+                for name, table in (("heap_write", "heap_completions"),
+                                     ("plain_write", "completions"))}
     finally:
         raw.rollback()
         raw.close()
+
+
+def _plain_rows(cursor: Any, rows: int) -> pd.DataFrame:
+    cursor.execute("SELECT id FROM people ORDER BY id")
+    people = np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+    cursor.execute("SELECT id FROM modules WHERE kind = 'elearning' ORDER BY id")
+    modules = np.array([r[0] for r in cursor.fetchall()], dtype=np.int64)
+    return pd.DataFrame({
+        "person_id": np.repeat(people, len(modules))[:rows],
+        "module_id": np.tile(modules, len(people))[:rows], "completed_on": "2025-06-02",
+        "source": "lms-long", "batch_id": None, "raw_status": "Completed",
+        "raw_title": "OIC Module 1", "score": None, "row": np.arange(rows) + 2})
+
+
+def _bulk_write(engine: Any, cursor: Any, table: str, frame: pd.DataFrame) -> float:
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    if engine.dialect.name == "postgresql":
+        text = frame.to_csv(index=False, header=False).encode()
+        t0 = time.perf_counter()
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(text)
+    else:
+        tuples = list(frame.astype(object).where(frame.notna(), None)
+                      .itertuples(index=False, name=None))
+        t0 = time.perf_counter()
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES "
+                           f"({', '.join('?' * len(frame.columns))})", tuples)
+    return time.perf_counter() - t0
 
 
 def measure_bare(path: Path) -> dict[str, Any]:
@@ -366,7 +385,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
           + ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in files.values()),
           flush=True)
     print(HEADER)
-    print("|" + "---|" * 12)
+    print("|" + "---|" * 14)
     common = {"work": str(work), "pg_url": args.postgres_url, "roster": str(files["roster.xlsx"])}
     results = []
     for label in args.files:
@@ -387,7 +406,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 HEADER = ("| file | backend | rows | import s (parse / plan / commit) | import CPU s | rows/s | "
           "peak MB | bare read s | import / bare | baseline s (read + to_sql) | "
-          "baseline / import | plain write s |")
+          "baseline / import | plain write s | heap write s | read + heap write rows/s |")
 
 
 def format_row(row: dict[str, Any]) -> str:
@@ -396,12 +415,15 @@ def format_row(row: dict[str, Any]) -> str:
                  if base else "-")
     ratio = f"{base['seconds'] / imp['seconds']:.1f}x" if base else "-"
     plain = f"{imp['plain_write']:.2f}" if "plain_write" in imp else "-"
+    heap = f"{imp['heap_write']:.2f}" if "heap_write" in imp else "-"
+    floor = (f"{imp['rows'] / (bare['seconds'] + imp['heap_write']):,.0f}"
+             if "heap_write" in imp else "-")
     return (f"| {row['file']} | {row['backend']} | {imp['rows']:,} | {imp['seconds']:.2f} "
             f"({imp['parse']:.2f} / {imp['plan']:.2f} / {imp['commit']:.2f}) | "
             f"{imp.get('cpu', float('nan')):.1f} | "
             f"{imp['rows'] / imp['seconds']:,.0f} | {imp['peak_mb']:,.0f} | "
             f"{bare['seconds']:.2f} | {imp['seconds'] / bare['seconds']:.1f}x | {base_text} | "
-            f"{ratio} | {plain} |")
+            f"{ratio} | {plain} | {heap} | {floor} |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
