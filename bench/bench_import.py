@@ -22,7 +22,7 @@ completion). Each measurement runs in a fresh Python process, so its peak memory
   completions table as it stands (keys, indexes and foreign keys on), in the import's
   database just before it, rolled back: what the write alone costs, without reading,
   checking or matching.
-* ``heap write``: the same rows into a temporary table with no key, index or foreign key;
+* ``heap write``: the same rows into a new table with no key, index or foreign key;
   ``read + heap write rows/s`` is what an import that only read the file and wrote its rows,
   with nothing checked, matched or kept unique, would reach: a ceiling for the csv target.
 
@@ -261,19 +261,19 @@ def plain_write(engine: Any, rows: int) -> dict[str, float]:
     """Seconds to write ``rows`` completions the plain bulk way: tuples through executemany
     (SQLite) or one CSV through COPY (PostgreSQL), no reading, checking or matching:
     ``plain_write`` straight into the completions table as it stands (keys, indexes and
-    foreign keys on); ``heap_write`` into a temporary table of the same columns with no key,
-    index or foreign key at all (what writing the rows costs, whatever the schema). Both in
-    a transaction rolled back after."""
+    foreign keys on); ``heap_write`` into a new table of the same columns in the same
+    database, with no key, index or foreign key at all (what writing the rows durably costs,
+    whatever the schema). Both in a transaction rolled back after."""
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
         frame = _plain_rows(cursor, rows)
-        cursor.execute("CREATE TEMPORARY TABLE heap_completions (person_id INTEGER, "
+        cursor.execute("CREATE TABLE bench_heap_completions (person_id INTEGER, "
                        "module_id INTEGER, completed_on DATE, source VARCHAR(40), "
                        "batch_id INTEGER, raw_status VARCHAR(120), raw_title VARCHAR(500), "
                        "score FLOAT, row INTEGER)")
         return {name: _bulk_write(engine, cursor, table, frame)
-                for name, table in (("heap_write", "heap_completions"),
+                for name, table in (("heap_write", "bench_heap_completions"),
                                      ("plain_write", "completions"))}
     finally:
         raw.rollback()

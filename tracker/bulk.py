@@ -69,22 +69,23 @@ def insert_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
         insert_rows(session, table, list(frame.columns), tuples(frame))
 
 
-COPY_CHUNK = 8 * 1024 * 1024
+COPY_ROWS = 100_000
 
 
 def _copy_csv(session: Session, table: str, arrow: pa.Table) -> None:
     """PostgreSQL ``COPY ... (FORMAT csv)`` of the table: a missing value is written as an
-    unquoted empty field (NULL), every other value quoted (an empty text stays empty)."""
-    buffer = io.BytesIO()
-    csv.write_csv(arrow, buffer, csv.WriteOptions(include_header=False,
-                                                  quoting_style="all_valid"))
-    data = buffer.getbuffer()
+    unquoted empty field (NULL), every other value quoted (an empty text stays empty).
+    Written COPY_ROWS rows at a time, so the server stores one block while Arrow writes the
+    next (neither holds the GIL)."""
     names = ", ".join(f'"{c}"' for c in arrow.column_names)
+    options = csv.WriteOptions(include_header=False, quoting_style="all_valid")
     raw: Any = session.connection().connection.dbapi_connection
     with raw.cursor() as cursor, cursor.copy(
             f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-        for start in range(0, len(data), COPY_CHUNK):
-            copy.write(data[start:start + COPY_CHUNK])
+        for block in arrow.to_batches(max_chunksize=COPY_ROWS):
+            buffer = io.BytesIO()
+            csv.write_csv(block, buffer, options)
+            copy.write(buffer.getbuffer())
 
 
 def insert_rows(session: Session, table: str, columns: list[str],
@@ -143,11 +144,15 @@ def _row_count(session: Session, table: str) -> int:
         f"SELECT COUNT(*) FROM {table}").scalar_one())
 
 
-def _foreign_keys(session: Session, table: str) -> list[tuple[str, str]]:
-    """PostgreSQL: (name, definition) of the table's foreign keys."""
+def _constraints(session: Session, table: str) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, definition) of the table's foreign keys, and of its unique keys
+    that no foreign key leans on (not the primary key)."""
     rows = session.connection().exec_driver_sql(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname", (table,)).all()
+        "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "WHERE c.conrelid = %s::regclass AND (c.contype = 'f' OR (c.contype = 'u' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' "
+        "AND f.conindid = c.conindid))) ORDER BY c.contype DESC, c.conname",
+        (table,)).all()
     return [(str(name), str(sql)) for name, sql in rows]
 
 
@@ -156,7 +161,7 @@ def _set_aside(session: Session, table: str) -> list[tuple[str, str]]:
     conn = session.connection()
     restore = []
     if is_postgres(session):
-        keys = _foreign_keys(session, table)
+        keys = _constraints(session, table)  # unique keys first back, then foreign keys
         for name, _ in keys:
             conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         restore = [(name, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {sql}')
@@ -172,9 +177,11 @@ def checks_set_aside(session: Session, tables: list[str], rows: int) -> Iterator
     """For a batch of ``rows`` new rows that at least doubles a table, set aside for the
     block what costs per row and is cheaper in one pass after it: plain secondary indexes
     (built again, sorted) and, on PostgreSQL, foreign keys (added again: one validating
-    join instead of a trigger and a row lock per row). Unique and primary keys stay. All of
-    it happens in the import's transaction: a failure anywhere restores everything, and a
-    row that breaks a foreign key fails the whole import as before."""
+    join instead of a trigger and a row lock per row) and unique keys (built again by one
+    sort instead of a B-tree insert per row). Primary keys stay, and SQLite's unique keys
+    (they belong to the table). All of it happens in the import's transaction: a failure
+    anywhere restores everything, and a row that breaks a foreign key or a unique key fails
+    the whole import as before."""
     if rows < SUSPEND_MIN_ROWS:
         yield
         return

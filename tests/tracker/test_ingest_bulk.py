@@ -28,11 +28,12 @@ def _run(engine: Engine, parsed) -> ingest.ImportPlan:
 
 
 def _set_asides(engine: Engine) -> list[list[tuple[str, str]]]:
-    """What the big-batch path drops: the plain indexes (SQLite) or foreign keys (PG)."""
+    """What the big-batch path drops: the plain indexes (SQLite) or foreign and unique keys
+    (PostgreSQL)."""
     with unit_of_work(engine) as session:
         if bulk.is_postgres(session):
-            return [bulk._foreign_keys(session, t) for t in ("completions",
-                                                            "completion_evidence")]
+            return [bulk._constraints(session, t) for t in ("completions",
+                                                           "completion_evidence")]
         return [bulk._plain_indexes(session, t) for t in ("completions",
                                                           "completion_evidence")]
 
@@ -69,6 +70,34 @@ def test_big_batch_failure_restores_everything(engine: Engine,
     monkeypatch.setattr(ingest, "_write_unmatched", boom)  # after the set-aside block
     with pytest.raises(RuntimeError):
         commit_import(engine, plan)
+    assert content(engine, skip={"alembic_version"}) == before
+    assert _set_asides(engine) == schema
+
+
+def test_postgres_sets_aside_unique_keys_but_not_those_a_foreign_key_needs(
+        engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's unique keys belong to the table")
+    completions, evidence = _set_asides(engine)
+    assert "uq_completions_natural" in dict(completions)
+    assert "UNIQUE (person_id, module_id, completed_on)" in dict(completions)[
+        "uq_completions_natural"]
+    assert "uq_completion_evidence" in dict(evidence)
+    assert not any(name.endswith("pkey") for name, _ in completions + evidence)
+
+
+@pytest.mark.usefixtures("big_batches")
+def test_big_batch_that_breaks_the_unique_key_fails_whole(engine: Engine) -> None:
+    """Two imports of the same completions planned before either is written (two people
+    uploading at once): the second one's rows are already there when it commits, so the
+    unique key (set aside on PostgreSQL, built again at the end) refuses it, all of it."""
+    _run(engine, roster(PEOPLE, as_of=dt.date(2026, 1, 31)))
+    first, second = (plan_import(engine, lms(ROWS), force_code=FORCE, as_of=None,
+                                 actor=actor) for actor in ("lead", "deputy"))
+    commit_import(engine, first)
+    before, schema = content(engine, skip={"alembic_version"}), _set_asides(engine)
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+        commit_import(engine, second)
     assert content(engine, skip={"alembic_version"}) == before
     assert _set_asides(engine) == schema
 
