@@ -267,6 +267,8 @@ def plain_write(engine: Any, rows: int) -> dict[str, float]:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("BEGIN")  # the driver would leave the CREATE TABLE outside one
         frame = _plain_rows(cursor, rows)
         cursor.execute("CREATE TABLE bench_heap_completions (person_id INTEGER, "
                        "module_id INTEGER, completed_on DATE, source VARCHAR(40), "
