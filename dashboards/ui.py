@@ -294,6 +294,15 @@ def pct_text(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else f"{float(value):.1f}%"
 
 
+def points_since(now: Any, then: dict[str, Any] | None, deadline: dt.date) -> str | None:
+    """"+4.2 points since 30 Apr 2026": the move in coverage since the deadline (None before
+    it, or when either figure is missing)."""
+    if then is None or now is None or pd.isna(now) or then["coverage_pct"] is None \
+            or pd.isna(then["coverage_pct"]):
+        return None
+    return f"{float(now) - float(then['coverage_pct']):+.1f} points since {day_text(deadline)}"
+
+
 def status_words(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(status=frame["status"].map(STATUS_WORDS).fillna(frame["status"]))
 

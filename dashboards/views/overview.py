@@ -1,5 +1,7 @@
 """Overview: for each requirement, coverage, days to the deadline, whether it is on track,
-the trend with the trajectory needed and the forecast, and who is furthest behind.
+the trend with the trajectory needed and the forecast, and who is furthest behind. Once
+the deadline has passed, also the coverage on the deadline itself (what HMICFRS asked
+for) and how far it has moved since.
 
 The headline numbers are drawn first (one coverage computation); the on-track status and
 trend charts fill in after, so the page paints quickly even before the trend is cached."""
@@ -25,14 +27,17 @@ if result.people.empty:
     st.stop()
 
 later = []
+on_deadline = data.coverage_on_deadlines(token, result.requirements, today, force, departments)
 for req, row in zip(result.requirements, summary.to_dict("records"), strict=True):
     with st.container(border=True):
         st.subheader(req.title)
         st.caption(f"{req.reference}. Deadline {ui.day_text(req.deadline)}.")
         days = (req.deadline - today).days
         counted = int(row["completed"] + row["outstanding"])
+        then = on_deadline.get(req.id)
         cols = st.columns(4)
-        cols[0].metric("Coverage", ui.pct_text(row["coverage_pct"]))
+        cols[0].metric("Coverage", ui.pct_text(row["coverage_pct"]),
+                       delta=ui.points_since(row["coverage_pct"], then, req.deadline))
         cols[1].metric("Completed", f"{row['completed']:,} of {counted:,}",
                        help="Completed of those in scope (exempt and not-yet-due people "
                        "are counted apart).")
@@ -41,6 +46,11 @@ for req, row in zip(result.requirements, summary.to_dict("records"), strict=True
         st.caption(f"{row['in_scope']:,} in scope: {row['completed']:,} completed "
                    f"({row['completed_late']:,} after the deadline), {row['outstanding']:,} "
                    f"outstanding, {row['exempt']:,} exempt, {row['not_yet_due']:,} not yet due.")
+        if then is not None:
+            st.caption(f"On the deadline, {ui.day_text(req.deadline)}: "
+                       f"{ui.pct_text(then['coverage_pct'])} ({then['completed']:,} of "
+                       f"{then['completed'] + then['outstanding']:,} completed, "
+                       f"{then['outstanding']:,} outstanding).")
         chart = st.empty()
         left, right = st.columns(2)
         for column, by, label in ((left, "department", "Departments"), (right, "rank", "Ranks")):

@@ -141,6 +141,35 @@ def test_overview_numbers_equal_the_engine(db: Engine, username: str,
     assert at.title[0].value == "OIC training coverage, as of 2 Mar 2026"
 
 
+def test_overview_after_the_deadline_shows_coverage_on_the_deadline(
+        db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    later = dt.date(2026, 11, 30)
+    monkeypatch.setenv("TRACKER_TODAY", later.isoformat())
+    at = app_for(db, "demo-lead")
+    assert not at.exception
+    rules = load_rules()
+    now = coverage.compute(db, rules, later, force="avon-and-somerset").summary()
+    then = coverage.compute(db, rules, dt.date(2026, 4, 30),
+                            force="avon-and-somerset").summary()
+    shown = _metrics(at)
+    assert shown["Coverage"] == [_pct(v) for v in now["coverage_pct"]]
+    assert shown["Days past deadline"] == ["214", "214"]
+    deltas = [m.proto.delta for m in at.metric if m.label == "Coverage"]
+    assert deltas == [f"{a - b:+.1f} points since 30 Apr 2026"
+                      for a, b in zip(now["coverage_pct"], then["coverage_pct"], strict=True)]
+    captions = [c.value for c in at.caption if c.value.startswith("On the deadline")]
+    assert captions == [
+        f"On the deadline, 30 Apr 2026: {_pct(row['coverage_pct'])} ({row['completed']:,} of "
+        f"{row['completed'] + row['outstanding']:,} completed, {row['outstanding']:,} "
+        "outstanding)." for row in then.to_dict("records")]
+
+
+def test_overview_before_the_deadline_has_no_deadline_figures(db: Engine) -> None:
+    at = app_for(db, "demo-lead")
+    assert not [c for c in at.caption if c.value.startswith("On the deadline")]
+    assert not any(m.proto.delta for m in at.metric)
+
+
 def test_coverage_filters_come_from_the_url_and_match_the_engine(db: Engine) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["tracker_user"] = auth.authenticate(

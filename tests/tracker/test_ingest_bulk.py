@@ -96,7 +96,7 @@ def test_big_batch_that_breaks_the_unique_key_fails_whole(engine: Engine) -> Non
                                  actor=actor) for actor in ("lead", "deputy"))
     commit_import(engine, first)
     before, schema = content(engine, skip={"alembic_version"}), _set_asides(engine)
-    with pytest.raises(Exception, match="(?i)unique|duplicate"):
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         commit_import(engine, second)
     assert content(engine, skip={"alembic_version"}) == before
     assert _set_asides(engine) == schema
