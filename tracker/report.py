@@ -165,6 +165,8 @@ def build_report(
     namer = _namer(engine, people, force_codes, as_of, pseudonym_secret, pseudonymise)
     targets = {r.id: steady_pace_pct(r, as_of) for r in reqs}
     titles = {r.id: r.title for r in reqs}
+    on_deadline = coverage_on_deadlines(engine, rules, reqs, as_of, force=force,
+                                        departments=depts)
     return ReportData(
         title=TITLE,
         as_of=as_of,
@@ -174,7 +176,7 @@ def build_report(
         departments=tuple(vocab.department_label(d) for d in depts or ()),
         pseudonymised=pseudonymise,
         requirements=tuple(RequirementInfo.of(r) for r in reqs),
-        summary=summary_table(result, reqs, trends),
+        summary=summary_table(result, reqs, trends, on_deadline),
         by_rank_department=rank_department_table(result, titles, targets),
         trend=trend_table(trends, titles),
         outstanding=outstanding_table(people, titles, namer),
@@ -303,9 +305,24 @@ def status_words(rag: str | None) -> str:
     return STATUS_WORDS.get(str(rag).lower(), str(rag).capitalize())
 
 
-def summary_table(result: Any, reqs: Sequence[Requirement],
-                  trends: dict[str, Trend]) -> pd.DataFrame:
-    """One row per requirement: counts, coverage, status against the deadline, forecast."""
+def coverage_on_deadlines(engine: Engine, rules: RuleSet, reqs: Sequence[Requirement],
+                          as_of: dt.date, *, force: str | None,
+                          departments: Sequence[str] | None) -> dict[str, float | None]:
+    """Coverage % of each requirement whose deadline is before ``as_of``, as of the deadline
+    itself (what HMICFRS asked to be done by then); one computation per distinct deadline."""
+    out: dict[str, float | None] = {}
+    for deadline in sorted({r.deadline for r in reqs if r.deadline < as_of}):
+        summary = coverage.compute(engine, rules, deadline, force=force,
+                                   departments=departments).summary()
+        out.update(zip(summary["requirement"].astype(str),
+                       (_as_number(v) for v in summary["coverage_pct"]), strict=True))
+    return {r.id: out[r.id] for r in reqs if r.id in out}
+
+
+def summary_table(result: Any, reqs: Sequence[Requirement], trends: dict[str, Trend],
+                  on_deadline: dict[str, float | None] | None = None) -> pd.DataFrame:
+    """One row per requirement: counts, coverage (now, and on the deadline once it has
+    passed), status against the deadline, forecast."""
     summary = result.summary().set_index("requirement")
     rows = []
     for req in reqs:
@@ -313,6 +330,7 @@ def summary_table(result: Any, reqs: Sequence[Requirement],
         t = trends[req.id]
         counts = {c: int(row[c]) if row is not None else 0
                   for c in (*COUNT_COLUMNS, "completed_late")}
+        then = (on_deadline or {}).get(req.id)
         rows.append({
             "requirement": req.title, "requirement_id": req.id, "deadline": req.deadline,
             "in_scope": counts["in_scope"], "exempt": counts["exempt"],
@@ -320,6 +338,7 @@ def summary_table(result: Any, reqs: Sequence[Requirement],
             "completed_late": counts["completed_late"], "not_yet_due": counts["not_yet_due"],
             "outstanding": counts["outstanding"],
             "coverage": _as_number(row["coverage_pct"] if row is not None else None, 100.0),
+            "coverage_on_deadline": None if then is None else then / 100.0,
             "rag": str(t.rag or "").lower(), "status": status_words(t.rag),
             "rag_rule": str(t.rag_rule or ""), "rag_reason": str(t.rag_reason or ""),
             "forecast_date": _as_date(t.forecast_date),

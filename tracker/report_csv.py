@@ -27,7 +27,8 @@ SUMMARY_HEADERS = {
     "requirement": "Requirement", "deadline": "Deadline", "in_scope": "In scope",
     "exempt": "Exempt", "completed_on_time": "Completed on time",
     "completed_late": "Completed late", "not_yet_due": "Not yet due",
-    "outstanding": "Outstanding", "coverage_pct": "Coverage %", "status": "Status",
+    "outstanding": "Outstanding", "coverage_pct": "Coverage %",
+    "coverage_on_deadline_pct": "Coverage on the deadline %", "status": "Status",
     "forecast_date": "Forecast date", "weekly_needed": "Completions needed per week",
 }
 
@@ -50,6 +51,8 @@ def csv_frame(data: ReportData, table: str = "outstanding") -> pd.DataFrame:
     elif table == "summary":
         frame = data.summary.copy()
         frame["coverage_pct"] = (frame["coverage"] * 100).round(1)
+        frame["coverage_on_deadline_pct"] = (
+            pd.to_numeric(frame["coverage_on_deadline"]) * 100).round(1)
         headers = SUMMARY_HEADERS
     else:
         raise ValueError(f"Unknown CSV table {table!r}; choose one of {', '.join(TABLES)}.")

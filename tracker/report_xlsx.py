@@ -342,6 +342,7 @@ SUMMARY = [
     Column("completed_late", "Completed late", 10, "int"),
     Column("not_yet_due", "Not yet due", 9, "int"),
     Column("outstanding", "Outstanding", 12, "int"), Column("coverage", "Coverage", 10, "pct"),
+    Column("coverage_on_deadline", "Coverage on the deadline", 11, "pct", "deadline to come"),
     Column("status", "Status against deadline", 14, "status"),
     Column("forecast_date", "Forecast date (all done)", 13, "date", "no forecast"),
     Column("weekly_needed", "Completions needed per week", 15, "float", "deadline passed"),

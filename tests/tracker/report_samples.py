@@ -25,7 +25,8 @@ def sample_data(*, pseudonymised: bool = False, outstanding_rows: int = 3) -> Re
     summary = pd.DataFrame([{
         "requirement": hydra, "requirement_id": "oic-hydra", "deadline": dt.date(2026, 4, 30),
         "in_scope": 10, "exempt": 1, "completed_on_time": 5, "completed_late": 1,
-        "not_yet_due": 1, "outstanding": 2, "coverage": 0.75, "rag": "amber",
+        "not_yet_due": 1, "outstanding": 2, "coverage": 0.75, "coverage_on_deadline": None,
+        "rag": "amber",
         "status": "At risk", "rag_rule": "=amber when the forecast is after the deadline",
         "rag_reason": "Amber: 75.0%, forecast to reach 100% on 2026-06-01.",
         "forecast_date": dt.date(2026, 6, 1), "weekly_needed": 1.5, "recent_rate": 0.5,

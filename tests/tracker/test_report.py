@@ -154,6 +154,20 @@ def test_summary_sheet_has_the_hand_worked_numbers(roster: Engine) -> None:
     assert [r["Completions needed per week"] for r in rows] == ["deadline passed"] * 2
 
 
+def test_summary_has_the_coverage_on_the_deadline_once_it_has_passed(roster: Engine) -> None:
+    """As of 11 May: on 30 April itself @SUM's e-learning (4 May) was not done yet, so
+    e-learning was 3 / (3 + 6) = 33.3% then (44.4% now); Hydra did not move (33.3%)."""
+    rows = _table(_read(_report(roster))["Summary"])
+    assert [r["Coverage on the deadline"] for r in rows] == [pytest.approx(0.333)] * 2
+    assert [r["Coverage"] for r in rows] == [pytest.approx(0.333), pytest.approx(0.444)]
+    then = coverage.compute(roster, load_rules(), D(2026, 4, 30)).summary()
+    assert [r["Coverage on the deadline"] * 100 for r in rows] == [
+        pytest.approx(v, abs=0.05) for v in then["coverage_pct"]]
+    early = build_report(roster, load_rules(), D(2026, 4, 1), generated_by="tester")
+    before = _table(_read(early)["Summary"])
+    assert [r["Coverage on the deadline"] for r in before] == ["deadline to come"] * 2
+
+
 def test_summary_numbers_read_back_equal_the_engine(roster: Engine) -> None:
     engine_rows = coverage.compute(roster, load_rules(), AS_OF).summary().to_dict("records")
     rows = _table(_read(_report(roster))["Summary"])

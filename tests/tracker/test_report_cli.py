@@ -75,8 +75,9 @@ def test_csv_summary(roster: Engine, tmp_path: Path) -> None:
     code, output = invoke("--out", str(out), "--table", "summary")
     assert code == 0, output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert [(r["Requirement"], r["In scope"], r["Coverage %"]) for r in rows] == [
-        ("OIC Hydra exercise", "4", "33.3"), ("OIC e-learning (all four modules)", "10", "44.4")]
+    assert [(r["Requirement"], r["In scope"], r["Coverage %"], r["Coverage on the deadline %"])
+            for r in rows] == [("OIC Hydra exercise", "4", "33.3", "33.3"),
+                               ("OIC e-learning (all four modules)", "10", "44.4", "33.3")]
     code, output = invoke("--out", str(out), "--table", "people")
     assert code == 1 and "Error: unknown --table 'people'; use outstanding or summary." in output
 
