@@ -285,6 +285,15 @@ def day_text(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def days_from(deadline: dt.date, as_of: dt.date) -> str:
+    """'59 days to go', 'today', '214 days past': the deadline seen from ``as_of``."""
+    days = (deadline - as_of).days
+    if days == 0:
+        return "today"
+    return f"{abs(days):,} day{'s' if abs(days) != 1 else ''} " + ("to go" if days > 0
+                                                                  else "past")
+
+
 def titled(what: str, as_of: dt.date) -> str:
     """'OIC e-learning coverage by rank, as of 30 Nov 2026'."""
     return f"{what}, as of {day_text(as_of)}"

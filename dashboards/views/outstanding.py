@@ -33,7 +33,7 @@ people = data.outstanding_people(result, requirement, group)
 st.title(ui.titled(f"{titles[requirement]}: who is outstanding", as_of))
 deadline = rules.get(requirement).deadline
 st.caption(f"{len(people):,} people still to complete it; deadline {ui.day_text(deadline)} "
-           f"({(deadline - as_of).days} days from the as-of date).")
+           f"({ui.days_from(deadline, as_of)}).")
 if people.empty:
     st.success("Nobody is outstanding for this requirement.")
     st.stop()

@@ -170,6 +170,17 @@ def test_overview_before_the_deadline_has_no_deadline_figures(db: Engine) -> Non
     assert not any(m.proto.delta for m in at.metric)
 
 
+@pytest.mark.parametrize(("today", "words"), [
+    ("2026-03-02", "59 days to go"), ("2026-04-30", "today"), ("2026-05-01", "1 day past"),
+    ("2026-11-30", "214 days past")])
+def test_outstanding_says_how_far_the_deadline_is(db: Engine, monkeypatch: pytest.MonkeyPatch,
+                                                  today: str, words: str) -> None:
+    monkeypatch.setenv("TRACKER_TODAY", today)
+    at = app_for(db, "demo-lead", page="outstanding")
+    assert not at.exception
+    assert f"deadline 30 Apr 2026 ({words})." in at.caption[0].value
+
+
 def test_coverage_filters_come_from_the_url_and_match_the_engine(db: Engine) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["tracker_user"] = auth.authenticate(
