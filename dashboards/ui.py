@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +15,9 @@ from sqlalchemy import Engine
 from dashboards import data
 from tracker import audit, auth
 from tracker.auth import CurrentUser
+from tracker.config import Settings
 from tracker.db import unit_of_work
+from tracker.rules import RuleSet
 
 USER_KEY = "tracker_user"
 CLOCK_KEY = "tracker_session_clock"
@@ -141,6 +143,25 @@ def page_user(page: str) -> CurrentUser:
                  "if you need it.")
         st.stop()
     return user
+
+
+class Page(NamedTuple):
+    """What a page starts from: who is looking, the settings, the data's fingerprint (the
+    caches' key), the force and departments they may see, and the requirement rules."""
+
+    user: CurrentUser
+    settings: Settings
+    token: data.Token
+    force: str | None
+    departments: tuple[str, ...] | None
+    rules: RuleSet
+
+
+def open_page(page: str) -> Page:
+    """``page_user`` (the refusal and the stop included), then the rest of ``Page``."""
+    user = page_user(page)
+    force, departments = data.scope(user)
+    return Page(user, data.settings(), data.state_token(), force, departments, data.rules())
 
 
 def sidebar(user: CurrentUser) -> None:

@@ -82,6 +82,11 @@ class RuleSet:
         raise KeyError(f"No requirement {requirement_id!r} in {self.source}; known: {known}")
 
     @property
+    def titles(self) -> dict[str, str]:
+        """Each requirement's title by its id, in the file's order."""
+        return {r.id: r.title for r in self.requirements}
+
+    @property
     def ids(self) -> list[str]:
         return [r.id for r in self.requirements]
 

@@ -9,12 +9,8 @@ import streamlit as st
 from dashboards import charts, data, ui
 from tracker import vocab
 
-user = ui.page_user("coverage")
-settings = data.settings()
-token = data.state_token()
-force, departments = data.scope(user)
-rules = data.rules()
-titles = {r.id: r.title for r in rules.requirements}
+user, settings, token, force, departments, rules = ui.open_page("coverage")
+titles = rules.titles
 
 with st.container(border=True):
     top = st.columns(3)

@@ -10,12 +10,8 @@ import streamlit as st
 from dashboards import actions, data, ui
 from tracker import auth, exemptions
 
-user = ui.page_user("exemptions")
-today = data.settings().today()
-token = data.state_token()
-force, departments = data.scope(user)
-rules = data.rules()
-titles = {r.id: r.title for r in rules.requirements}
+user, settings, token, force, departments, rules = ui.open_page("exemptions")
+today, titles = settings.today(), rules.titles
 
 st.title(ui.titled("Exemptions", today))
 if "exemption_message" in st.session_state:

@@ -6,11 +6,8 @@ import streamlit as st
 
 from dashboards import charts, data, ui
 
-user = ui.page_user("national")
-settings = data.settings()
-token = data.state_token()
-rules = data.rules()
-titles = {r.id: r.title for r in rules.requirements}
+user, settings, token, _force, _departments, rules = ui.open_page("national")
+titles = rules.titles
 
 cols = st.columns(2)
 with cols[0]:

@@ -11,12 +11,8 @@ from tracker import auth
 GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "Rank",
           "unit": "Unit"}
 
-user = ui.page_user("outstanding")
-settings = data.settings()
-token = data.state_token()
-force, departments = data.scope(user)
-rules = data.rules()
-titles = {r.id: r.title for r in rules.requirements}
+user, settings, token, force, departments, rules = ui.open_page("outstanding")
+titles = rules.titles
 
 cols = st.columns(3)
 with cols[0]:

@@ -12,11 +12,9 @@ import streamlit as st
 
 from dashboards import charts, data, ui
 
-user = ui.page_user("overview")
-today = data.settings().today()
-token = data.state_token()
-force, departments = data.scope(user)
-trends = data.trends_soon(token, data.rules().ids, today, force, departments)
+user, settings, token, force, departments, rules = ui.open_page("overview")
+today = settings.today()
+trends = data.trends_soon(token, rules.ids, today, force, departments)
 result = data.coverage_result(token, today, force, departments)
 summary = result.summary()
 

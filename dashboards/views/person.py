@@ -6,10 +6,7 @@ import streamlit as st
 
 from dashboards import data, ui
 
-user = ui.page_user("person")
-settings = data.settings()
-token = data.state_token()
-force, departments = data.scope(user)
+user, settings, token, force, departments, _rules = ui.open_page("person")
 as_of = settings.today()
 
 st.title(ui.titled("Why does someone have their status?", as_of))

@@ -8,11 +8,8 @@ import streamlit as st
 from dashboards import data, ui
 from tracker import auth
 
-user = ui.page_user("reports")
-settings = data.settings()
-force, departments = data.scope(user)
-rules = data.rules()
-titles = {r.id: r.title for r in rules.requirements}
+user, settings, _token, force, departments, rules = ui.open_page("reports")
+titles = rules.titles
 pseudonymise = not auth.shows_identities(user, settings.pseudonymise_inspectors)
 
 as_of = ui.url_date("As of", "asof", settings.today())

@@ -387,7 +387,8 @@ def test_admin_adds_a_user(db: Engine) -> None:
 
 
 def test_every_page_checks_the_role_before_doing_anything() -> None:
-    """The first statement of each page that calls anything is ``ui.page_user(page)``."""
+    """The first statement of each page that calls anything is ``ui.page_user(page)``, or
+    ``ui.open_page(page)``, whose first step it is."""
     import ast
 
     from tests.dashboards.conftest import VIEWS
@@ -397,7 +398,10 @@ def test_every_page_checks_the_role_before_doing_anything() -> None:
         calls = [node for node in tree.body
                  if any(isinstance(n, ast.Call) for n in ast.walk(node))
                  and not isinstance(node, ast.Import | ast.ImportFrom)]
-        assert ast.unparse(calls[0]) == f"user = ui.page_user('{page}')", page
+        first = calls[0]
+        assert isinstance(first, ast.Assign) and isinstance(first.value, ast.Call), page
+        assert ast.unparse(first.value) in (f"ui.page_user('{page}')",
+                                            f"ui.open_page('{page}')"), page
 
 
 def test_every_page_on_postgresql(pg_db: Engine) -> None:
