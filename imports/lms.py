@@ -8,10 +8,9 @@ import pandas as pd
 
 from imports import cells
 from imports.completions import Cands, finish, identity
-from imports.report import add_rows
-from imports.table import Context, Table
+from imports.table import Context, Table, mapped
 from tracker import vocab
-from tracker.problems import Code, Report, Severity
+from tracker.problems import Code, Report
 
 
 def candidates(table: Table, ctx: Context, report: Report, title: pd.Series | None = None,
@@ -47,14 +46,11 @@ def forces(table: Table, ctx: Context, report: Report) -> np.ndarray:
     that maps to nothing is a warning, and the row is kept as the file's own force."""
     if not table.has("force"):
         return np.full(len(table), None, dtype=object)
-    raw, codes = cells.map_texts(table.coded("force"),
-                                 lambda v: vocab.forces().lookup(v, ctx.mappings.get("force")))
-    unknown = ~cells.blank(raw) & cells.blank(codes)
-    add_rows(report, unknown, table.rows, Code.UNKNOWN_FORCE, Severity.WARNING,
-             table.label("force"), raw,
-             lambda v, i: f'"{v}" is not a police force this tool knows; the row was kept as '
-             f'this file\'s force. Map it with: tracker map force "{v}" FORCE-CODE.',
-             ctx.file_name)
+    _raw, codes = mapped(
+        table, "force", lambda v: vocab.forces().lookup(v, ctx.mappings.get("force")), ctx,
+        report, Code.UNKNOWN_FORCE,
+        lambda v: f'"{v}" is not a police force this tool knows; the row was kept as this '
+        f'file\'s force. Map it with: tracker map force "{v}" FORCE-CODE.')
     return codes
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from imports import cells
 from imports.dates import ambiguous_dates, parse_dates
 from imports.report import add_rows
-from imports.table import Context, Table
+from imports.table import Context, Table, mapped
 from tracker import vocab
 from tracker.problems import Code, Report, Severity
 from tracker.records import ROSTER_COLUMNS
@@ -100,13 +100,10 @@ def _ranks(out: pd.DataFrame, table: Table, ctx: Context, report: Report) -> Non
              table.label("rank"), raw,
              lambda v, i: f'"{v}" is not a rank or grade this tool knows; the person was kept '
              f'with no rank. Map it with: tracker map rank "{v}" RANK-CODE.', ctx.file_name)
-    stated_raw, stated = cells.map_texts(table.coded("workforce_type"),
-                                         lambda v: WORKFORCE.get(fold(v)))
-    odd = ~cells.blank(stated_raw) & cells.blank(stated)
-    add_rows(report, odd, table.rows, Code.BAD_VALUE, Severity.WARNING,
-             table.label("workforce_type"), stated_raw,
-             lambda v, i: f'"{v}" is not a workforce type (police officer, special constable, '
-             "PCSO, police staff); the one the rank implies was used.", ctx.file_name)
+    _raw, stated = mapped(
+        table, "workforce_type", lambda v: WORKFORCE.get(fold(v)), ctx, report, Code.BAD_VALUE,
+        lambda v: f'"{v}" is not a workforce type (police officer, special constable, PCSO, '
+        "police staff); the one the rank implies was used.")
     out["workforce_type"] = cells.obj(np.where(cells.blank(stated), implied, stated))
 
 
@@ -119,15 +116,12 @@ def _object_array(values: Iterable[Any]) -> np.ndarray:
 
 def _departments(out: pd.DataFrame, table: Table, ctx: Context, report: Report) -> None:
     extra = ctx.mappings.get("department")
-    unit, dept = cells.map_texts(table.coded("unit"),
-                                 lambda v: vocab.departments().lookup(v, extra))
+    unit, dept = mapped(
+        table, "unit", lambda v: vocab.departments().lookup(v, extra), ctx, report,
+        Code.UNKNOWN_DEPARTMENT,
+        lambda v: f'"{v}" matches no department; the person was kept with no department. '
+        f'Map it with: tracker map department "{v}" DEPARTMENT-CODE.')
     out["unit"], out["department"] = cells.obj(unit), cells.obj(dept)
-    unknown = ~cells.blank(unit) & cells.blank(dept)
-    add_rows(report, unknown, table.rows, Code.UNKNOWN_DEPARTMENT, Severity.WARNING,
-             table.label("unit"), unit,
-             lambda v, i: f'"{v}" matches no department; the person was kept with no '
-             f'department. Map it with: tracker map department "{v}" DEPARTMENT-CODE.',
-             ctx.file_name)
 
 
 def _dates(table: Table, name: str, ctx: Context, report: Report) -> np.ndarray:
@@ -148,12 +142,10 @@ def _dates(table: Table, name: str, ctx: Context, report: Report) -> np.ndarray:
 
 
 def _statuses(table: Table, leaving: pd.Series, ctx: Context, report: Report) -> np.ndarray:
-    raw, status = cells.map_texts(table.coded("status"), lambda v: STATUSES.get(fold(v)))
-    odd = ~cells.blank(raw) & cells.blank(status)
-    add_rows(report, odd, table.rows, Code.BAD_VALUE, Severity.WARNING, table.label("status"),
-             raw, lambda v, i: f'"{v}" is not an employment status this tool knows (active, '
-             "leaver, long-term absence, career break, secondment); it was read as active.",
-             ctx.file_name)
+    _raw, status = mapped(
+        table, "status", lambda v: STATUSES.get(fold(v)), ctx, report, Code.BAD_VALUE,
+        lambda v: f'"{v}" is not an employment status this tool knows (active, leaver, '
+        "long-term absence, career break, secondment); it was read as active.")
     codes, gone = cells.per_unique(leaving, lambda d: isinstance(d, dt.date) and d <= ctx.today)
     left = cells.lookup(codes, gone.astype(bool), False)
     default = np.where(left, "leaver", "active")

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from imports import cells
 from imports.cells import Coded, lookup
 from imports.dates import ParsedDates
 from imports.header import Header
 from imports.reading import Body
+from imports.report import add_rows
 from tracker.mappings import Mappings
+from tracker.problems import Code, Report, Severity
 
 _TOTAL = "(grand +|sub *-? *)?totals?([^a-z]|$)"  # on lower-cased, trimmed text (runs in RE2)
 
@@ -134,3 +139,16 @@ def drop_blank_and_totals(body: Body) -> tuple[Body, int, int]:
         return body, 0, 0
     kept = body.take(keep)
     return kept, int(blank.sum()), int(total.sum())
+
+
+def mapped(table: Table, name: str, lookup_text: Callable[[str], Any], ctx: Context,
+           report: Report, code: Code, message: Callable[[str], str]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Column ``name``'s texts, and what ``lookup_text`` maps each one to (once per distinct
+    text). A text that maps to nothing is a warning with ``message(text)``; the row is kept
+    (what it falls back to is the caller's choice)."""
+    raw, found = cells.map_texts(table.coded(name), lookup_text)
+    unknown = ~cells.blank(raw) & cells.blank(found)
+    add_rows(report, unknown, table.rows, code, Severity.WARNING, table.label(name), raw,
+             lambda v, _i: message(str(v)), ctx.file_name)
+    return raw, found
