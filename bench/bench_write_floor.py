@@ -23,36 +23,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_import import _bulk_write, _plain_rows
+from bench_import import _bulk_write, _database, _plain_rows
 
-from tracker.db import init_db, make_engine, scratch_schema
+from tracker.db import init_db
 
 HEAP = ("CREATE TABLE bench_heap_completions (person_id INTEGER, module_id INTEGER, "
         "completed_on DATE, source VARCHAR(40), batch_id INTEGER, raw_status VARCHAR(120), "
         "raw_title VARCHAR(500), score FLOAT, row INTEGER)")
 UNIQUE = ("CREATE UNIQUE INDEX bench_heap_natural ON bench_heap_completions "
           "(person_id, module_id, completed_on)")
-
-
-@contextmanager
-def database(backend: str, work: Path, pg_url: str) -> Iterator[Any]:
-    if backend == "postgresql":
-        with scratch_schema(pg_url, "bench_floor") as engine:
-            yield engine
-        return
-    path = work / "bench-floor.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{path}")
-    yield engine
-    engine.dispose()
 
 
 def add_people(engine: Any, people: int) -> None:
@@ -126,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.rows:,} completion rows of {people:,} people\n")
     print("| backend | write | s | rows/s |\n|---|---|---:|---:|")
     for backend in args.backends.split(","):
-        with database(backend, args.work_dir, args.postgres_url) as engine:
+        with _database(backend, args.work_dir, args.postgres_url) as engine:
             init_db(engine)
             add_people(engine, people)
             for what, seconds in measure(engine, args.rows):
