@@ -23,6 +23,7 @@ from tracker import audit, coverage, models, vocab
 from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
 from tracker.db import make_engine, unit_of_work
+from tracker.report import map_unique, modules_text
 from tracker.rules import DEFAULT_RULES, Requirement, RuleSet, load_rules
 from tracker.trend import RECENT_WEEKS, Trend
 from tracker.trend import trend as trend_of
@@ -269,6 +270,7 @@ def outstanding_people(result: coverage.CoverageResult, requirement: str,
     key = {"department": "department_label", "rank": "rank_label",
            "line_manager": "line_manager_name"}.get(by, by)
     rows = rows.sort_values([key, "full_name"], na_position="last", kind="stable")
+    rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text))
     return rows[OUTSTANDING_COLUMNS].reset_index(drop=True)
 
 
@@ -296,7 +298,9 @@ PERSON_COLUMNS = ["requirement", "status", "late", "modules_done", "modules_miss
 
 def person_statuses(result: coverage.CoverageResult, person_id: int) -> pd.DataFrame:
     people = result.people
-    return people.loc[people["person_id"] == person_id, PERSON_COLUMNS].reset_index(drop=True)
+    rows = people.loc[people["person_id"] == person_id, PERSON_COLUMNS]
+    rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text))
+    return rows.reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

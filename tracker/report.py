@@ -284,7 +284,9 @@ def module_label(code: str) -> str:
     return short[:1].upper() + short[1:]
 
 
-def _modules_text(value: Any) -> str:
+def modules_text(value: Any) -> str:
+    """Module codes (a list, or a text of codes separated by commas) as their short names:
+    "oic-el-3, oic-el-4" -> "Module 3, Module 4"."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     codes: Iterable[Any] = (value if isinstance(value, list | tuple | set | frozenset)
@@ -510,7 +512,7 @@ def outstanding_table(people: pd.DataFrame, titles: dict[str, str],
     todo = people[(people["status"] == "outstanding") & people["requirement"].isin(list(titles))]
     frame = _people_columns(todo, titles, namer)
     frame["line_manager"] = namer.managers(todo)
-    frame["modules_missing"] = map_unique(todo["modules_missing"], _modules_text)
+    frame["modules_missing"] = map_unique(todo["modules_missing"], modules_text)
     frame = _sort_people(frame[OUTSTANDING_COLUMNS], todo, titles,
                          ["force", "department", "unit", "line_manager", "rank", "name"])
     return frame

@@ -235,6 +235,7 @@ def test_outstanding_list_is_the_engines(db: Engine) -> None:
     expected = result.outstanding("oic-hydra")
     shown = at.dataframe[-1].value
     assert sorted(shown["full_name"]) == sorted(expected["full_name"])
+    assert set(shown["modules_missing"]) == {"Hydra exercise"}  # short names, not codes
 
 
 def test_person_page_explains_a_status(db: Engine) -> None:
