@@ -24,7 +24,7 @@ from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
 from tracker.db import make_engine, unit_of_work
 from tracker.report import map_unique, modules_text
-from tracker.rules import DEFAULT_RULES, Requirement, RuleSet, load_rules
+from tracker.rules import DEFAULT_RULES, RuleSet, load_rules
 from tracker.trend import RECENT_WEEKS, Trend
 from tracker.trend import trend as trend_of
 
@@ -92,19 +92,6 @@ def coverage_result(token: Token, as_of: dt.date, force: str | None,
     """``tracker.coverage.compute`` for the user's scope, cached on the database state."""
     return coverage.compute(engine(), rules(), as_of, force=force,
                             departments=list(departments) if departments else None)
-
-
-def coverage_on_deadlines(token: Token, requirements: Sequence[Requirement], today: dt.date,
-                          force: str | None, departments: tuple[str, ...] | None
-                          ) -> dict[str, dict[str, Any]]:
-    """For each requirement whose deadline is before ``today``: its summary row (counts and
-    coverage %) as of the deadline itself. One computation per distinct deadline, cached."""
-    rows: dict[str, dict[str, Any]] = {}
-    for deadline in sorted({r.deadline for r in requirements if r.deadline < today}):
-        summary = coverage_result(token, deadline, force, departments).summary()
-        rows.update((str(r["requirement"]), {str(k): v for k, v in r.items()})
-                    for r in summary.to_dict("records"))
-    return {r.id: rows[r.id] for r in requirements if r.id in rows}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

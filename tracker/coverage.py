@@ -562,6 +562,19 @@ def compute(engine: Engine, rules: RuleSet, as_of: dt.date, *, requirement: str 
     return result
 
 
+def on_deadlines(requirements: Sequence[Requirement], as_of: dt.date,
+                 result_on: Callable[[dt.date], CoverageResult]) -> dict[str, dict[str, Any]]:
+    """For each requirement whose deadline is before ``as_of``: its ``summary()`` row (counts
+    and coverage %) as of the deadline itself, what HMICFRS asked to be done by then.
+    ``result_on(day)`` is the coverage on a day (``compute``, or a cache of it); it is asked
+    once per distinct deadline."""
+    rows: dict[str, dict[str, Any]] = {}
+    for deadline in sorted({r.deadline for r in requirements if r.deadline < as_of}):
+        rows.update((str(row["requirement"]), {str(k): v for k, v in row.items()})
+                    for row in result_on(deadline).summary().to_dict("records"))
+    return {r.id: rows[r.id] for r in requirements if r.id in rows}
+
+
 def evaluate(states: pd.DataFrame, completions: pd.DataFrame, exemptions: pd.DataFrame,
              requirements: Sequence[Requirement], as_of: dt.date, *, force: str | None = None,
              departments: Sequence[str] | None = None) -> CoverageResult:

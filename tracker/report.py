@@ -21,6 +21,7 @@ import hmac
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -165,8 +166,9 @@ def build_report(
     namer = _namer(engine, people, force_codes, as_of, pseudonym_secret, pseudonymise)
     targets = {r.id: steady_pace_pct(r, as_of) for r in reqs}
     titles = {r.id: r.title for r in reqs}
-    on_deadline = coverage_on_deadlines(engine, rules, reqs, as_of, force=force,
-                                        departments=depts)
+    then = coverage.on_deadlines(reqs, as_of, partial(coverage.compute, engine, rules,
+                                                      force=force, departments=depts))
+    on_deadline = {req_id: _as_number(row["coverage_pct"]) for req_id, row in then.items()}
     return ReportData(
         title=TITLE,
         as_of=as_of,
@@ -305,20 +307,6 @@ def status_words(rag: str | None) -> str:
     if not rag:
         return ""
     return STATUS_WORDS.get(str(rag).lower(), str(rag).capitalize())
-
-
-def coverage_on_deadlines(engine: Engine, rules: RuleSet, reqs: Sequence[Requirement],
-                          as_of: dt.date, *, force: str | None,
-                          departments: Sequence[str] | None) -> dict[str, float | None]:
-    """Coverage % of each requirement whose deadline is before ``as_of``, as of the deadline
-    itself (what HMICFRS asked to be done by then); one computation per distinct deadline."""
-    out: dict[str, float | None] = {}
-    for deadline in sorted({r.deadline for r in reqs if r.deadline < as_of}):
-        summary = coverage.compute(engine, rules, deadline, force=force,
-                                   departments=departments).summary()
-        out.update(zip(summary["requirement"].astype(str),
-                       (_as_number(v) for v in summary["coverage_pct"]), strict=True))
-    return {r.id: out[r.id] for r in reqs if r.id in out}
 
 
 def summary_table(result: Any, reqs: Sequence[Requirement], trends: dict[str, Trend],

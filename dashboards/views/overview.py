@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import charts, data, ui
+from tracker import coverage
 
 user, settings, token, force, departments, rules = ui.open_page("overview")
 today = settings.today()
@@ -25,7 +26,8 @@ if result.people.empty:
     st.stop()
 
 later = []
-on_deadline = data.coverage_on_deadlines(token, result.requirements, today, force, departments)
+on_deadline = coverage.on_deadlines(
+    result.requirements, today, lambda day: data.coverage_result(token, day, force, departments))
 for req, row in zip(result.requirements, summary.to_dict("records"), strict=True):
     with st.container(border=True):
         st.subheader(req.title)
