@@ -16,6 +16,12 @@ import openpyxl
 HERE = Path(__file__).parent
 
 
+def _csv(name: str, rows: list[list[str]], encoding: str = "utf-8", **dialect: object) -> None:
+    """Write ``rows`` to ``name`` with the csv module (``dialect``: its format options)."""
+    with (HERE / name).open("w", newline="", encoding=encoding) as f:
+        csv.writer(f, **dialect).writerows(rows)  # type: ignore[arg-type]
+
+
 def _sheet(wb: openpyxl.Workbook, title: str, rows: list[list[object]]) -> None:
     ws = wb.create_sheet(title)
     for row in rows:
@@ -65,11 +71,9 @@ def roster_missing_column() -> None:
 
 
 def roster_dated_name() -> None:
-    with (HERE / "hr_roster_2026-11-01.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["Staff Number", "Full Name", "Rank", "Department"])
-        writer.writerow(["01000", "BLOGGS, Joe", "Sgt", "Force Control Room"])
-        writer.writerow(["01001", "Amy Brown", "Band C", "Custody Keynsham"])
+    _csv("hr_roster_2026-11-01.csv", [["Staff Number", "Full Name", "Rank", "Department"],
+                                      ["01000", "BLOGGS, Joe", "Sgt", "Force Control Room"],
+                                      ["01001", "Amy Brown", "Band C", "Custody Keynsham"]])
 
 
 LMS_HEADER = ["Staff Number", "Collar Number", "Full Name", "Email", "Course Title",
@@ -99,37 +103,33 @@ def lms_long_cp1252() -> None:
         ["", "", "", "", "", "", "", ""],
         ["Total", "", "", "", "", "", "", ""],
     ]
-    with (HERE / "lms-long-cp1252.csv").open("w", newline="", encoding="cp1252") as f:
-        writer = csv.writer(f)
-        writer.writerow(LMS_HEADER)
-        writer.writerows(rows)
+    _csv("lms-long-cp1252.csv", [LMS_HEADER, *rows], encoding="cp1252")
 
 
 def lms_semicolon_bom() -> None:
-    with (HERE / "lms-semicolon-utf8-bom.csv").open("w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.writer(f, delimiter=";")
-        writer.writerow(["Employee ID", "Learner", "Course", "Completion status", "Completed on"])
-        writer.writerow(["007", "Ann Lee", "OIC 1", "Complete", "2026-01-05"])
-        writer.writerow(["008", "Ben Ode", "OIC 2", "Y", "2026-01-06T09:15:00"])
+    _csv("lms-semicolon-utf8-bom.csv", [
+        ["Employee ID", "Learner", "Course", "Completion status", "Completed on"],
+        ["007", "Ann Lee", "OIC 1", "Complete", "2026-01-05"],
+        ["008", "Ben Ode", "OIC 2", "Y", "2026-01-06T09:15:00"]],
+        encoding="utf-8-sig", delimiter=";")
+
+
+DATES_HEADER = ["Staff Number", "Course Title", "Status", "Completion Date"]
+
+
+def _dated_rows(*dates: str) -> list[list[str]]:
+    """Staff numbers 1, 2, ... each completing module 1 on one of ``dates`` (as written)."""
+    return [[str(i), "OIC Module 1", "Completed", day] for i, day in enumerate(dates, 1)]
 
 
 def lms_month_first_conflict() -> None:
-    with (HERE / "dates-conflicting.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["Staff Number", "Course Title", "Status", "Completion Date"])
-        writer.writerow(["1", "OIC Module 1", "Completed", "13/02/2026"])
-        writer.writerow(["2", "OIC Module 1", "Completed", "14/02/2026"])
-        writer.writerow(["3", "OIC Module 1", "Completed", "02/15/2026"])
-        writer.writerow(["4", "OIC Module 1", "Completed", "03/04/2026"])
+    _csv("dates-conflicting.csv", [DATES_HEADER, *_dated_rows(
+        "13/02/2026", "14/02/2026", "02/15/2026", "03/04/2026")])
 
 
 def lms_dates_ambiguous() -> None:
     """Month-first dates (a US-locale export) with no day over 12: they read either way."""
-    with (HERE / "dates-ambiguous.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["Staff Number", "Course Title", "Status", "Completion Date"])
-        writer.writerow(["1", "OIC Module 1", "Completed", "02/03/2026"])
-        writer.writerow(["2", "OIC Module 1", "Completed", "03/04/2026"])
+    _csv("dates-ambiguous.csv", [DATES_HEADER, *_dated_rows("02/03/2026", "03/04/2026")])
 
 
 def dates_mixed() -> None:
@@ -199,8 +199,7 @@ def moodle_activity() -> None:
         ["Lee Chan", "lee.chan@example.police.uk", "Not completed", "", "Completed",
          "2026-01-21 09:00:00"],
     ]
-    with (HERE / "moodle-activity.csv").open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f, quoting=csv.QUOTE_ALL).writerows(rows)
+    _csv("moodle-activity.csv", rows, quoting=csv.QUOTE_ALL)
 
 
 def totara_upload() -> None:
@@ -212,8 +211,7 @@ def totara_upload() -> None:
         ["alee", "FIRE101", "", "2026-01-12", ""],
         ["bcole", "OIC-M4", "", "2026-13-01", ""],
     ]
-    with (HERE / "totara-upload.csv").open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows(rows)
+    _csv("totara-upload.csv", rows)
 
 
 def totara_report() -> None:
