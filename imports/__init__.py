@@ -4,6 +4,12 @@
     parsed.records   # a DataFrame with tracker.records.COMPLETION_COLUMNS (or ROSTER_COLUMNS)
     parsed.report    # every problem, with spreadsheet row numbers
 
+Columns are recognised by their headers' words and their values together
+(``imports.recognise``); ``parsed.decisions`` says what each column feeds and why. The user
+can say it instead (``columns={"Area": "unit"}``), a mapping saved for a layout applies to
+every later file of that layout (``layouts``, keyed by ``layout_signature``), and with the
+roster's identifiers (``roster``) identifier columns are checked against it.
+
 A file that cannot be read at all raises ``FileRefused`` (its message says what to do).
 Importers write nothing; ``tracker.ingest`` decides and writes.
 """
@@ -12,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from imports.asof import find_as_of
-from imports.choose import choose_tables
+from imports.choose import Hints, choose_tables, layout_signature
 from imports.dates import DATE_ORDERS
 from imports.errors import FileRefused
 from imports.guards import check_size, check_workbook, sniff_format
@@ -24,21 +31,25 @@ from imports.reading import read_sheets
 from imports.report import problems_frame, write_problems
 from tracker.mappings import Mappings
 from tracker.problems import Report
-from tracker.records import Kind, ParsedFile
+from tracker.records import Kind, Layout, ParsedFile, RosterKeys
 
-__all__ = ["DATE_ORDERS", "FileRefused", "parse_file", "problems_frame", "write_problems"]
+__all__ = ["DATE_ORDERS", "FileRefused", "layout_signature", "parse_file", "problems_frame",
+           "write_problems"]
 
 
 def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | None = None,
                today: dt.date | None = None, file_name: str | None = None,
                sheet: str | None = None, max_bytes: int | None = None,
-               date_order: str | None = None) -> ParsedFile:
+               date_order: str | None = None, columns: Mapping[str, str] | None = None,
+               layouts: Mapping[str, Layout] | None = None,
+               roster: RosterKeys | None = None) -> ParsedFile:
     """Read one export. ``kind`` overrides detection, ``sheet`` picks a workbook's sheet,
     ``today`` bounds completion dates (future dates are errors), ``file_name`` is the name
     shown in messages (an upload's original name), ``max_bytes`` overrides the size limit,
     ``date_order`` ("day-first" or "month-first") says how to read the numeric dates of a
     column that does not settle it itself (by default: day-first, with an AMBIGUOUS_DATES
-    warning)."""
+    warning). ``columns`` (header -> field, or "ignore"), ``layouts`` (saved mappings by
+    layout signature) and ``roster`` (the force's identifiers) guide recognition."""
     if date_order not in (None, *DATE_ORDERS):
         raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, "
                          f"not {date_order!r}")
@@ -52,17 +63,19 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     digest = hashlib.sha256(data).hexdigest() if data is not None else _sha256(path)
     sheets = read_sheets(path, name, fmt, data)
     del data  # the reader keeps what it needs
-    chosen_kind, tables = choose_tables(sheets, name, kind, sheet)
+    hints = Hints(mappings or Mappings(), columns or {}, layouts or {}, roster)
+    chosen = choose_tables(sheets, name, kind, sheet, hints)
     report = Report()
-    parsed: Parsed = parse_tables(chosen_kind, tables, name, today or dt.date.today(),
-                                  mappings or Mappings(), report, date_order)
-    first = tables[0]
+    parsed: Parsed = parse_tables(chosen.kind, chosen.tables, name, today or dt.date.today(),
+                                  hints.mappings, report, date_order)
+    first = chosen.tables[0]
     return ParsedFile(
-        file_name=name, sha256=digest, kind=chosen_kind, records=parsed.records, report=report,
+        file_name=name, sha256=digest, kind=chosen.kind, records=parsed.records, report=report,
         rows_read=parsed.rows_read, sheet=first.sheet, header_row=first.header.row,
         columns={f: first.header.cells[i] for f, i in first.columns.items()},
-        as_of=find_as_of(first.header.title_lines, name) if chosen_kind.is_roster else None,
-        detail=parsed.detail,
+        as_of=find_as_of(first.header.title_lines, name) if chosen.kind.is_roster else None,
+        detail=parsed.detail, headers=list(first.header.cells), signature=chosen.signature,
+        decisions=first.decisions, layout_used=chosen.layout_used,
     )
 
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tracker.problems import Code, Problem, Severity
 
 
 class FileRefused(Exception):
     """A file the importer cannot read at all: unreadable, wrong kind, missing columns, too
     big, a zip bomb, password protected, a legacy .xls. ``str(exc)`` is the message for the
-    user (it names the file and says what to do); ``problems`` carries it as a Problem."""
+    user (it names the file and says what to do); ``problems`` carries it as a Problem.
+    For a file whose columns could not all be recognised, ``headers`` (the header row),
+    ``decisions`` (what each column was taken for) and ``missing`` (the fields wanted) let a
+    face offer to map them."""
 
     def __init__(self, message: str, code: Code = Code.UNREADABLE_FILE,
-                 file: str | None = None, problems: list[Problem] | None = None) -> None:
+                 file: str | None = None, problems: list[Problem] | None = None, *,
+                 headers: list[str] | None = None, decisions: list[Any] | None = None,
+                 missing: list[str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.problems = problems or [Problem(code, Severity.ERROR, message, file=file)]
+        self.headers = headers or []
+        self.decisions = decisions or []
+        self.missing = missing or []

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from imports.columns import KNOWN_KEYS
+from imports.columns import is_header
 from imports.reading import RawSheet
+from imports.statuses import classify_one
 from tracker.text import squash
 
 _DATA_LIKE = re.compile(r"^[\d\s/:.,-]+$")
@@ -31,19 +32,28 @@ def cell_text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def is_header_key(key: str) -> bool:
-    return key in KNOWN_KEYS or key.endswith("completiondate") or key == "coursecomplete"
+def is_header_key(text: str) -> bool:
+    key = squash(text)
+    return is_header(text) or key.endswith("completiondate") or key == "coursecomplete"
 
 
 def score_row(cells: list[Any]) -> int:
-    keys = {squash(cell_text(c)) for c in cells if cell_text(c)}
-    return sum(1 for key in keys if is_header_key(key))
+    """How many cells read like column headings (text only: numbers and dates are data)."""
+    texts = {cell_text(c) for c in cells if isinstance(c, str) and cell_text(c)}
+    return sum(1 for text in texts if not _looks_like_data(text) and is_header_key(text))
+
+
+def _looks_like_data(text: str) -> bool:
+    """Numbers, dates, e-mail addresses and statuses ("Completed") are cells, not headings."""
+    return bool(_DATA_LIKE.match(text)) or "@" in text or classify_one(text) is not None
 
 
 def find_header(sheet: RawSheet) -> Header | None:
     """The best-scoring row of the preview (the most cells that are known column names)."""
     rows = [[cell_text(c) for c in row] for row in sheet.preview]
-    scored = [(score_row(row), -i) for i, row in enumerate(rows) if sum(map(bool, row)) >= 2]
+    scored = [(score_row(raw), -i) for i, (row, raw) in enumerate(zip(rows, sheet.preview,
+                                                                      strict=True))
+              if sum(map(bool, row)) >= 2]
     if not scored:
         return None
     best, neg_index = max(scored)
@@ -97,8 +107,8 @@ def _join_cell(own: str, carried: str, below: str) -> str:
         return below
     if key in _STATUS_WORDS:
         return carried
-    if key.endswith("date") and not is_header_key(squash(carried)):
+    if key.endswith("date") and not is_header_key(carried):
         return f"{carried} - {below}"
-    if is_header_key(key):
+    if is_header_key(below):
         return below
     return f"{carried} - {below}"

@@ -1,4 +1,4 @@
-"""Dispatch a table to the importer of its kind."""
+"""Dispatch a table to the importer of its kind (``imports.kinds.SPECS``)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,12 @@ from typing import Any
 
 import pandas as pd
 
-from imports import hydra, lms, moodle, roster
+from imports.kinds import SPECS
 from imports.report import sort_report
 from imports.table import Context, Table
 from tracker.mappings import Mappings
 from tracker.problems import Report
 from tracker.records import Kind
-
-SINGLE = {
-    Kind.HR_ROSTER: roster.parse_roster,
-    Kind.LMS_LONG: lms.parse_long,
-    Kind.TOTARA_REPORT: lms.parse_long,
-    Kind.TOTARA_UPLOAD: lms.parse_totara_upload,
-    Kind.MOODLE_COURSE: moodle.parse_course,
-    Kind.MOODLE_ACTIVITY: moodle.parse_activity,
-}
 
 
 @dataclass
@@ -35,13 +26,13 @@ class Parsed:
 def parse_tables(kind: Kind, tables: list[Table], file_name: str, today: dt.date,
                  mappings: Mappings, report: Report, date_order: str | None = None) -> Parsed:
     ctx = Context(file_name, today, mappings, date_order)
-    if kind is Kind.HYDRA:
-        records, detail = hydra.parse_hydra(tables, ctx, report)
-    else:
-        records, detail = SINGLE[kind](tables[0], ctx, report)
+    records, detail = SPECS[kind].parse(tables, ctx, report)
     sort_report(report)
     rows_read = sum(len(t) for t in tables)
     out: dict[str, Any] = {**detail, "sheets_read": [t.sheet for t in tables if t.sheet]}
     for key in ("blank_rows", "total_rows"):
         out[key] = sum(t.skipped.get(key, 0) for t in tables)
+    identity = [line for t in tables for line in t.identity]
+    if identity:
+        out["identity"] = identity
     return Parsed(records, rows_read, out)

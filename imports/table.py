@@ -19,6 +19,7 @@ from imports.reading import Body
 from imports.report import add_rows
 from tracker.mappings import Mappings
 from tracker.problems import Code, Report, Severity
+from tracker.records import Decision
 
 _TOTAL = "(grand +|sub *-? *)?totals?([^a-z]|$)"  # on lower-cased, trimmed text (runs in RE2)
 
@@ -51,6 +52,8 @@ class Table:
     columns: dict[str, int]  # field -> column index
     sheet_label: bool = False  # several sheets read: name the sheet in problems
     skipped: dict[str, int] = field(default_factory=dict)  # blank / total rows left out
+    decisions: list[Decision] = field(default_factory=list)  # what each column feeds, why
+    identity: list[str] = field(default_factory=list)  # identifiers checked on the roster
 
     @property
     def rows(self) -> np.ndarray:

@@ -47,6 +47,27 @@ class Code(StrEnum):
     BAD_VALUE = "bad-value"
 
 
+# What each face tells the user to do about a refused file: core messages name no command
+# and no page, each face adds its own words ("cli", "dashboard").
+FACE_HINTS: dict[Code, dict[str, str]] = {
+    Code.UNKNOWN_KIND: {
+        "cli": "Pass --kind (one of: {kinds}).",
+        "dashboard": "Choose what it is under \"Kind of file\" above.",
+    },
+    Code.MISSING_COLUMN: {
+        "cli": 'Say which column holds it with --column "HEADER=FIELD" (FIELD one of: '
+               "{fields}), or pass --kind if this is another kind of file.",
+        "dashboard": "Choose the column that holds it in the table of columns below.",
+    },
+}
+
+
+def face_hint(code: Code, face: str, **values: str) -> str:
+    """The sentence ``face`` adds to a refusal with ``code`` ("" when it adds none)."""
+    text = FACE_HINTS.get(code, {}).get(face, "")
+    return text.format(**values) if values else text
+
+
 @dataclass(frozen=True)
 class Problem:
     code: Code

@@ -72,6 +72,60 @@ COMPLETION_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What one column of a file feeds, and why: ``source`` is "header", "values", "header
+    and values", "roster", "saved mapping" or "your mapping"; ``field`` None: not used."""
+
+    column: str  # the header as written
+    field: str | None
+    source: str
+    evidence: str
+
+    def describe(self) -> str:
+        """'Department <- "Area": 97% of values are known units'."""
+        if self.field is None:
+            return f'"{self.column}" not used: {self.evidence}'
+        return f'{FIELD_LABELS.get(self.field, self.field)} <- "{self.column}": {self.evidence}'
+
+
+# How people read each field a column can feed (messages, the mapping table on Upload).
+FIELD_LABELS = {
+    "staff_number": "Staff number", "collar_number": "Collar number", "email": "Email",
+    "username": "Username", "full_name": "Name", "surname": "Surname",
+    "forenames": "Forenames", "rank": "Rank", "workforce_type": "Workforce type",
+    "unit": "Department", "role": "Role", "line_manager": "Line manager",
+    "start_date": "Start date", "leaving_date": "Leaving date", "status": "Status",
+    "title": "Course title", "date": "Completion date", "score": "Score", "force": "Home force",
+    "course_id": "Course ID number", "venue": "Venue", "syndicate": "Syndicate",
+}
+
+
+@dataclass(frozen=True)
+class RosterKeys:
+    """The identifiers on a force's roster, to recognise a file's identifier columns by
+    their values (a "Username" column that holds staff numbers). Values are trimmed; e-mails
+    and their local parts lower case."""
+
+    staff_number: frozenset[str] = frozenset()
+    collar_number: frozenset[str] = frozenset()
+    email: frozenset[str] = frozenset()
+    email_local: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.staff_number)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A column mapping saved for a layout of file (its header signature): header as
+    written -> field ("ignore": feeds nothing), and the kind it was imported as."""
+
+    signature: str
+    kind: Kind
+    columns: dict[str, str]
+
+
 @dataclass
 class ParsedFile:
     """What an importer read from one file."""
@@ -87,3 +141,7 @@ class ParsedFile:
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> header found
     as_of: dt.date | None = None  # e.g. a roster's date, when the file says it
     detail: dict[str, Any] = field(default_factory=dict)
+    headers: list[str] = field(default_factory=list)  # the header row as read
+    signature: str = ""  # the layout's signature (``imports.layout_signature``)
+    decisions: list[Decision] = field(default_factory=list)  # one per non-empty header
+    layout_used: bool = False  # a saved mapping of this layout was applied

@@ -79,13 +79,21 @@ def test_default_size_limit_comes_from_settings(monkeypatch: pytest.MonkeyPatch,
     assert refusal(path).code is Code.FILE_TOO_LARGE
 
 
-def test_missing_column_names_it_lists_headers_and_suggests() -> None:
-    exc = refusal(DATA / "roster-missing-staff-column.xlsx")
+def test_a_misspelt_header_is_read_as_the_word_it_slips_from() -> None:
+    parsed = parse_file(DATA / "roster-missing-staff-column.xlsx")
+    assert parsed.columns["staff_number"] == "Staff Numbr"
+
+
+def test_missing_column_names_it_lists_headers_and_suggests(tmp_path: Path) -> None:
+    path = tmp_path / "roster-no-staff-column.csv"
+    path.write_text("Collar No,Surname,Forenames,Rank,Pin\n"
+                    "0456,Smith,Jo,PC,Mr Smith\n0457,Jones,Sam,PS,Dr Jones\n")
+    exc = refusal(path)
     assert exc.code is Code.MISSING_COLUMN
+    assert exc.missing == ["staff_number"]
     assert str(exc) == (
-        'roster-missing-staff-column.xlsx: no "Staff number" column. Headers found (row 3): '
-        'Collar No, Surname, Forenames, Rank, Staff Numbr. Did you mean "Staff Numbr"? '
-        "Rename the column or pass --kind.")
+        'roster-no-staff-column.csv: no column was recognised as "Staff number". Headers '
+        "found (row 1): Collar No, Surname, Forenames, Rank, Pin.")
 
 
 def test_unknown_kind(tmp_path: Path) -> None:
@@ -93,8 +101,7 @@ def test_unknown_kind(tmp_path: Path) -> None:
     path.write_text("Item,Price,Shop\nMilk,1.20,Corner\n")
     assert str(refusal(path)) == (
         "shopping.csv: cannot tell what kind of export this is. Headers found (row 1): Item, "
-        "Price, Shop. Pass --kind (one of: hr-roster, lms-long, moodle-course-completion, "
-        "moodle-activity-completion, totara-upload, totara-report, hydra-delegates).")
+        "Price, Shop.")
 
 
 def test_unknown_sheet_lists_the_sheets() -> None:

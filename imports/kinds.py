@@ -1,0 +1,96 @@
+"""One spec per kind of file: its label, the fields its columns can feed, the ones it
+cannot do without, and its parser. The CLI, the Upload page, detection and the tests all
+read this registry: adding a layout of file touches this one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from imports import hydra, lms, moodle, roster
+from imports.columns import (
+    COLLAR,
+    CSTATUS,
+    DATE,
+    EMAIL,
+    EMPLOYMENT,
+    FORCE,
+    FORENAMES,
+    FULL_NAME,
+    IDNUMBER,
+    LEARNER,
+    LEAVING,
+    LINE_MANAGER,
+    MOODLE_LEARNER,
+    RANK,
+    ROLE,
+    SCORE,
+    SHORTNAME,
+    STAFF,
+    START,
+    SURNAME,
+    SYNDICATE,
+    TITLE,
+    UNIT,
+    USERNAME,
+    VENUE,
+    WORKFORCE,
+    Field,
+)
+from imports.table import Context, Table
+from tracker.problems import Report
+from tracker.records import Kind
+
+Parser = Callable[[list[Table], Context, Report], tuple[pd.DataFrame, dict[str, Any]]]
+
+
+def _single(parse: Callable[[Table, Context, Report], tuple[pd.DataFrame, dict[str, Any]]]
+            ) -> Parser:
+    return lambda tables, ctx, report: parse(tables[0], ctx, report)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: Kind
+    label: str  # how a person names it ("HR roster")
+    fields: tuple[Field, ...]
+    required: tuple[tuple[Field, ...], ...]  # each: one of these fields must have a column
+    parse: Parser
+    identity_by_values: bool = True  # free columns may be taken for identifiers by the roster
+
+
+SPECS: dict[Kind, KindSpec] = {spec.kind: spec for spec in (
+    KindSpec(Kind.HR_ROSTER, "HR roster",
+             (STAFF, COLLAR, SURNAME, FORENAMES, FULL_NAME, EMAIL, RANK, WORKFORCE, UNIT, ROLE,
+              LINE_MANAGER, START, LEAVING, EMPLOYMENT),
+             ((STAFF,),), _single(roster.parse_roster)),
+    KindSpec(Kind.LMS_LONG, "LMS export (a row per learner and course)",
+             (*LEARNER, TITLE, CSTATUS, DATE, SCORE, UNIT, RANK, FORCE, ROLE),
+             ((TITLE,), (DATE,), LEARNER), _single(lms.parse_long)),
+    KindSpec(Kind.TOTARA_REPORT, "Totara course completion report",
+             (*LEARNER, TITLE, CSTATUS, DATE, SCORE, UNIT, ROLE, RANK),
+             ((TITLE,), (DATE,), LEARNER), _single(lms.parse_long)),
+    KindSpec(Kind.TOTARA_UPLOAD, "Totara completion upload",
+             (USERNAME, STAFF, EMAIL, SHORTNAME, IDNUMBER, DATE, SCORE),
+             ((SHORTNAME, IDNUMBER), (DATE,), (USERNAME, STAFF, EMAIL)),
+             _single(lms.parse_totara_upload)),
+    KindSpec(Kind.HYDRA, "Hydra delegate list",
+             (*LEARNER, RANK, FORCE, UNIT, CSTATUS, DATE, TITLE, VENUE, SYNDICATE, ROLE),
+             (LEARNER,), hydra.parse_hydra),
+    KindSpec(Kind.MOODLE_COURSE, "Moodle course completion report", MOODLE_LEARNER,
+             (MOODLE_LEARNER,), _single(moodle.parse_course), identity_by_values=False),
+    KindSpec(Kind.MOODLE_ACTIVITY, "Moodle activity completion report", MOODLE_LEARNER,
+             (), _single(moodle.parse_activity), identity_by_values=False),
+)}
+LABELS: dict[Kind, str] = {kind: spec.label for kind, spec in SPECS.items()}
+
+
+def missing_required(found: dict[str, int], kind: Kind) -> tuple[Field, ...] | None:
+    """The first required group with no column, or None when all are there."""
+    for group in SPECS[kind].required:
+        if not any(field.name in found for field in group):
+            return group
+    return None
