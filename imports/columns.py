@@ -90,9 +90,11 @@ STOP_WORDS = frozenset({"s", "of", "the", "a", "an", "for", "to", "in", "by", "a
 NEUTRAL = frozenset({"description"})  # "Rank Desc" is the rank: counted only when alone
 # Words some exports run together, read as the words they are.
 _PHRASES = {"courseshortname": "course short", "courseidnumber": "course idnumber",
-            "useridnumber": "user idnumber", "id number": "idnumber", "completiondate": "completion date",
+            "useridnumber": "user idnumber", "id number": "idnumber",
+            "completiondate": "completion date",
             "coursecomplete": "course complete", "e mail": "email",
-            "cost centre": "costcentre", "cost center": "costcentre", "sub area": "subarea"}
+            "cost centre": "costcentre", "cost center": "costcentre",
+            "sub area": "subarea"}
 # Compound words some exports write as one ("fullname", "lastname"): split first.
 _COMPOUNDS = re.compile(r"(?<=[a-z])(?=(?:name|number|date|no|id|status)$)")
 _ONE_WORD = frozenset({"username", "surname", "forename", "forenames", "shortname",
@@ -205,7 +207,8 @@ FULL_NAME = _f("full_name", "Name", "name",
                ("Name", "Who name", "Who", "Attend name", "Attend", "Surname forename",
                 "Forename surname"),
                ("manager", "course", "unit", "organisation", "force", "venue", "role",
-                "number", "idnumber", "group", "type", "status", "date", "username", "email", "title", "short",
+                "number", "idnumber", "group", "type", "status", "date", "username", "email",
+                "title", "short",
                 "trainer", "instructor", "facilitator", "tutor", "author", "approver",
                 "creator", "signature"))
 SURNAME = _f("surname", "Surname", "single_name", ("Surname", "Last name", "Family name"),
