@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from imports.columns import IGNORE, Field, closest_header
 from imports.detect import detect_kind
 from imports.errors import FileRefused
-from imports.evidence import Sample, sample
+from imports.evidence import SAMPLE_ROWS, Sample, sample
 from imports.header import Header, cell_text, find_header
 from imports.kinds import SPECS, missing_required
 from imports.reading import Body, RawSheet
@@ -143,7 +143,7 @@ def _recognise(header: Header, body: Body, kind: Kind, name: str, hints: Hints,
     spec = SPECS[kind]
     fixed = _fixed(header.cells, kind, name, layout.columns if layout else {}, "saved mapping")
     fixed.update(_fixed(header.cells, kind, name, hints.columns, "your mapping"))
-    samples = [sample(body.column(i)) for i in range(body.width)]
+    samples = [sample(body.sample(i, SAMPLE_ROWS)) for i in range(body.width)]
 
     def distinct(index: int) -> list[str]:
         return [cell_text(v) for v in body.coded(index)[1]]

@@ -193,7 +193,7 @@ _DATES_NOT_DONE = ("start", "leave", "due", "expiry", "expiration", "expires", "
                    "booked", "booking", "renewal", "access", "accessed", "required", "target",
                    "deadline", "print", "printed", "run", "report")
 STAFF = _f("staff_number", "Staff number", "identifier",
-           ("Staff number", "Who number", "Number", "Force number", "idnumber",
+           ("Staff number", "Who number", "Who", "Number", "Force number", "idnumber",
             "Who idnumber"),
            ("manager", "collar", "course", "short", "type", "syndicate", "venue",
             "role", "unit", "grade", "rank", "phone", "mobile", "telephone", "tel", "ni",
@@ -268,7 +268,7 @@ FIELDS_OF_LEARNER = tuple(f.name for f in LEARNER)
 # Moodle's own "ID" column is its user id, never the staff number: only "ID number" is.
 MOODLE_STAFF = _f("staff_number", "ID number", "identifier",
                   ("idnumber", "Who idnumber", "Staff number", "Who number"),
-                  STAFF.veto - {"name"})
+                  tuple(STAFF.veto - {"name"}))
 MOODLE_LEARNER = (MOODLE_STAFF, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES)
 ALL_FIELDS = (STAFF, COLLAR, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES, RANK, WORKFORCE,
               UNIT, ROLE, LINE_MANAGER, START, LEAVING, EMPLOYMENT, TITLE, CSTATUS, DATE, SCORE,

@@ -55,6 +55,18 @@ class Body:
                              dtype=object, copy=False)
         return column
 
+    def sample(self, index: int, size: int) -> list[Any]:
+        """Up to ``size`` cells of a column from rows spread evenly through it (cheap: only
+        those cells are read)."""
+        n = len(self.rows)
+        at: list[int] = (np.unique(np.linspace(0, n - 1, min(size, n)).astype(np.int64))
+                         .tolist() if n else [])
+        column = self.columns[index]
+        if isinstance(column, tuple):
+            codes, uniques = column
+            return [None if codes[i] < 0 else uniques[codes[i]] for i in at]
+        return [column.iat[i] for i in at]
+
     def coded(self, index: int) -> Coded:
         """A column factorised (cached: several checks read the same column)."""
         if index not in self._coded:

@@ -134,7 +134,7 @@ def _check_identity(out: Recognition, headers: Sequence[str], samples: Sequence[
                     fixed: dict[int, tuple[str, str]]) -> None:
     """Compare every identifier-like column with every roster key; give each column the
     field of the key it agrees with most (when it agrees for at least half its values)."""
-    scores = []
+    scores: list[tuple[float, int, int, str]] = []
     for index in _identifier_columns(out, headers, samples, fixed):
         values = [v.strip() for v in distinct(index) if v and v.strip()]
         if not values:
@@ -145,15 +145,16 @@ def _check_identity(out: Recognition, headers: Sequence[str], samples: Sequence[
             scores.append((count + tie_break, len(values), index, key))
     taken: set[int] = set()
     used: set[str] = set()
-    for count, total, index, key in sorted(scores, reverse=True):
+    for weight, total, index, key in sorted(scores, reverse=True):
+        count = int(weight)
         target = ROSTER_FIELD[key]
-        if index in taken or target in used or int(count) < max(2, total * AGREE):
+        if index in taken or target in used or count < max(2, total * AGREE):
             continue
         if target not in fields:
             continue
         taken.add(index)
         used.add(target)
-        _reassign(out, headers, index, target, int(count), total, key)
+        _reassign(out, headers, index, target, count, total, key)
 
 
 def _identifier_columns(out: Recognition, headers: Sequence[str], samples: Sequence[Sample],

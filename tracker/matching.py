@@ -7,7 +7,9 @@ Order (each step only sees records the earlier steps left unmatched):
 2. staff number, within the learner's force;
 3. collar number, within the force (only when exactly one person holds it);
 4. email, case-blind, within the force (only when exactly one person holds it);
-5. the exact normalised full name plus one more agreeing attribute (collar number, unit or
+5. a username that is the local part of exactly one person's e-mail (many forces' LMS log-in
+   is the e-mail's user name), within the force;
+6. the exact normalised full name plus one more agreeing attribute (collar number, unit or
    the local part of the email), when exactly one person agrees.
 
 Fuzzy candidates (rapidfuzz) are only *suggested* for records left in the review queue
@@ -34,6 +36,7 @@ from tracker.db import cursor_frame, unit_of_work
 from tracker.models import (
     Completion,
     CompletionEvidence,
+    Force,
     IdentityLink,
     ImportBatch,
     Module,
@@ -41,6 +44,7 @@ from tracker.models import (
     PersonState,
     UnmatchedRecord,
 )
+from tracker.records import RosterKeys
 from tracker.text import fold
 
 SUGGEST_CUTOFF = 85
@@ -141,6 +145,7 @@ def learner_frame(records: pd.DataFrame, force_ids: pd.Series) -> pd.DataFrame:
         "staff_number": clean_text(records["staff_number"]),
         "collar_number": clean_text(records["collar_number"]),
         "email": clean_text(records["email"], lower=True),
+        "username": records["username"],
         "full_name": records["full_name"],
         "unit": records["unit"],
         "identity_key": identity_keys(records),
@@ -210,6 +215,20 @@ class Roster:
         return self._named
 
 
+def roster_keys(engine: Engine, force_code: str) -> RosterKeys:
+    """The identifiers on a force's roster (``RosterKeys``), for recognising a file's
+    identifier columns by their values. Empty for a force with nobody yet."""
+    stmt = (select(Person.staff_number, Person.collar_number, Person.email)
+            .join(Force, Force.id == Person.force_id).where(Force.code == force_code))
+    with unit_of_work(engine) as session:
+        frame = frame_of(session, stmt, ["staff_number", "collar_number", "email"])
+    email = clean_text(frame["email"], lower=True).dropna()
+    return RosterKeys(
+        staff_number=frozenset(clean_text(frame["staff_number"]).dropna()),
+        collar_number=frozenset(clean_text(frame["collar_number"]).dropna()),
+        email=frozenset(email), email_local=frozenset(_email_local(email).dropna()))
+
+
 def _ids(values: pd.Series) -> pd.Series:
     """An id column that is never NULL, as Int64 (through int64: quicker from objects)."""
     return values.astype("int64").astype("Int64")
@@ -248,6 +267,16 @@ def _by_email(todo: pd.DataFrame, roster: Roster, _links: pd.DataFrame) -> pd.Se
     return _unique_merge(todo, roster.key("email"), ["force_id", "email"])
 
 
+def _by_username(todo: pd.DataFrame, roster: Roster, _links: pd.DataFrame) -> pd.Series:
+    """A username equal to the local part of one person's e-mail, case blind."""
+    if "username" not in todo or todo["username"].isna().all():
+        return pd.Series(dtype="Int64")
+    people = roster.key("email")
+    people = people.assign(username=_email_local(people["email"]))
+    left = todo.assign(username=clean_text(todo["username"], lower=True))
+    return _unique_merge(left, people, ["force_id", "username"])
+
+
 def _by_name(todo: pd.DataFrame, roster: Roster, _links: pd.DataFrame) -> pd.Series:
     """Exact name plus one more agreeing attribute; only when one person agrees."""
     left = with_name_keys(todo).dropna(subset=["force_id", "name_key"])
@@ -280,7 +309,7 @@ def _other_organisation(pairs: pd.DataFrame) -> pd.Series:
 Step = Callable[[pd.DataFrame, Roster, pd.DataFrame], pd.Series]
 STEPS: list[tuple[str, Step]] = [
     ("link", _by_link), ("staff", _by_staff), ("collar", _by_collar),
-    ("email", _by_email), ("name", _by_name),
+    ("email", _by_email), ("username", _by_username), ("name", _by_name),
 ]
 
 
