@@ -265,8 +265,10 @@ def _unguard_column(column: pd.Series | Coded) -> pd.Series | Coded:
     text = pd.Series(uniques, dtype=STR, copy=False)
     if not text.str.startswith(FORMULA_GUARD).any():
         return column
-    new_codes, new_uniques = pd.factorize(text.str.replace(_GUARDED, r"\1", regex=True).array)
-    return lookup(codes, np.asarray(new_codes, dtype=np.intp), -1), new_uniques
+    cleaned = text.str.replace(_GUARDED, r"\1", regex=True).to_numpy(dtype=object)
+    new_codes, new_uniques = pd.factorize(cleaned)
+    return (lookup(codes, np.asarray(new_codes, dtype=np.intp), -1),
+            pd.Series(new_uniques, dtype=STR).array)
 
 
 def _codes(column: pa.ChunkedArray) -> Coded:
