@@ -3,8 +3,9 @@
 Words ("Completed", "Did not attend"), yes/no, 1/0, TRUE/FALSE (text or workbook cells),
 and a trainer's marks: ticks and crosses (✓ ✔ ✗ ✘) and "x". An "x" depends on its column:
 beside ticks it is a cross (not attended); in a column of only x and blanks it marks
-attendance. In a column of marks only, a blank cell is no mark: not attended. Each
-distinct value is read once.
+attendance. In a column of marks (one with a tick or a cross, or only x), a blank cell
+is no mark: not attended, even when the row has a date (a delegate list's course date).
+Each distinct value is read once.
 
 Totara's "Complete via rpl" (recognition of prior learning) counts as complete, and the
 file gets one warning saying how many completions were recorded that way.
@@ -73,8 +74,8 @@ def _mark(raw: object) -> str:
 
 def classify(column: ColumnLike) -> np.ndarray:
     """Per row: 'completed', 'not-completed', '' (empty cell) or None (unknown). In a
-    column that holds ticks an "x" is a cross; in a column of marks only (ticks, crosses,
-    x) an empty cell is 'not-completed'."""
+    column that holds ticks an "x" is a cross; in a column of marks (a tick or a cross,
+    or only x) an empty cell is 'not-completed'."""
     codes, uniques = factorize(column)
     marks = [_mark(u) for u in uniques]
     labels = np.array([classify_one(u) if m else "" for u, m in zip(uniques, marks,
@@ -83,7 +84,8 @@ def classify(column: ColumnLike) -> np.ndarray:
     written = {m for m in marks if m}
     if written & TICKS:
         labels[[m == "x" for m in marks]] = NOT_COMPLETED
-    blank = NOT_COMPLETED if written and written <= TICKS | CROSSES | {"x"} else ""
+    of_marks = bool(written & (TICKS | CROSSES)) or written == {"x"}
+    blank = NOT_COMPLETED if of_marks else ""
     labels[labels == ""] = blank
     return lookup(codes, labels, blank)
 
