@@ -345,24 +345,29 @@ class _OdsScan:
         data = self._tail + chunk
         cut = data.rfind(b">") + 1  # a tag cut by the chunk's end waits for the next chunk
         self._tail = data[cut:]
-        for match in _ODS_TOKEN.finditer(data, 0, cut):
-            self._token(match.group(1), match.group(2))
+        for tag, attrs in _ODS_TOKEN.findall(data, 0, cut):
+            if tag == b"table-cell":  # the common case first, inline
+                self._col += _repeats(attrs)
+                if b"value-type" in attrs or not attrs.endswith(b"/"):
+                    self._width = self._col  # a cell with a value (or any content)
+            else:
+                self._token(tag, attrs)
 
-    def _token(self, tag: bytes | None, attrs: bytes) -> None:
+    def _token(self, tag: bytes, attrs: bytes) -> None:
         if tag == b"table-row":
             self._repeat, self._col, self._width = _repeats(attrs), 0, 0
             if attrs.endswith(b"/"):
                 self._end_row()
-        elif tag is None:
+        elif not tag:  # a row's end
             self._end_row()
         elif tag == b"table":
             found = _ODS_NAME.search(attrs)
             self.sheet = f'sheet "{found.group(1).decode("utf-8", "replace")}"' if found else ""
             self.extent, self._row = Extent(), 0
-        else:
+        else:  # a covered (merged) cell
             self._col += _repeats(attrs)
             if b"value-type" in attrs or not attrs.endswith(b"/"):
-                self._width = self._col  # a cell with a value (or any content)
+                self._width = self._col
 
     def _end_row(self) -> None:
         self._row += self._repeat
@@ -371,5 +376,7 @@ class _OdsScan:
 
 
 def _repeats(attrs: bytes) -> int:
+    if b"repeated" not in attrs:
+        return 1
     found = _ODS_REPEAT.search(attrs)
     return int(found.group(1)) if found else 1
