@@ -259,21 +259,22 @@ def test_totara_csv_excel_bom_formula_tabs_and_dates(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "course-completion.csv", [
         ["User's Fullname", "Username", "User ID Number", "Course Name", "Completion Status",
          "Completion Date", "Grade"],
-        ["Jo Bloggs", "\t=jbloggs", "\t-00123", "OIC Module 1", "Complete", "05 Mar 2026",
+        ["Jo Bloggs", "jbloggs", "\t-00123", "OIC Module 1", "Complete", "05 Mar 2026",
          "\t-"],
-        ["Ann Lee", "\t@alee", "00124", "OIC Module 2", "Complete", "28 Feb 2026", "80"],
-        ["Sam Hill", "\t+shill", "00125", "OIC Module 3", "Complete via rpl", "01 Jan 2026", ""],
+        ["\t=Ann Lee", "alee", "\t+00124", "OIC Module 2", "Complete", "28 Feb 2026", "80"],
+        ["\t@Sam Hill", "\t-shill", "00125", "OIC Module 3", "Complete via rpl", "01 Jan 2026",
+         ""],
         ["Tab Keep", "\tkeep", "00126", "OIC Module 4", "Complete", "02 Jan 2026", ""],
     ], encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     parsed = parse_file(path, today=TODAY)
     assert parsed.kind is Kind.TOTARA_REPORT
-    assert rows_of(parsed.records, ["row", "username", "staff_number", "module_code",
-                                    "completed_on"]) == [
-        [2, "=jbloggs", "-00123", "oic-el-1", D(2026, 3, 5)],
-        [3, "@alee", "00124", "oic-el-2", D(2026, 2, 28)],
-        [4, "+shill", "00125", "oic-el-3", D(2026, 1, 1)],
-        [5, "keep", "00126", "oic-el-4", D(2026, 1, 2)],
+    assert rows_of(parsed.records, ["row", "full_name", "username", "staff_number",
+                                    "module_code", "completed_on"]) == [
+        [2, "Jo Bloggs", "jbloggs", "-00123", "oic-el-1", D(2026, 3, 5)],
+        [3, "=Ann Lee", "alee", "+00124", "oic-el-2", D(2026, 2, 28)],
+        [4, "@Sam Hill", "-shill", "00125", "oic-el-3", D(2026, 1, 1)],
+        [5, "Tab Keep", "keep", "00126", "oic-el-4", D(2026, 1, 2)],
     ]
     assert parsed.report.flatten(["row", "column", "code"]) == [
         [None, "Completion Status", "prior-learning"]]
