@@ -18,7 +18,7 @@ import pandas as pd
 from imports import cells
 from imports.dates import ambiguous_dates, parse_dates
 from imports.report import add_rows, day
-from imports.statuses import COMPLETED, NOT_COMPLETED, classify
+from imports.statuses import COMPLETED, NOT_COMPLETED, classify, flag_prior_learning
 from imports.table import Context, Table
 from tracker import vocab
 from tracker.problems import Code, Report, Severity
@@ -118,6 +118,8 @@ def finish(cands: Cands, ctx: Context, report: Report) -> tuple[pd.DataFrame, di
     texts = {"raw_title": title_text, "raw_status": status_text}
     records, detail["duplicates"] = _records(cands, title.module, dates.values, texts, keep,
                                              report, file)
+    detail["prior_learning"] = flag_prior_learning(records["raw_status"], status, status_col,
+                                                   report, file)
     return records, detail
 
 

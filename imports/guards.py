@@ -1,5 +1,10 @@
 """Checks made before a file is parsed: size, format, and zip bombs.
 
+Workbooks are Excel's .xlsx / .xlsm and OpenDocument's .ods (Totara and LibreOffice write
+them): both are zip packages and get the same checks of the zip itself; an .ods keeps its
+sheets in one ``content.xml``, whose extent is streamed the same way: ODF compresses rows
+and cells with repeat counts, so a few bytes can claim a billion cells.
+
 The fast xlsx reader (calamine) aborts the whole process, uncatchably, on a tiny workbook
 whose sheet claims a cell at XFD1000000: it allocates the full extent. So every workbook
 is checked here first, without any xlsx reader: the zip's entry count and declared sizes,
@@ -36,7 +41,8 @@ SEAM = 256  # longer than any reference or dimension element: one cut in two is 
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-WORKBOOK_EXTS = {".xlsx", ".xlsm"}
+WORKBOOK_EXTS = {".xlsx", ".xlsm", ".ods"}
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
 SAVE_AS = "save it as .xlsx in Excel: File > Save As > Excel Workbook (*.xlsx)"
 SAVE_AGAIN = ("Open it in Excel and save it again (File > Save As > Excel Workbook), or export "
@@ -89,7 +95,7 @@ def sniff_format(path: Path, name: str) -> str:
         raise FileRefused(f"{name}: this is an old-style .xls file, which cannot be read; "
                           f"{SAVE_AS}, then import the .xlsx.", Code.UNSUPPORTED_FORMAT, name)
     if ext in WORKBOOK_EXTS:
-        raise FileRefused(f"{name}: the workbook is damaged (it is not a valid .xlsx file). "
+        raise FileRefused(f"{name}: the workbook is damaged (it is not a valid {ext} file). "
                           f"{SAVE_AGAIN}.",
                           Code.UNREADABLE_FILE, name)
     if ext in TEXT_EXTS:
@@ -99,7 +105,7 @@ def sniff_format(path: Path, name: str) -> str:
 
 def _unsupported(name: str, ext: str) -> FileRefused:
     return FileRefused(f"{name}: {ext or 'files without an extension'} cannot be imported; "
-                       "use an .xlsx, .xlsm, .csv, .tsv or .txt export.",
+                       "use an .xlsx, .xlsm, .ods, .csv, .tsv or .txt export.",
                        Code.UNSUPPORTED_FORMAT, name)
 
 
@@ -132,6 +138,9 @@ def check_workbook(path: Path, name: str) -> None:
             infos = archive.infolist()
             _check_entries(infos, name)
             names = {info.filename for info in infos}
+            if "mimetype" in names and "xl/workbook.xml" not in names:
+                _check_ods(path, archive, name)
+                return
             if "xl/workbook.xml" not in names:
                 raise _corrupt(name, "it has no workbook part")
             for info in infos:
@@ -179,7 +188,12 @@ def _check_sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipI
     extent = _scan_sheet(path, archive, info, name, exact)
     if not exact and extent.rows <= NARROW_ROWS and extent.cols * NARROW_ROWS > MAX_CELLS:
         extent = _scan_sheet(path, archive, info, name, True)
-    _check_extent(extent, name, info.filename)
+    _check_extent(extent, name, _part_sheet(info.filename))
+
+
+def _part_sheet(part: str) -> str:
+    """'xl/worksheets/sheet1.xml' -> 'sheet1'."""
+    return part.rsplit("/", 1)[-1].removesuffix(".xml")
 
 
 def _scan_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
@@ -193,7 +207,7 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, nam
         _scan(seam + chunk[:SEAM], extent, exact)  # what the cut between chunks split
         _scan(chunk, extent, exact)
         seam = chunk[-SEAM:]
-        _check_extent(extent, name, info.filename)
+        _check_extent(extent, name, _part_sheet(info.filename))
     return extent
 
 
@@ -255,9 +269,8 @@ def _scan(text: bytes, extent: Extent, exact: bool) -> None:
             extent.grow(int(far_row), 0)
 
 
-def _check_extent(extent: Extent, name: str, part: str) -> None:
+def _check_extent(extent: Extent, name: str, sheet: str) -> None:
     if extent.rows > MAX_ROWS or extent.cols > MAX_COLS or extent.rows * extent.cols > MAX_CELLS:
-        sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
         raise _bomb(name, f"{sheet} claims {extent.rows:,} rows by {extent.cols:,} columns "
                           f"(more than {MAX_CELLS:,} cells)")
 
@@ -268,3 +281,102 @@ def column_index(letters: str) -> int:
     for char in letters:
         index = index * 26 + (ord(char) - 64)
     return index
+
+
+# ---------------------------------------------------------------- OpenDocument (.ods)
+
+# A table, a row or a cell start tag (its attributes, a trailing "/" when empty), or a
+# row's end. The lookahead keeps "table" apart from "table-column", "table-row" from
+# "table-rows".
+_ODS_TOKEN = re.compile(
+    rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>"
+    rb"|</table:table-row>")
+_ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="(\d+)"')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+
+
+def is_ods(path: Path) -> bool:
+    """Whether a zip is an OpenDocument spreadsheet: its first entry, stored, is the
+    ``mimetype`` naming one."""
+    with path.open("rb") as handle:
+        head = handle.read(30)
+        if len(head) < 30 or not head.startswith(ZIP_MAGIC):
+            return False
+        name_length, extra_length = struct.unpack("<HH", head[26:30])
+        entry = handle.read(name_length + extra_length + len(ODS_MIMETYPE))
+    return (entry[:name_length] == b"mimetype"
+            and entry[name_length + extra_length:] == ODS_MIMETYPE)
+
+
+def _check_ods(path: Path, archive: zipfile.ZipFile, name: str) -> None:
+    """An .ods: a spreadsheet (not another OpenDocument) with its content, whose tables
+    claim no more cells than an xlsx sheet may."""
+    with archive.open("mimetype") as stream:
+        mimetype = stream.read(200).strip()
+    if mimetype != ODS_MIMETYPE:
+        kind = mimetype.decode("ascii", "replace").rsplit(".", 1)[-1]
+        raise FileRefused(f"{name}: this is an OpenDocument {kind} file, not a spreadsheet; "
+                          "save it as .ods or .xlsx and import that.",
+                          Code.UNSUPPORTED_FORMAT, name)
+    try:
+        info = archive.getinfo("content.xml")
+    except KeyError:
+        raise _corrupt(name, "it has no content.xml") from None
+    scan = _OdsScan()
+    read = 0
+    for chunk in _inflated(path, archive, info):
+        read += len(chunk)
+        if read > info.file_size:
+            raise _corrupt(name, "content.xml is larger than it says")
+        scan.feed(chunk)
+        _check_extent(scan.extent, name, scan.sheet)
+
+
+class _OdsScan:
+    """The extent a reader would give each table: up to its last row holding a value, by
+    up to its last column holding one (ODF's trailing empty rows and columns, repeated a
+    million times by LibreOffice, make no extent). ``extent`` is the current table's."""
+
+    def __init__(self) -> None:
+        self.extent, self.sheet, self._tail = Extent(), "the first sheet", b""
+        self._row, self._repeat, self._col, self._width = 0, 1, 0, 0
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        cut = data.rfind(b">") + 1  # a tag cut by the chunk's end waits for the next chunk
+        self._tail = data[cut:]
+        for tag, attrs in _ODS_TOKEN.findall(data, 0, cut):
+            if tag == b"table-cell":  # the common case first, inline
+                self._col += _repeats(attrs)
+                if b"value-type" in attrs or not attrs.endswith(b"/"):
+                    self._width = self._col  # a cell with a value (or any content)
+            else:
+                self._token(tag, attrs)
+
+    def _token(self, tag: bytes, attrs: bytes) -> None:
+        if tag == b"table-row":
+            self._repeat, self._col, self._width = _repeats(attrs), 0, 0
+            if attrs.endswith(b"/"):
+                self._end_row()
+        elif not tag:  # a row's end
+            self._end_row()
+        elif tag == b"table":
+            found = _ODS_NAME.search(attrs)
+            self.sheet = f'sheet "{found.group(1).decode("utf-8", "replace")}"' if found else ""
+            self.extent, self._row = Extent(), 0
+        else:  # a covered (merged) cell
+            self._col += _repeats(attrs)
+            if b"value-type" in attrs or not attrs.endswith(b"/"):
+                self._width = self._col
+
+    def _end_row(self) -> None:
+        self._row += self._repeat
+        if self._width:
+            self.extent.grow(self._row, self._width)
+
+
+def _repeats(attrs: bytes) -> int:
+    if b"repeated" not in attrs:
+        return 1
+    found = _ODS_REPEAT.search(attrs)
+    return int(found.group(1)) if found else 1

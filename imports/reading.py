@@ -3,7 +3,10 @@
 A ``RawSheet`` holds a preview of the first rows (to find the header in) and can load the
 rows under the header as a frame of positional columns with their spreadsheet row numbers.
 Text cells are strings ("" when empty); workbook cells are what calamine gives (str, float,
-int, bool, date, datetime, time).
+int, bool, date, datetime, time). Workbooks are .xlsx, .xlsm and .ods (OpenDocument).
+
+Totara's "CSV (Excel)" writer puts a TAB in front of any cell that starts with = @ + or -
+(so Excel does not run it as a formula); that TAB is taken off again here.
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from imports.cells import Coded, coded, lookup
 from imports.errors import FileRefused
+from imports.guards import is_ods
 from tracker.problems import Code
 
 PREVIEW_ROWS = 30
 DELIMITERS = (",", "\t", ";")
 STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default "str" dtype
+FORMULA_GUARD = "\t"  # what Totara's "CSV (Excel)" puts before = @ + -
+_GUARDED = r"^\t([=@+\-])"  # RE2 (pyarrow): no lookahead, a group put back instead
 
 
 @dataclass
@@ -100,7 +106,7 @@ def read_sheets(path: Path, name: str, fmt: str, data: bytes | None = None) -> l
 
 def read_workbook(path: Path, name: str) -> list[RawSheet]:
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = _open_book(path)
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         return [_read_sheet(book, sheet) for sheet in names]  # chart sheets hold no data
     except FileRefused:
@@ -113,6 +119,16 @@ def read_workbook(path: Path, name: str) -> list[RawSheet]:
         raise FileRefused(f"{name}: the workbook could not be read ({exc}). Open it in Excel "
                           "and save it again as .xlsx, or export it again.",
                           Code.UNREADABLE_FILE, name) from exc
+
+
+def _open_book(path: Path) -> CalamineWorkbook:
+    """calamine picks its reader by the extension; an .ods saved under another name (or
+    an .xlsx under a text one) is opened by its content instead."""
+    ext = path.suffix.lower()
+    if (ext == ".ods") == is_ods(path) and ext in (".xlsx", ".xlsm", ".ods"):
+        return CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as handle:
+        return CalamineWorkbook.from_filelike(handle)
 
 
 def _read_sheet(book: CalamineWorkbook, sheet_name: str) -> RawSheet:
@@ -206,6 +222,9 @@ def read_text(path: Path, name: str, data: bytes | None = None) -> RawSheet:
         lines = lines[:-1]  # the last line of the sample may be cut short
     delimiter = sniff_delimiter(lines[:PREVIEW_ROWS], Path(name).suffix.lower())
     preview = list(csv.reader(lines, delimiter=delimiter))[:PREVIEW_ROWS]
+    guarded = delimiter != FORMULA_GUARD  # in a tab-separated file a TAB is a separator
+    if guarded:
+        preview = [[_unguard(cell) for cell in row] for row in preview]
 
     held = [data]  # released once loaded
 
@@ -218,6 +237,8 @@ def read_text(path: Path, name: str, data: bytes | None = None) -> RawSheet:
             frame = _read_slow(raw, encoding, delimiter, index, width)
             columns = [frame[i] for i in range(width)]
         del raw
+        if guarded:
+            columns = [_unguard_column(column) for column in columns]
         return Body(columns, np.arange(index + 1, index + 1 + _height(columns[0])))
 
     return RawSheet(None, preview, 1, load)
@@ -237,6 +258,29 @@ def _read_fast(data: bytes, encoding: str, delimiter: str, skip: int,
             strings_can_be_null=False, quoted_strings_can_be_null=False),
     ).unify_dictionaries()  # one dictionary per column, the chunks' indices into it
     return [_codes(table.column(i)) for i in range(width)]
+
+
+def _unguard(cell: str) -> str:
+    """A cell without the TAB Totara put in front of = @ + -."""
+    return cell[1:] if cell[:1] == FORMULA_GUARD and cell[1:2] in ("=", "@", "+", "-") else cell
+
+
+def _unguard_column(column: pd.Series | Coded) -> pd.Series | Coded:
+    """A column without Totara's formula-guard TABs (its distinct values only, then
+    factorised again: "\t-5" and "-5" are one value)."""
+    if not isinstance(column, tuple):
+        text = column.astype(str)
+        if not text.str.startswith(FORMULA_GUARD).any():
+            return column
+        return text.str.replace(_GUARDED, r"\1", regex=True)
+    codes, uniques = column
+    text = pd.Series(uniques, dtype=STR, copy=False)
+    if not text.str.startswith(FORMULA_GUARD).any():
+        return column
+    cleaned = text.str.replace(_GUARDED, r"\1", regex=True).to_numpy(dtype=object)
+    new_codes, new_uniques = pd.factorize(cleaned)
+    return (lookup(codes, np.asarray(new_codes, dtype=np.intp), -1),
+            pd.Series(new_uniques, dtype=STR).array)
 
 
 def _codes(column: pa.ChunkedArray) -> Coded:

@@ -27,6 +27,7 @@ class Code(StrEnum):
     MISSING_COLUMN = "missing-column"
     NO_DATA = "no-data"
     AMBIGUOUS_DATES = "ambiguous-dates"
+    PRIOR_LEARNING = "prior-learning"
     ALREADY_IMPORTED = "already-imported"
     # row level
     MISSING_IDENTIFIER = "missing-identifier"

@@ -27,7 +27,7 @@ WORKFORCE_LABELS = {
     "police_staff": "Police staff",
 }
 
-_RANK_PREFIX = re.compile(r"^(acting|temporary|temp|a|t)\s+")
+_RANK_PREFIX = re.compile(r"^(acting|actg|act|temporary|temp|a|t)\s+")
 _DETECTIVE_PREFIX = re.compile(r"^(detective|det|d)\s+")
 
 

@@ -52,7 +52,7 @@ full = c[3].checkbox("Full roster", value=True, key="upload_full",
 
 round_ = st.session_state.get("upload_round", 0)
 files = st.file_uploader("LMS, HR or Hydra exports (CSV, Excel)", accept_multiple_files=True,
-                         type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
+                         type=["csv", "txt", "tsv", "xlsx", "xlsm", "ods", "xls"],
                          key=f"upload_files_{round_}",
                          max_upload_size=settings.max_upload_mb)
 if not files:

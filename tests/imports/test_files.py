@@ -51,8 +51,8 @@ def test_roster_title_rows() -> None:
          D(2015, 4, 3), None, "active"],
         ["pcso", "PCSO", "pcso", False, "NPT Yeovil", "neighbourhood", None, D(2012, 4, 1),
          None, "active"],
-        ["police_officer", "Chf Insp", None, False, "Xyz Unit", None, None, None, None,
-         "active"],
+        ["police_officer", "Chf Insp", "chief-inspector", False, "Xyz Unit", None, None, None,
+         None, "active"],
         ["police_officer", "PC", "constable", False, "Response", "response", None, None, None,
          "active"],
         ["police_officer", "PC", "constable", False, "RPU Portishead", "roads-policing", None,
@@ -60,7 +60,6 @@ def test_roster_title_rows() -> None:
     ]
     assert parsed.report.flatten(["row", "column", "code", "severity"]) == [
         [None, "Start Date", "ambiguous-dates", "warning"],
-        [8, "Rank", "unknown-rank", "warning"],
         [8, "Department", "unknown-department", "warning"],
         [9, "Staff No", "missing-identifier", "error"],
         [11, None, "duplicate-row", "warning"],
@@ -68,11 +67,8 @@ def test_roster_title_rows() -> None:
         [14, "Staff No", "conflicting-row", "error"],
     ]
     messages = [p.message for p in parsed.report.problems]
-    assert messages[1] == ('"Chf Insp" is not a rank or grade this tool knows; the person was '
-                           'kept with no rank. Map it with: tracker map rank "Chf Insp" '
-                           "RANK-CODE.")
-    assert messages[4] == "Repeats row 10 exactly; this copy was ignored."
-    assert messages[5] == ("Staff number 00400 is on rows 13 and 14 with different details; "
+    assert messages[3] == "Repeats row 10 exactly; this copy was ignored."
+    assert messages[4] == ("Staff number 00400 is on rows 13 and 14 with different details; "
                            "keep the right one and import again.")
 
 

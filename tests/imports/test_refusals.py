@@ -114,7 +114,7 @@ def test_unsupported_extension(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(b"%PDF-1.4")
     assert str(refusal(path)) == ("report.pdf: .pdf cannot be imported; use an .xlsx, .xlsm, "
-                                  ".csv, .tsv or .txt export.")
+                                  ".ods, .csv, .tsv or .txt export.")
 
 
 def test_upload_name_is_used_in_messages(tmp_path: Path) -> None:

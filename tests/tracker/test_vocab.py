@@ -29,6 +29,28 @@ def test_rank_abbreviations(raw: str, rank: str, detective: bool) -> None:
     assert (match.rank.code, match.detective) == (rank, detective)
 
 
+@pytest.mark.parametrize(
+    ("raw", "rank", "detective"),
+    [
+        ("T/DI", "inspector", True), ("T/DC", "constable", True),
+        ("Trainee DC", "constable", True), ("A/PS", "sergeant", False),
+        ("A/Insp", "inspector", False), ("Actg Insp", "inspector", False),
+        ("Act Sgt", "sergeant", False), ("T/DCI", "chief-inspector", True),
+        ("Det Insp", "inspector", True), ("Det Sgt", "sergeant", True),
+        ("DSU", "superintendent", True), ("D/Supt", "superintendent", True),
+        ("C/Supt", "chief-superintendent", False), ("Ch Supt", "chief-superintendent", False),
+        ("Chf Supt", "chief-superintendent", False), ("DCS", "chief-superintendent", True),
+        ("Ch Insp", "chief-inspector", False), ("Chf Insp", "chief-inspector", False),
+        ("Chf Inspector", "chief-inspector", False), ("Det Chf Insp", "chief-inspector", True),
+    ],
+)
+def test_ranks_as_written(raw: str, rank: str, detective: bool) -> None:
+    """Temporary (T/) and acting (A/, Actg) ranks are the rank; T/DC is a trainee DC."""
+    match = vocab.ranks().lookup(raw)
+    assert match is not None
+    assert (match.rank.code, match.detective) == (rank, detective)
+
+
 def test_rank_implies_workforce_type() -> None:
     lookup = vocab.ranks().lookup
     assert [lookup(r).rank.workforce_type for r in ("DC", "SC", "PCSO", "PO2")] == [  # type: ignore[union-attr]

@@ -85,8 +85,8 @@ def _guard(work: Callable[[], T]) -> T:
 @app.command("import")
 def import_files(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Files to import (.xlsx, .xlsm, .csv, "
-                                                ".tsv, .txt).", show_default=False,
+    files: Annotated[list[Path], typer.Argument(help="Files to import (.xlsx, .xlsm, .ods, "
+                                                ".csv, .tsv, .txt).", show_default=False,
                                                 metavar="FILE...")],
     kind: Annotated[Kind | None, typer.Option("--kind", help="The kind of file, when the "
                                               "headers do not make it clear.",
