@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -440,7 +442,30 @@ def write_sheets(name: str, sheets: dict[str, Sequence[Sequence[object]]]) -> No
                     cell.number_format = "dd/mm/yyyy hh:mm"
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = EXCEL_SHORT_DATE
-    wb.save(ZOO / name)
+    wb.properties.creator = "make_zoo"
+    wb.properties.created = STAMP
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    (ZOO / name).write_bytes(_reproducible(buffer.getvalue()))
+
+
+STAMP = dt.datetime(2026, 10, 30, 6, 0)
+
+
+def _reproducible(xlsx: bytes) -> bytes:
+    """The workbook with fixed zip entry times and "modified" date (openpyxl stamps the time
+    of saving), so that running the generator again writes the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*",
+                              rb"\g<1>" + STAMP.isoformat().encode() + b"Z", data)
+            dst.writestr(zipfile.ZipInfo(info.filename, STAMP.timetuple()[:6]), data,
+                         zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 # ----------------------------------------------------------------------------- rosters
