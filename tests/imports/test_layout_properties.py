@@ -151,7 +151,7 @@ def import_or_refuse(url: str, path: Path, layout: Layout) -> bool:
     return False
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=30, deadline=None,
           phases=[Phase.explicit, Phase.reuse, Phase.generate])  # shrinking: minutes
 @given(roster=layouts(ROSTER_HEADERS), lms=layouts(LMS_HEADERS))
 @example(roster=plain(ROSTER_HEADERS), lms=plain(LMS_HEADERS))
