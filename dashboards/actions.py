@@ -150,7 +150,8 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
                 known = mappings.load_mappings(session)
             parsed = parse_file(path, kind=Kind(kind) if kind else None, mappings=known,
                                 today=settings.today(), file_name=name, date_order=date_order,
-                                max_bytes=settings.max_upload_mb * 1024 * 1024)
+                                max_bytes=settings.max_upload_mb * 1024 * 1024,
+                                roster=matching.roster_keys(data.engine(), force_code))
         except FileRefused as exc:
             return Upload(name, error=str(exc))
     try:

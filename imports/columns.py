@@ -75,7 +75,7 @@ SYNONYMS: dict[str, str] = {
                      "classification", "contract", "kind"), "type"),
     **dict.fromkeys(("score", "scores", "mark", "marks", "percentage", "percent", "pct",
                      "points"), "score"),
-    **dict.fromkeys(("force", "forces", "constabulary", "service", "police"), "force"),
+    **dict.fromkeys(("force", "forces", "constabulary", "police"), "force"),
     **dict.fromkeys(("venue", "location", "site", "room", "building", "place"), "venue"),
     **dict.fromkeys(("syndicate", "syndicates", "table", "cohort"), "syndicate"),
     **dict.fromkeys(("title", "titles", "honorific", "salutation"), "title"),
@@ -94,7 +94,8 @@ _PHRASES = {"courseshortname": "course short", "courseidnumber": "course idnumbe
             "completiondate": "completion date",
             "coursecomplete": "course complete", "e mail": "email",
             "cost centre": "costcentre", "cost center": "costcentre",
-            "sub area": "subarea"}
+            "sub area": "subarea", "continuous service": "start",
+            "service start": "start"}
 # Compound words some exports write as one ("fullname", "lastname"): split first.
 _COMPOUNDS = re.compile(r"(?<=[a-z])(?=(?:name|number|date|no|id|status)$)")
 _ONE_WORD = frozenset({"username", "surname", "forename", "forenames", "shortname",

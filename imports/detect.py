@@ -63,7 +63,8 @@ def _by_evidence(found: dict[Kind, Recognition], keys: set[str], context: str,
         if hydra_like and _titles_hydra(samples, lms["title"]):
             return Kind.HYDRA
         return Kind.TOTARA_REPORT if len(keys & TOTARA_REPORT_KEYS) >= 3 else Kind.LMS_LONG
-    if hydra_like and any(f in hydra for f in FIELDS_OF_LEARNER):
+    completion = "status" in hydra or "date" in hydra or "hydra" in fold(context)
+    if hydra_like and completion and any(f in hydra for f in FIELDS_OF_LEARNER):
         return Kind.HYDRA
     signs = sum(f in roster for f in ROSTER_SIGNS)
     if signs >= 2 or ("staff_number" in roster and signs >= 1):

@@ -77,6 +77,16 @@ class Fit:
     share: float | None
     note: str
     decisive: bool = False
+    weight: float | None = None  # how strongly to prefer this column among its rivals
+
+    @property
+    def strength(self) -> float:
+        """What ranks rival columns: ``weight`` when the check gives one, else the share
+        in coarse steps (one odd value in fifty must not reorder the columns)."""
+        if self.weight is not None:
+            return self.weight
+        share = self.share or 0.0
+        return 1.0 if share >= 0.9 else round(share, 1)
 
 
 Check = Callable[[Sample, Mappings], Fit]
@@ -188,9 +198,10 @@ def _check_unit(values: Sample, m: Mappings) -> Fit:
     numbers = _share(values, lambda v: bool(_NUMBER.match(v)))
     text = _check_text(values, m).share or 0.0
     share = max(known, min(text, 1 - numbers))
+    weight = known + share / 4  # the column of known units, among several unit columns
     if known >= 0.5:
-        return Fit(share, f"{_pct(known)} of values are known units", known >= 0.6)
-    return Fit(share, f"{_pct(known)} of values are known units")
+        return Fit(share, f"{_pct(known)} of values are known units", known >= 0.6, weight)
+    return Fit(share, f"{_pct(known)} of values are known units", weight=weight)
 
 
 def _check_course(values: Sample, m: Mappings) -> Fit:

@@ -113,11 +113,11 @@ def _candidate(index: int, fld: Field, header: float, values: Fit,
             return _Candidate(header, index, fld, "header", "the header says so; the column "
                               "is empty")
         if values.share >= AGREE:
-            return _Candidate(header + values.share / 2, index, fld, "header and values",
+            return _Candidate(header + values.strength / 2, index, fld, "header and values",
                               values.note)
         return None
     if values.decisive and values.share is not None:
-        return _Candidate(values.share / 4, index, fld, "values", values.note)
+        return _Candidate(values.strength / 4, index, fld, "values", values.note)
     return None
 
 

@@ -137,11 +137,41 @@ def drop_blank_and_totals(body: Body) -> tuple[Body, int, int]:
         blank &= _blank_cells(first[index] if index < 2 else _stripped(body, index))
     total = np.logical_or.reduce([_total_cells(column) for column in first])
     total &= ~blank
+    total |= _footer_notes(body, blank)
     keep = ~(blank | total)
     if keep.all():
         return body, 0, 0
     kept = body.take(keep)
     return kept, int(blank.sum()), int(total.sum())
+
+
+FOOTER_ROWS = 10  # how far up from the end a note under the table is looked for
+
+
+def _footer_notes(body: Body, blank: np.ndarray) -> np.ndarray:
+    """Rows at the end of a table of three or more columns with one cell filled and the
+    rest empty ("48 rows", "End of report", "Printed by ..."): notes, not people."""
+    notes = np.zeros(len(body.rows), dtype=bool)
+    if body.width < 3:
+        return notes
+    for at in range(len(body.rows) - 1, max(-1, len(body.rows) - 1 - FOOTER_ROWS), -1):
+        if blank[at]:
+            continue
+        filled = sum(1 for i in range(body.width) if _filled(body, i, at))
+        if filled != 1:
+            break
+        notes[at] = True
+    return notes
+
+
+def _filled(body: Body, index: int, at: int) -> bool:
+    column = body.columns[index]
+    if isinstance(column, tuple):
+        codes, uniques = column
+        value = None if codes[at] < 0 else uniques[codes[at]]
+    else:
+        value = column.iat[at]
+    return value is not None and str(value).strip() not in ("", "nan")
 
 
 def mapped(table: Table, name: str, lookup_text: Callable[[str], Any], ctx: Context,

@@ -73,6 +73,7 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
     from tracker.db import unit_of_work
     from tracker.ingest import commit_import, plan_import
     from tracker.mappings import load_mappings
+    from tracker.matching import roster_keys
 
     init_db(engine)
     manifest = generate(files_dir, today=today)
@@ -80,7 +81,8 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
     for item in sorted(manifest.files, key=lambda f: (f.kind != "hr-roster", f.name)):
         with unit_of_work(engine) as session:
             mappings = load_mappings(session)
-        parsed = parse_file(files_dir / item.name, mappings=mappings, today=today)
+        parsed = parse_file(files_dir / item.name, mappings=mappings, today=today,
+                            roster=roster_keys(engine, "avon-and-somerset"))
         plan = plan_import(engine, parsed, force_code="avon-and-somerset", as_of=None,
                            actor="demo")
         batch = commit_import(engine, plan, (files_dir / item.name).read_bytes())

@@ -145,6 +145,7 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     from imports import FileRefused, parse_file
     from tracker.ingest import commit_import, plan_import
     from tracker.mappings import load_mappings
+    from tracker.matching import roster_keys
 
     settings = state(ctx).settings
     with unit_of_work(engine) as session:
@@ -152,7 +153,8 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     try:
         parsed = parse_file(path, kind=kind, mappings=mappings, today=settings.today(),
                             file_name=path.name, sheet=sheet, date_order=date_order,
-                            max_bytes=settings.max_upload_mb * 1024 * 1024)
+                            max_bytes=settings.max_upload_mb * 1024 * 1024,
+                            roster=roster_keys(engine, force))
     except FileRefused as exc:
         return {"file": path.name, "status": "refused", "refused": str(exc), "problems": []}
     plan = _guard(lambda: plan_import(engine, parsed, force_code=force, as_of=as_of,
