@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from imports.kinds import SPECS
 from tracker.profiles import IGNORE
 from tracker.records import FIELD_LABELS, Decision, Kind
 
@@ -27,6 +26,8 @@ class FileColumns:
 
 def options(kind: Kind) -> dict[str, str]:
     """What a column of a ``kind`` file can feed, by the name people read -> field name."""
+    from imports.kinds import SPECS  # here: a page run alone has views/imports.py first
+
     fields = {FIELD_LABELS.get(f.name, f.label): f.name for f in SPECS[kind].fields}
     return {**fields, NOT_USED: IGNORE}
 
