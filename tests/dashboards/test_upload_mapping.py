@@ -97,8 +97,9 @@ def test_the_next_file_of_the_same_layout_needs_no_clicks(db: Engine) -> None:
 
 
 def test_a_file_refused_for_a_missing_column_can_be_mapped_on_the_page(db: Engine) -> None:
+    newcomers = [["7001", *FIRST[0][1:]], ["7002", *FIRST[1][1:]]]  # not on the roster
     at = _upload(app_for(db, "demo-lead", page="upload"), "tag.csv",
-                 _csv(["Tag", *HEADERS[1:]], FIRST))
+                 _csv(["Tag", *HEADERS[1:]], newcomers))
     assert not at.exception
     [error] = at.error
     assert error.value.startswith('tag.csv: no column was recognised as "Staff number".')
