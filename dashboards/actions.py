@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import select
 
 from dashboards import data
-from tracker import audit, auth, exemptions, files, mappings, matching
+from dashboards.mapping import FileColumns
+from tracker import audit, auth, exemptions, files, mappings, matching, profiles
 from tracker.auth import CurrentUser
 from tracker.db import unit_of_work
 from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
 from tracker.models import Force, ImportBatch, Person
+from tracker.records import Kind
+
+if TYPE_CHECKING:
+    from imports import FileRefused
 
 
 class Refused(PermissionError):
@@ -121,6 +127,16 @@ class Upload:
     plan: ImportPlan | None = None
     error: str | None = None
     content: bytes | None = field(default=None, repr=False)  # kept with the batch
+    columns: dict[str, str] = field(default_factory=dict)  # the user's column mapping
+    refused_columns: FileColumns | None = None  # a refused file's columns, to map them
+
+    @property
+    def file_columns(self) -> FileColumns | None:
+        """The file's kind, header row and column decisions, if it was read that far."""
+        if self.plan is None:
+            return self.refused_columns
+        parsed = self.plan.parsed
+        return FileColumns(parsed.kind, parsed.headers, parsed.decisions)
 
     @property
     def problems(self) -> pd.DataFrame:
@@ -132,13 +148,13 @@ class Upload:
 
 def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,
                 kind: str | None, as_of: dt.date | None, full_roster: bool,
-                reimport: bool = False, date_order: str | None = None) -> Upload:
-    """Read an uploaded file (``imports.parse_file``) and plan its import
-    (``tracker.ingest.plan_import``; ``reimport``: even if the same content was imported
-    before; ``date_order``: how to read dates a column leaves ambiguous): nothing is
-    written."""
+                reimport: bool = False, date_order: str | None = None,
+                columns: Mapping[str, str] | None = None) -> Upload:
+    """Read an uploaded file (``imports.parse_file``, with the force's saved layouts) and
+    plan its import (``tracker.ingest.plan_import``; ``reimport``: even if the same content
+    was imported before; ``date_order``: how to read dates a column leaves ambiguous;
+    ``columns``: the user's column mapping, header -> field): nothing is written."""
     from imports import FileRefused, parse_file
-    from tracker.records import Kind
 
     require(user, "upload")
     settings = data.settings()
@@ -148,19 +164,44 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
         try:
             with unit_of_work(data.engine()) as session:
                 known = mappings.load_mappings(session)
+                layouts = profiles.load_layouts(session, force_code, Kind(kind) if kind else None)
             parsed = parse_file(path, kind=Kind(kind) if kind else None, mappings=known,
                                 today=settings.today(), file_name=name, date_order=date_order,
                                 max_bytes=settings.max_upload_mb * 1024 * 1024,
+                                columns=columns, layouts=layouts,
                                 roster=matching.roster_keys(data.engine(), force_code))
         except FileRefused as exc:
-            return Upload(name, error=str(exc))
+            return _refused_upload(name, exc, Kind(kind) if kind else None, columns)
     try:
         plan = plan_import(data.engine(), parsed, force_code=force_code, as_of=as_of,
                            actor=user.username, full_roster=full_roster,
                            allow_reimport=reimport)
     except ValueError as exc:
         return Upload(name, error=str(exc))
-    return Upload(name, plan=plan, error=plan.refused, content=content)
+    return Upload(name, plan=plan, error=plan.refused, content=content,
+                  columns=dict(columns or {}))
+
+
+def _refused_upload(name: str, exc: FileRefused, kind: Kind | None,
+                    columns: Mapping[str, str] | None) -> Upload:
+    """A file that could not be read: why, what to do on this page, and its columns (when
+    it got that far) so the user can say which column holds what is missing."""
+    from tracker.problems import face_hint
+
+    hint = face_hint(exc.code, "dashboard")
+    seen = FileColumns(exc.kind or kind, exc.headers, exc.decisions) if exc.headers else None
+    return Upload(name, error=f"{exc} {hint}".strip(), columns=dict(columns or {}),
+                  refused_columns=seen)
+
+
+def _remember_layout(upload: Upload, user: CurrentUser) -> str:
+    """After an import: save the user's column mapping for the file's layout, and count a
+    saved layout's use. Returns a sentence to add to the message ("" when nothing saved)."""
+    assert upload.plan is not None
+    with unit_of_work(data.engine()) as session:
+        saved = profiles.remember(session, upload.plan.force_code, upload.plan.parsed,
+                                  upload.columns, user.username)
+    return " The column mapping is saved for later files like this one." if saved else ""
 
 
 def original_file(batch_id: int, user: CurrentUser) -> Callable[[], bytes]:
@@ -194,4 +235,5 @@ def commit_upload(upload: Upload, user: CurrentUser) -> str:
     except ImportRefused as exc:
         return f"{upload.name} was not imported: {exc}"
     return (f"Imported {upload.name} as batch #{batch.id}: {batch.rows_accepted:,} rows "
-            f"accepted, {batch.rows_rejected:,} rejected, {batch.rows_unmatched:,} unmatched.")
+            f"accepted, {batch.rows_rejected:,} rejected, {batch.rows_unmatched:,} unmatched."
+            + _remember_layout(upload, user))

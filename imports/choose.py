@@ -132,7 +132,7 @@ def _table(raw: RawSheet, header: Header, kind: Kind, name: str, label: bool, mu
     found = _recognise(header, body, kind, name, hints, layout)
     missing = missing_required(found.columns, kind)
     if missing is not None:
-        raise _missing_column(missing, header, raw, name, multi, found)
+        raise _missing_column(missing, header, raw, name, multi, found, kind)
     return Table(name, raw.name, header, body, found.columns, sheet_label=label,
                  skipped={"blank_rows": blank, "total_rows": total},
                  decisions=found.ordered(), identity=found.identity)
@@ -166,18 +166,18 @@ def _fixed(headers: list[str], kind: Kind, name: str, columns: Mapping[str, str]
                 continue  # a saved layout's column this file lacks: recognised as usual
             raise FileRefused(f'{name}: no column headed "{text}"; its columns are: '
                               f'{", ".join(h for h in headers if h)}.', Code.MISSING_COLUMN,
-                              name, headers=headers)
+                              name, headers=headers, kind=kind)
         if wanted != IGNORE and wanted not in allowed:
             raise FileRefused(
                 f'{name}: "{wanted}" is not a field of a {SPECS[kind].label}; use one of: '
                 f'{", ".join(sorted(allowed))} (or {IGNORE}).', Code.MISSING_COLUMN, name,
-                headers=headers)
+                headers=headers, kind=kind)
         out[index] = (wanted, source)
     return out
 
 
 def _missing_column(group: tuple[Field, ...], header: Header, raw: RawSheet, name: str,
-                    multi: bool, found: Recognition) -> FileRefused:
+                    multi: bool, found: Recognition, kind: Kind) -> FileRefused:
     wanted = " or ".join(f'"{f.label}"' for f in group[:5])
     if len(group) > 5:
         wanted += " (or another way to identify the learner)"
@@ -190,5 +190,5 @@ def _missing_column(group: tuple[Field, ...], header: Header, raw: RawSheet, nam
     return FileRefused(f"{name}: no column was recognised as {wanted}. Headers found "
                        f"({_where(raw, header, multi)}): {_listing(header)}.{hint}{why}",
                        Code.MISSING_COLUMN, name, headers=header.cells,
-                       decisions=found.ordered(), missing=[f.name for f in group])
+                       decisions=found.ordered(), missing=[f.name for f in group], kind=kind)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.problems import Code, Problem, Severity
+from tracker.records import Kind
 
 
 class FileRefused(Exception):
@@ -13,15 +14,17 @@ class FileRefused(Exception):
     user (it names the file and says what to do); ``problems`` carries it as a Problem.
     For a file whose columns could not all be recognised, ``headers`` (the header row),
     ``decisions`` (what each column was taken for) and ``missing`` (the fields wanted) let a
-    face offer to map them."""
+    face offer to map them, and ``kind`` is the kind of file it was read as (None when
+    that was not settled)."""
 
     def __init__(self, message: str, code: Code = Code.UNREADABLE_FILE,
                  file: str | None = None, problems: list[Problem] | None = None, *,
                  headers: list[str] | None = None, decisions: list[Any] | None = None,
-                 missing: list[str] | None = None) -> None:
+                 missing: list[str] | None = None, kind: Kind | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.problems = problems or [Problem(code, Severity.ERROR, message, file=file)]
         self.headers = headers or []
         self.decisions = decisions or []
         self.missing = missing or []
+        self.kind = kind

@@ -270,6 +270,29 @@ class ValueMapping(Base):
     __table_args__ = (UniqueConstraint("kind", "raw_key", name="uq_value_mappings"),)
 
 
+class SourceProfile(Base):
+    """A column mapping a force saved for one layout of file (its header signature,
+    ``imports.layout_signature``): header as written -> field ("ignore": feeds nothing),
+    applied to every later file of that layout so it needs no mapping again. ``headers``
+    is the layout's header row, kept for showing."""
+
+    __tablename__ = "source_profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    signature: Mapped[str] = mapped_column(String(64))
+    headers: Mapped[list[str]] = mapped_column(JSON)
+    columns: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        UniqueConstraint("force_id", "kind", "signature", name="uq_source_profiles"),
+    )
+
+
 class Exemption(Base):
     """A person in scope excused for a recorded reason (reported, never silently dropped)."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import actions, data, ui
+from dashboards import actions, data, mapping, ui
 from tracker.records import Kind
 
 KINDS = {"": "Detect automatically", Kind.HR_ROSTER.value: "HR roster",
@@ -19,6 +19,7 @@ KINDS = {"": "Detect automatically", Kind.HR_ROSTER.value: "HR roster",
          Kind.TOTARA_REPORT.value: "Totara course completion report",
          Kind.HYDRA.value: "Hydra delegate list"}
 PLANS = "upload_plans"
+MAPS = "upload_columns"  # the user's column mapping by (file id, kind chosen)
 
 user = ui.page_user("upload")
 settings = data.settings()
@@ -66,12 +67,13 @@ uploads = []
 for i, file in enumerate(files):
     again = st.session_state.get(f"upload_again_{file.file_id}", False)
     order = st.session_state.get(f"upload_dates_{file.file_id}")
-    key = (file.file_id, force, kind, as_of, full, again, order)
+    columns = st.session_state.setdefault(MAPS, {}).get((file.file_id, kind), {})
+    key = (file.file_id, force, kind, as_of, full, again, order, tuple(sorted(columns.items())))
     if key not in plans:
         progress.progress(i / len(files), text=f"Reading {file.name}…")
         plans[key] = actions.plan_upload(file.name, file.getvalue(), user, force,
                                          kind=kind or None, as_of=as_of, full_roster=full,
-                                         reimport=again, date_order=order)
+                                         reimport=again, date_order=order, columns=columns)
     uploads.append((file.file_id, plans[key]))
 progress.empty()
 
@@ -111,11 +113,32 @@ def offer_date_order(file_id: str, upload: actions.Upload) -> None:
                  "until you do.")
 
 
+def offer_mapping(file_id: str, upload: actions.Upload) -> None:
+    """What each column of the file feeds and why, as a table the training lead can change:
+    a change reads the file again with it, and Confirm saves it for files of this layout."""
+    seen = upload.file_columns
+    if seen is None or seen.kind is None or not seen.headers:
+        return
+    if upload.plan is not None and upload.plan.parsed.layout_used:
+        st.info("Using the saved mapping for this layout of file.")
+    choices = mapping.options(seen.kind)
+    before = mapping.table(seen)
+    after = st.data_editor(
+        before, key=f"upload_map_{file_id}_{kind}", hide_index=True, num_rows="fixed",
+        disabled=[mapping.COLUMN, mapping.WHY], column_config={mapping.FEEDS: (
+            st.column_config.SelectboxColumn(options=list(choices), required=True))})
+    wanted = {**upload.columns, **mapping.changes(before, after, choices)}
+    if wanted != upload.columns:
+        st.session_state[MAPS][(file_id, kind)] = wanted
+        st.rerun()
+
+
 for file_id, upload in uploads:
     with st.container(border=True):
         st.subheader(upload.name)
         if upload.plan is None:
             st.error(upload.error or "This file could not be read.")
+            offer_mapping(file_id, upload)
             continue
         if offer_again(file_id, upload):
             continue
@@ -125,6 +148,7 @@ for file_id, upload in uploads:
                  + (f", sheet {parsed.sheet!r}" if parsed.sheet else "")
                  + (f", header on row {parsed.header_row}" if parsed.header_row else "")
                  + (f", as of {ui.day_text(plan.as_of)}" if plan.as_of else "") + ".")
+        offer_mapping(file_id, upload)
         if upload.error:
             st.error(upload.error)
         summary = plan.summary()
@@ -134,9 +158,6 @@ for file_id, upload in uploads:
                                            ("Rejected", "rejected"), ("Unmatched", "unmatched")),
                                        strict=True):
             col.metric(label, f"{summary[field] or 0:,}")
-        with st.expander("Columns found"):
-            st.dataframe({"field": list(parsed.columns), "column in the file":
-                          list(parsed.columns.values())}, hide_index=True)
         problems = upload.problems
         if problems.empty:
             st.success("No row-level problems.")

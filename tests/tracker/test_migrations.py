@@ -56,3 +56,13 @@ _OLD_DATA = [
     'INSERT INTO completion_evidence (completion_id, batch_id, "row") '
     "VALUES (1, 1, 2), (1, 2, 7), (2, 2, 3)",
 ]
+
+
+def test_0004_adds_source_profiles_and_takes_them_away(empty_engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0004")
+    assert inspect(empty_engine).has_table("source_profiles")
+    command.downgrade(config, "0003")
+    assert not inspect(empty_engine).has_table("source_profiles")

@@ -3,13 +3,14 @@ problems), match (the review queue of unmatched learners) and map (raw value -> 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import pandas as pd
 import typer
@@ -20,7 +21,10 @@ from tracker.cli.app import app, fail, state
 from tracker.db import unit_of_work
 from tracker.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
 from tracker.problems import Code, Problem, Report, Severity
-from tracker.records import Kind
+from tracker.records import FIELD_LABELS, Decision, Kind, ParsedFile
+
+if TYPE_CHECKING:
+    from imports import FileRefused
 
 T = TypeVar("T")
 DEFAULT_FORCE = "avon-and-somerset"
@@ -44,6 +48,11 @@ app.add_typer(imports_app)
 app.add_typer(match_app)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+ColumnOption = Annotated[list[str] | None, typer.Option(
+    "--column", metavar="HEADER=FIELD", show_default=False,
+    help='Say which field a column feeds, e.g. --column "Patch=unit" (FIELD a field name '
+    'or its label, such as "Department"; "ignore" for a column that feeds nothing). Repeat '
+    "for several columns. Saved for the file's layout once it is imported.")]
 UserOption = Annotated[str | None, typer.Option(
     "--user", metavar="NAME", show_default=False,
     help="Who is doing this, for the audit log. Default: your login name.")]
@@ -116,18 +125,22 @@ def import_files(
         "as ambiguous-dates): day-first (03/04 = 3 April) or month-first (03/04 = 4 March). "
         "A column with a day over 12 is read the way it shows. Default: day-first, with a "
         "warning.", show_default=False)] = None,
+    column: ColumnOption = None,
     as_json: JsonOption = False,
     user: UserOption = None,
 ) -> None:
     """Import HR rosters, LMS e-learning exports and Hydra delegate lists. Prints, per file,
-    what was read, accepted, rejected and left unmatched, and the first problems with their
-    row and column. Exit code 0 when every file was imported, 1 when any was refused."""
+    which column feeds what and why, what was read, accepted, rejected and left unmatched,
+    and the first problems with their row and column. A mapping given with --column is
+    saved for the layout of the file once it is imported, so later files of that layout
+    need none. Exit code 0 when every file was imported, 1 when any was refused."""
+    columns = parse_columns(column)
     engine = _engine(ctx)
     results = [_import_one(ctx, engine, path, kind=kind, force=force,
                            as_of=as_of.date() if as_of else None, sheet=sheet,
                            dry_run=dry_run, reimport=reimport, partial=partial,
                            date_order=date_order.value if date_order else None,
-                           actor=_user(user)) for path in files]
+                           actor=_user(user), columns=columns) for path in files]
     if as_json:
         typer.echo(json.dumps(results, indent=2, default=str))
     else:
@@ -140,34 +153,94 @@ def import_files(
 def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | None,
                 force: str, as_of: dt.date | None, sheet: str | None, dry_run: bool,
                 reimport: bool, partial: bool, date_order: str | None,
-                actor: str) -> dict[str, Any]:
+                actor: str, columns: dict[str, str]) -> dict[str, Any]:
     """Parse, plan and (unless a dry run) commit one file; a result for printing."""
     from imports import FileRefused, parse_file
     from tracker.ingest import commit_import, plan_import
     from tracker.mappings import load_mappings
     from tracker.matching import roster_keys
+    from tracker.profiles import load_layouts
 
     settings = state(ctx).settings
     with unit_of_work(engine) as session:
         mappings = load_mappings(session)
+        layouts = load_layouts(session, force, kind)
     try:
         parsed = parse_file(path, kind=kind, mappings=mappings, today=settings.today(),
                             file_name=path.name, sheet=sheet, date_order=date_order,
                             max_bytes=settings.max_upload_mb * 1024 * 1024,
+                            columns=columns, layouts=layouts,
                             roster=roster_keys(engine, force))
     except FileRefused as exc:
-        return {"file": path.name, "status": "refused", "refused": str(exc), "problems": []}
+        return _refused(path, exc, kind)
     plan = _guard(lambda: plan_import(engine, parsed, force_code=force, as_of=as_of,
                                       actor=actor, allow_reimport=reimport,
                                       full_roster=not partial))
     result = {**plan.summary(), "status": "dry-run" if dry_run else "imported",
               "batch_id": None, "problem_counts": _problem_counts(plan.problems, plan.dropped),
-              "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]]}
+              "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]],
+              **_column_result(parsed.decisions, parsed.layout_used)}
     if plan.refused:
         result["status"] = "refused"
     elif not dry_run:
         result["batch_id"] = _guard(lambda: commit_import(engine, plan, path.read_bytes())).id
+        _remember_layout(engine, force, parsed, columns, actor)
     return result
+
+
+# ---------------------------------------------------------------- column mappings
+
+def parse_columns(values: list[str] | None) -> dict[str, str]:
+    """--column values as header -> field; a usage error names a malformed one."""
+    from tracker.profiles import IGNORE, field_name
+
+    out: dict[str, str] = {}
+    for value in values or []:
+        header, sep, text = value.rpartition("=")
+        if not sep or not header.strip() or not text.strip():
+            raise typer.BadParameter(f'"{value}" is not HEADER=FIELD; write it like '
+                                     '--column "Patch=unit".', param_hint="'--column'")
+        name = field_name(text.strip())
+        if name is None:
+            raise typer.BadParameter(
+                f'"{value}": {text.strip()!r} is not a field; use one of: '
+                f"{', '.join(FIELD_LABELS)} (or {IGNORE}).", param_hint="'--column'")
+        out[header.strip()] = name
+    return out
+
+
+def _refused(path: Path, exc: FileRefused, kind: Kind | None) -> dict[str, Any]:
+    """A file the importer refused: its message with the CLI's hint, and its columns."""
+    from imports.kinds import SPECS
+    from tracker.problems import face_hint
+
+    known = kind or exc.kind
+    fields = ", ".join(f.name for f in SPECS[known].fields) if known else ""
+    hint = face_hint(exc.code, "cli", kinds=", ".join(k.value for k in Kind), fields=fields)
+    return {"file": path.name, "status": "refused",
+            "refused": f"{exc} {hint}".strip(), "problems": [],
+            **_column_result(exc.decisions, False)}
+
+
+def _column_result(decisions: list[Decision], layout_used: bool) -> dict[str, Any]:
+    return {"columns": [{**dataclasses.asdict(d), "describe": d.describe()}
+                        for d in decisions], "layout_used": layout_used}
+
+
+def _remember_layout(engine: Engine, force: str, parsed: ParsedFile,
+                     columns: dict[str, str], actor: str) -> None:
+    """Save the --column mapping for the file's layout; count a saved layout's use."""
+    from tracker.profiles import remember
+
+    with unit_of_work(engine) as session:
+        _guard(lambda: remember(session, force, parsed, columns, actor))
+
+
+def _column_lines(result: dict[str, Any]) -> list[str]:
+    lines = ["  using the saved mapping for this layout"] if result.get("layout_used") else []
+    if result.get("columns"):
+        lines += ["  columns:", *(f"    {c['describe']}" for c in result["columns"])]
+    return lines
 
 
 def _problem_counts(problems: list[Problem], dropped: Any) -> dict[str, int]:
@@ -184,7 +257,7 @@ def _describe(result: dict[str, Any]) -> str:
     status = result["status"]
     if status == "refused" and "kind" not in result:
         reason = str(result["refused"]).removeprefix(f"{result['file']}: ")
-        return f"{result['file']}: refused: {reason}"
+        return "\n".join([f"{result['file']}: refused: {reason}", *_column_lines(result)])
     head = {"imported": f"imported as batch {result['batch_id']}",
             "dry-run": "dry run, nothing written",
             "refused": f"refused: {result['refused']}"}[status]
@@ -194,6 +267,7 @@ def _describe(result: dict[str, Any]) -> str:
     extra = [f"{label} {result[key]}" for label, key in _ROSTER_LABELS if result[key]]
     if extra:
         lines.append("  " + ", ".join(extra))
+    lines += _column_lines(result)
     total = sum(result["problem_counts"].values())
     if total:
         shown = len(result["problems"])
