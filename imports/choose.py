@@ -77,13 +77,14 @@ def choose_tables(sheets: list[RawSheet], name: str, kind: Kind | None, sheet: s
         picked = [(chosen[0], chosen[1])]
     signature = layout_signature(picked[0][1].cells)
     layout = hints.layouts.get(signature)
+    layout = layout if layout is not None and layout.kind is the_kind else None
     tables = [_table(raw, header, the_kind, name, multi and len(picked) > 1, multi, hints,
                      layout) for raw, header in picked]
     if not any(len(t) for t in tables):
         where = _where(*picked[0], multi)
         raise FileRefused(f"{name}: there are column headings ({where}) "
                           "but no rows under them. Export the file again.", Code.NO_DATA, name)
-    return Chosen(the_kind, tables, signature, layout is not None and layout.kind is the_kind)
+    return Chosen(the_kind, tables, signature, layout is not None)
 
 
 def _detect(raw: RawSheet, header: Header, hints: Hints) -> Kind | None:

@@ -145,3 +145,13 @@ def test_a_saved_layout_applies_to_the_next_file_of_that_layout(tmp_path: Path) 
     assert parsed.layout_used
     assert parsed.signature == saved.signature
     assert parsed.columns["unit"] == "Patch"
+
+
+def test_a_saved_layout_of_another_kind_is_not_applied(tmp_path: Path) -> None:
+    header = ["Payroll", "Title", "Forename", "Surname", "Rank", "Area"]
+    saved = Layout(layout_signature(header), Kind.HYDRA, {"Area": "venue"})
+    path = write(tmp_path / "roster.csv", roster_rows(header))
+    parsed = parse_file(path, today=TODAY, kind=Kind.HR_ROSTER,
+                        layouts={saved.signature: saved})
+    assert not parsed.layout_used
+    assert parsed.columns["unit"] == "Area"
