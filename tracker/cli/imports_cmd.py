@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import pandas as pd
 import typer
@@ -21,6 +21,9 @@ from tracker.db import unit_of_work
 from tracker.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
 from tracker.problems import Code, Problem, Report, Severity
 from tracker.records import Kind
+
+if TYPE_CHECKING:
+    from tracker.plausibility import Finding
 
 T = TypeVar("T")
 DEFAULT_FORCE = "avon-and-somerset"
@@ -116,18 +119,27 @@ def import_files(
         "as ambiguous-dates): day-first (03/04 = 3 April) or month-first (03/04 = 4 March). "
         "A column with a day over 12 is read the way it shows. Default: day-first, with a "
         "warning.", show_default=False)] = None,
+    accept: Annotated[bool, typer.Option("--accept", help="Import a file even though it looks "
+                                         "implausible (a column the requirement rules use "
+                                         "not found, many of its values unknown, many "
+                                         "learners matching nobody, a requirement's people "
+                                         "in scope or completed falling sharply), once you "
+                                         "have checked it. Recorded in the audit log.")]
+    = False,
     as_json: JsonOption = False,
     user: UserOption = None,
 ) -> None:
     """Import HR rosters, LMS e-learning exports and Hydra delegate lists. Prints, per file,
     what was read, accepted, rejected and left unmatched, and the first problems with their
-    row and column. Exit code 0 when every file was imported, 1 when any was refused."""
+    row and column. A file that looks implausible is refused with what looks wrong and how
+    to fix it (--accept imports it anyway). Exit code 0 when every file was imported, 1 when
+    any was refused."""
     engine = _engine(ctx)
     results = [_import_one(ctx, engine, path, kind=kind, force=force,
                            as_of=as_of.date() if as_of else None, sheet=sheet,
                            dry_run=dry_run, reimport=reimport, partial=partial,
                            date_order=date_order.value if date_order else None,
-                           actor=_user(user)) for path in files]
+                           accept=accept, actor=_user(user)) for path in files]
     if as_json:
         typer.echo(json.dumps(results, indent=2, default=str))
     else:
@@ -139,14 +151,14 @@ def import_files(
 
 def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | None,
                 force: str, as_of: dt.date | None, sheet: str | None, dry_run: bool,
-                reimport: bool, partial: bool, date_order: str | None,
+                reimport: bool, partial: bool, date_order: str | None, accept: bool,
                 actor: str) -> dict[str, Any]:
     """Parse, plan and (unless a dry run) commit one file; a result for printing."""
     from imports import FileRefused, parse_file
     from tracker.ingest import commit_import, plan_import
     from tracker.mappings import load_mappings
 
-    settings = state(ctx).settings
+    settings, rules = state(ctx).settings, state(ctx).rules()
     with unit_of_work(engine) as session:
         mappings = load_mappings(session)
     try:
@@ -157,10 +169,12 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
         return {"file": path.name, "status": "refused", "refused": str(exc), "problems": []}
     plan = _guard(lambda: plan_import(engine, parsed, force_code=force, as_of=as_of,
                                       actor=actor, allow_reimport=reimport,
-                                      full_roster=not partial))
+                                      full_roster=not partial, rules=rules,
+                                      thresholds=settings.thresholds, accept=accept))
     result = {**plan.summary(), "status": "dry-run" if dry_run else "imported",
               "batch_id": None, "problem_counts": _problem_counts(plan.problems, plan.dropped),
-              "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]]}
+              "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]],
+              "implausible": [{**f.as_dict(), "fix": _fix(f)} for f in plan.findings]}
     if plan.refused:
         result["status"] = "refused"
     elif not dry_run:
@@ -177,18 +191,40 @@ def _problem_counts(problems: list[Problem], dropped: Any) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _fix(finding: Finding) -> str:
+    """What to do about an implausible file, in the command line's words."""
+    from tracker.plausibility import EXAMPLE_HEADERS, Check
+
+    evidence = finding.evidence
+    if finding.code is Check.RULE_COLUMN_MISSING:
+        fix = (f"give the column that holds the {evidence['name']} a header the tool knows, "
+               f'such as "{EXAMPLE_HEADERS[evidence["field"]]}", and import the file again')
+    elif finding.code is Check.RULE_VALUES_UNMAPPED:
+        fix = (f"map each value once with `tracker map {evidence['field']} \"VALUE\" CODE` and "
+               "import the file again")
+    elif finding.code is Check.LEARNERS_UNMATCHED:
+        fix = ("check that the file belongs to the force given with --force and that those "
+               "columns hold what its roster holds; if the roster is out of date, import the "
+               "current one first")
+    else:
+        fix = ("check that it is the force's full, current roster; if it is a partial update, "
+               "import it with --partial (people missing from it then stay)")
+    return f"To fix: {fix}. If the file is right, pass --accept to import it anyway."
+
+
 def _describe(result: dict[str, Any]) -> str:
     """The lines a person reads about one file."""
     status = result["status"]
+    reason = str(result["refused"]).removeprefix(f"{result['file']}: ")
     if status == "refused" and "kind" not in result:
-        reason = str(result["refused"]).removeprefix(f"{result['file']}: ")
         return f"{result['file']}: refused: {reason}"
     head = {"imported": f"imported as batch {result['batch_id']}",
             "dry-run": "dry run, nothing written",
-            "refused": f"refused: {result['refused']}"}[status]
-    lines = [f"{result['file']}: {head}",
+            "refused": f"refused: {reason}"}[status]
+    lines = [f"{result['file']}: {head}", *_refusal_fixes(result),
              f"  kind {result['kind']}, force {result['force']}, as of {result['as_of'] or '-'}",
-             "  " + ", ".join(f"{label} {result[key]}" for label, key in _COUNT_LABELS)]
+             "  " + ", ".join(f"{label} {result[key]}" for label, key in _COUNT_LABELS),
+             *_accepted_lines(result)]
     extra = [f"{label} {result[key]}" for label, key in _ROSTER_LABELS if result[key]]
     if extra:
         lines.append("  " + ", ".join(extra))
@@ -199,6 +235,27 @@ def _describe(result: dict[str, Any]) -> str:
                      else f"  problems ({total}):")
         lines += [f"    {_problem_line(p)}" for p in result["problems"]]
     return "\n".join(lines)
+
+
+def _refusal_fixes(result: dict[str, Any]) -> list[str]:
+    """Refused as implausible: how to fix the finding the head line gives, then any other
+    finding and its fix."""
+    found = result.get("implausible") or []
+    if result["status"] != "refused" or not found:
+        return []
+    lines = [f"  {found[0]['fix']}"]
+    for finding in found[1:]:
+        message = finding["message"].removeprefix(f"{result['file']}: ")
+        lines += [f"  also: {message}", f"  {finding['fix']}"]
+    return lines
+
+
+def _accepted_lines(result: dict[str, Any]) -> list[str]:
+    """Gone ahead with --accept: each finding accepted."""
+    if result["status"] == "refused":
+        return []
+    return [f"  accepted as implausible: {f['message'].removeprefix(result['file'] + ': ')}"
+            for f in result.get("implausible") or []]
 
 
 _COUNT_LABELS = [("rows read", "rows_read"), ("accepted", "accepted"),
