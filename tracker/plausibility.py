@@ -113,6 +113,10 @@ def _headers(parsed: ParsedFile) -> list[str]:
     return [str(h) for h in headers if str(h).strip()]
 
 
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def _listed(items: list[str], limit: int) -> str:
     return ", ".join(items[:limit]) + (", ..." if len(items) > limit else "")
 
@@ -184,9 +188,9 @@ def unmatched_learners(plan: ImportPlan, has_roster: bool, limit: float) -> Iter
     used = _identifier_columns(plan.parsed)
     force = vocab.forces().forces.get(plan.force_code)
     yield Finding(Check.LEARNERS_UNMATCHED, (
-        f"{plan.parsed.file_name}: {count:,} of its {total:,} learners of "
-        f"{force.name if force else plan.force_code} ({_share(count, total)}) match nobody "
-        f"on that force's roster, by {_listed(used, len(used)) or 'no identifier column'}: "
+        f"{plan.parsed.file_name}: {count:,} of the {total:,} learners of "
+        f"{force.name if force else plan.force_code} in it ({_share(count, total)}) match "
+        f"nobody on that force's roster, matched by {_and(used) or 'no identifier column'}: "
         "their completions would not count."),
         {"force": plan.force_code, "learners": total, "unmatched": count,
          "identifier_columns": used})

@@ -1,6 +1,8 @@
 """Upload (training leads): drop one or more LMS, HR or Hydra exports; see what each file
 is, which columns were found, what importing it would change and every row-level problem;
-then confirm or cancel. Nothing is written before Confirm."""
+then confirm or cancel. Nothing is written before Confirm. A file that looks implausible
+says why at the top of its box and is left out until the lead ticks that they have checked
+it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboards import actions, data, ui
+from tracker.plausibility import EXAMPLE_HEADERS, Check, Finding
 from tracker.records import Kind
 
 KINDS = {"": "Detect automatically", Kind.HR_ROSTER.value: "HR roster",
@@ -66,12 +69,13 @@ uploads = []
 for i, file in enumerate(files):
     again = st.session_state.get(f"upload_again_{file.file_id}", False)
     order = st.session_state.get(f"upload_dates_{file.file_id}")
-    key = (file.file_id, force, kind, as_of, full, again, order)
+    accept = st.session_state.get(f"upload_accept_{file.file_id}", False)
+    key = (file.file_id, force, kind, as_of, full, again, order, accept)
     if key not in plans:
         progress.progress(i / len(files), text=f"Reading {file.name}…")
         plans[key] = actions.plan_upload(file.name, file.getvalue(), user, force,
                                          kind=kind or None, as_of=as_of, full_roster=full,
-                                         reimport=again, date_order=order)
+                                         reimport=again, date_order=order, accept=accept)
     uploads.append((file.file_id, plans[key]))
 progress.empty()
 
@@ -90,6 +94,44 @@ def offer_again(file_id: str, upload: actions.Upload) -> bool:
                    "(same content), so it will not be imported again unless you tick the "
                    "box above. To replace that batch instead, undo it on the Imports page.")
     return not again
+
+
+ACCEPT_LABEL = "I have checked this file: import it anyway"
+
+
+def implausible_fix(finding: Finding) -> str:
+    """What to do about an implausible file, in this page's words."""
+    evidence = finding.evidence
+    if finding.code is Check.RULE_COLUMN_MISSING:
+        return (f"To fix: give the column that holds the {evidence['name']} a header the tool "
+                f'knows, such as "{EXAMPLE_HEADERS[evidence["field"]]}", and upload the file '
+                "again.")
+    if finding.code is Check.RULE_VALUES_UNMAPPED:
+        return (f"To fix: check these values in the HR system. To map them to a "
+                f"{evidence['field']} the tool knows, import the file anyway, map them on the "
+                "Data quality page (Unknown values), then upload the file again.")
+    if finding.code is Check.LEARNERS_UNMATCHED:
+        return ("To fix: check that the file belongs to the force in the Force box above and "
+                "that those columns hold what its roster holds; if the roster is out of date, "
+                "upload the current one first.")
+    return ("To fix: check that this is the force's full, current roster; if it is a partial "
+            "update, untick Full roster above (people missing from it then stay).")
+
+
+def offer_accept(file_id: str, upload: actions.Upload) -> None:
+    """A file that looks implausible: each finding, loud, with how to fix it, and the box
+    to import it anyway (its plan is made again, accepted, when ticked)."""
+    plan = upload.plan
+    if plan is None or not plan.findings:
+        return
+    for finding in plan.findings:
+        if plan.accept:
+            st.warning(f"{finding.message}\n\nYou have checked it: it will be imported "
+                       "anyway, and the audit log will say so.")
+        else:
+            st.error(f"{finding.message}\n\n{implausible_fix(finding)} If the file is right, "
+                     f'tick "{ACCEPT_LABEL}" below.')
+    st.checkbox(ACCEPT_LABEL, key=f"upload_accept_{file_id}")
 
 
 DATE_ORDERS = {"day-first": "day first: 03/04/2026 is 3 April 2026 (UK)",
@@ -117,6 +159,7 @@ for file_id, upload in uploads:
         if upload.plan is None:
             st.error(upload.error or "This file could not be read.")
             continue
+        offer_accept(file_id, upload)
         if offer_again(file_id, upload):
             continue
         offer_date_order(file_id, upload)
@@ -125,7 +168,7 @@ for file_id, upload in uploads:
                  + (f", sheet {parsed.sheet!r}" if parsed.sheet else "")
                  + (f", header on row {parsed.header_row}" if parsed.header_row else "")
                  + (f", as of {ui.day_text(plan.as_of)}" if plan.as_of else "") + ".")
-        if upload.error:
+        if upload.error and not plan.findings:  # a finding is shown at the top
             st.error(upload.error)
         summary = plan.summary()
         m = st.columns(6)
