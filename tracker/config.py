@@ -14,6 +14,7 @@
 | implausible: unmapped values | TRACKER_IMPLAUSIBLE_UNMAPPED | 0.10 of a rule column's  |
 | implausible: unmatched learners | TRACKER_IMPLAUSIBLE_UNMATCHED | 0.20 of a file's own |
 | implausible: a requirement's fall | TRACKER_IMPLAUSIBLE_DROP | 0.10 (in scope, completed) |
+| implausible: fewest people to judge | TRACKER_IMPLAUSIBLE_MIN_PEOPLE | 5              |
 """
 
 from __future__ import annotations
@@ -31,16 +32,20 @@ class Thresholds:
     """When an import is implausible (``tracker.plausibility``), as shares from 0 to 1: more
     than ``unmapped`` of a rule column's values map to nothing; more than ``unmatched`` of a
     completion file's own-force learners match nobody; a requirement's population or its
-    completed count falls by more than ``drop``."""
+    completed count falls by more than ``drop``. Each also needs at least ``min_people``
+    people unmapped, unmatched or fallen: one learner of two matching nobody is no
+    evidence of a wrong file."""
 
     unmapped: float = 0.10
     unmatched: float = 0.20
     drop: float = 0.10
+    min_people: int = 5
 
 
 THRESHOLD_VARIABLES = {"unmapped": "TRACKER_IMPLAUSIBLE_UNMAPPED",
                        "unmatched": "TRACKER_IMPLAUSIBLE_UNMATCHED",
                        "drop": "TRACKER_IMPLAUSIBLE_DROP"}
+MIN_PEOPLE_VARIABLE = "TRACKER_IMPLAUSIBLE_MIN_PEOPLE"
 
 
 @dataclass(frozen=True)
@@ -105,9 +110,19 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
 
 def load_thresholds(env: dict[str, str]) -> Thresholds:
     """The Thresholds, each overridden by its TRACKER_IMPLAUSIBLE_* variable when set."""
-    shares = {name: _share(variable, env[variable])
-              for name, variable in THRESHOLD_VARIABLES.items() if env.get(variable, "").strip()}
-    return Thresholds(**shares)
+    default = Thresholds()
+
+    def share(name: str) -> float:
+        variable = THRESHOLD_VARIABLES[name]
+        text = env.get(variable, "").strip()
+        return _share(variable, text) if text else float(getattr(default, name))
+
+    fewest = env.get(MIN_PEOPLE_VARIABLE, "").strip() or str(default.min_people)
+    if not fewest.isdigit():
+        raise ValueError(f"{MIN_PEOPLE_VARIABLE}={fewest!r} is not a whole number of 0 or "
+                         "more (e.g. 5); fix or unset it.")
+    return Thresholds(unmapped=share("unmapped"), unmatched=share("unmatched"),
+                      drop=share("drop"), min_people=int(fewest))
 
 
 def _share(variable: str, text: str) -> float:

@@ -79,10 +79,9 @@ def check(engine: Engine, plan: ImportPlan, rules: RuleSet,
     parsed = plan.parsed
     if not parsed.kind.is_roster:
         has_roster = _has_roster(engine, plan.force_id)
-        return list(unmatched_learners(plan, has_roster, thresholds.unmatched))
-    found = [*missing_columns(parsed, rules),
-             *unmapped_values(parsed, rules, thresholds.unmapped)]
-    return found or list(requirement_falls(engine, plan, rules, thresholds.drop))
+        return list(unmatched_learners(plan, has_roster, thresholds))
+    found = [*missing_columns(parsed, rules), *unmapped_values(parsed, rules, thresholds)]
+    return found or list(requirement_falls(engine, plan, rules, thresholds))
 
 
 def rule_users(rules: RuleSet, conditions: dict[str, str]) -> dict[str, list[str]]:
@@ -105,6 +104,11 @@ def _blank(values: pd.Series) -> pd.Series:
 
 def _share(part: int, whole: int) -> str:
     return f"{part / whole:.0%}"
+
+
+def _too_many(part: int, whole: int, share: float, thresholds: Thresholds) -> bool:
+    """More than ``share`` of ``whole``, and at least the fewest people worth judging."""
+    return whole > 0 and part > share * whole and part >= thresholds.min_people
 
 
 def _headers(parsed: ParsedFile) -> list[str]:
@@ -144,16 +148,17 @@ def missing_columns(parsed: ParsedFile, rules: RuleSet) -> Iterator[Finding]:
              "people_without": without, "columns_found": headers})
 
 
-def unmapped_values(parsed: ParsedFile, rules: RuleSet, limit: float) -> Iterator[Finding]:
-    """More than ``limit`` of the given values of a column the rules read as codes (rank,
-    department) map to no code."""
+def unmapped_values(parsed: ParsedFile, rules: RuleSet,
+                    thresholds: Thresholds) -> Iterator[Finding]:
+    """Too many of the given values of a column the rules read as codes (rank, department)
+    map to no code."""
     for kind, titles in rule_users(rules, CONDITION_VOCABULARIES).items():
         raw_column, code_column = MAPPED_COLUMNS[kind]
         raw = parsed.records[raw_column]
         given = ~_blank(raw)
         unmapped = given & parsed.records[code_column].isna()
         count, total = int(unmapped.sum()), int(given.sum())
-        if total == 0 or count <= limit * total:
+        if not _too_many(count, total, thresholds.unmapped, thresholds):
             continue
         common = raw[unmapped].astype(str).str.strip().value_counts().head(SHOWN_VALUES)
         header = parsed.columns.get("rank" if kind == "rank" else "unit", raw_column)
@@ -175,15 +180,16 @@ def _has_roster(engine: Engine, force_id: int) -> bool:
         return conn.execute(stmt).first() is not None
 
 
-def unmatched_learners(plan: ImportPlan, has_roster: bool, limit: float) -> Iterator[Finding]:
-    """More than ``limit`` of the file's own-force learners (visitors from other forces
-    aside) match nobody, while the force has a roster to match them to."""
+def unmatched_learners(plan: ImportPlan, has_roster: bool,
+                       thresholds: Thresholds) -> Iterator[Finding]:
+    """Too many of the file's own-force learners (visitors from other forces aside) match
+    nobody, while the force has a roster to match them to."""
     learners = plan.frames.get("learners")
     if learners is None or not has_roster:
         return
     own = learners[(learners["force_id"] == plan.force_id) & learners["identity_key"].notna()]
     count, total = int(own["person_id"].isna().sum()), len(own)
-    if total == 0 or count <= limit * total:
+    if not _too_many(count, total, thresholds.unmatched, thresholds):
         return
     used = _identifier_columns(plan.parsed)
     force = vocab.forces().forces.get(plan.force_code)
@@ -267,14 +273,14 @@ def requirement_counts(engine: Engine, plan: ImportPlan, rules: RuleSet,
 
 
 def requirement_falls(engine: Engine, plan: ImportPlan, rules: RuleSet,
-                      limit: float) -> Iterator[Finding]:
-    """Requirements whose population in scope, or completed count, would fall by more than
-    ``limit`` (the force's first roster: nothing to compare with)."""
+                      thresholds: Thresholds) -> Iterator[Finding]:
+    """Requirements whose population in scope, or completed count, would fall too far (the
+    force's first roster: nothing to compare with)."""
     now, after = roster_now_and_after(plan)
     if now.empty:
         return
     before, later = requirement_counts(engine, plan, rules, [now, after])
-    falls = {r.id: _falls(before[r.id], later[r.id], limit) for r in rules.requirements}
+    falls = {r.id: _falls(before[r.id], later[r.id], thresholds) for r in rules.requirements}
     falls = {rid: parts for rid, parts in falls.items() if parts}
     if not falls:
         return
@@ -293,11 +299,11 @@ def requirement_falls(engine: Engine, plan: ImportPlan, rules: RuleSet,
                           for rid in falls}})
 
 
-def _falls(before: dict[str, int], after: dict[str, int], limit: float) -> list[str]:
-    """'from 120 people in scope to 60 (-50%)' for each count that falls by over ``limit``."""
+def _falls(before: dict[str, int], after: dict[str, int], thresholds: Thresholds) -> list[str]:
+    """'from 120 people in scope to 60 (-50%)' for each count that falls too far."""
     out = []
     for column, words in (("in_scope", "people in scope"), ("completed", "completed")):
         was, will = before[column], after[column]
-        if was and was - will > limit * was:
+        if _too_many(was - will, was, thresholds.drop, thresholds):
             out.append(f"from {was:,} {words} to {will:,} ({(will - was) / was:+.0%})")
     return out

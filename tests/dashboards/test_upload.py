@@ -1,8 +1,5 @@
 """Upload through the dashboard: preview, problems, confirm or cancel; coverage changes at
-once; the unmatched learner reaches the Data quality queue and can be resolved there.
-
-The file's two learners are Hal Hill and Nobody Known, who matches nobody: half its
-learners, implausible (tracker.plausibility), so each upload is accepted with the box."""
+once; the unmatched learner reaches the Data quality queue and can be resolved there."""
 
 from __future__ import annotations
 
@@ -20,26 +17,16 @@ from tracker.models import AuditEvent, ImportBatch, UnmatchedRecord
 from tracker.rules import load_rules
 
 FILE = Path(__file__).parent / "data" / "lms-long-hal-hill.csv"
-UNMATCHED = (f"{FILE.name}: 1 of the 2 learners of Avon and Somerset Constabulary in it (50%) "
-             'match nobody on that force\'s roster, matched by "Staff Number" (staff number), '
-             '"Email" (e-mail) and "Full Name" (name): their completions would not count.')
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def _accept(at: AppTest) -> AppTest:
-    """Tick "I have checked this file: import it anyway"."""
-    [tick] = [c for c in at.checkbox if c.key.startswith("upload_accept_")]
-    return tick.check().run()
-
-
-def _upload(db: Engine, accept: bool = True) -> AppTest:
+def _upload(db: Engine) -> AppTest:
     at = app_for(db, "demo-lead", page="upload")
     at.file_uploader[0].upload(FILE.name, FILE.read_bytes(), "text/csv")
-    at.run()
-    return _accept(at) if accept else at
+    return at.run()
 
 
 def _batches(db: Engine) -> int:
@@ -49,17 +36,8 @@ def _batches(db: Engine) -> int:
 
 def test_upload_previews_then_imports_and_coverage_changes(db: Engine) -> None:
     before = coverage.compute(db, load_rules(), TODAY, force="avon-and-somerset").summary()
-    at = _upload(db, accept=False)
+    at = _upload(db)
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        f"{UNMATCHED}\n\nTo fix: check that the file belongs to the force in the Force box "
-        "above and that those columns hold what its roster holds; if the roster is out of "
-        "date, upload the current one first. If the file is right, tick \"I have checked "
-        'this file: import it anyway" below.']
-    assert at.button(key="upload_confirm").disabled
-    _accept(at)
-    assert not at.error
-    assert at.warning[0].value.startswith(f"{UNMATCHED}\n\nYou have checked it")
     assert _metrics(at) == {"Rows read": "6", "New": "4", "Updated": "0", "Unchanged": "0",
                             "Rejected": "1", "Unmatched": "1"}
     problems = at.dataframe[-1].value
@@ -77,10 +55,9 @@ def test_upload_previews_then_imports_and_coverage_changes(db: Engine) -> None:
     assert [m.value for m in at.metric if m.label == "Coverage"][1] == \
         f"{after['coverage_pct'].tolist()[1]:.1f}%"
     with unit_of_work(db) as session:
-        events = session.execute(select(AuditEvent.actor, AuditEvent.detail).where(
-            AuditEvent.action == "import")).all()
-    assert [actor for actor, _ in events] == ["demo-lead"]
-    assert [f["message"] for f in events[0][1]["implausible_accepted"]] == [UNMATCHED]
+        actors = session.execute(select(AuditEvent.actor).where(
+            AuditEvent.action == "import")).scalars().all()
+    assert actors == ["demo-lead"]
 
 
 def test_cancel_imports_nothing(db: Engine) -> None:
@@ -112,7 +89,7 @@ def test_a_file_imported_before_can_be_imported_again_after_a_new_mapping(db: En
     at.button(key="upload_confirm").click().run()
     with unit_of_work(db) as session:
         mappings.save_mapping(session, "module", "OIC Module 9", "oic-el-4", "demo-lead")
-    again = _upload(db, accept=False)
+    again = _upload(db)
     assert not again.exception
     assert again.warning[0].value.startswith(
         f"This file was imported before, as batch #{_batches(db)} (same content)")
@@ -120,7 +97,6 @@ def test_a_file_imported_before_can_be_imported_again_after_a_new_mapping(db: En
     [tick] = [c for c in again.checkbox if c.key.startswith("upload_again_")]
     tick.check().run()
     assert not again.exception
-    _accept(again)  # Nobody Known still matches nobody
     assert _metrics(again) == {"Rows read": "6", "New": "1", "Updated": "0",
                                "Unchanged": "4", "Rejected": "0", "Unmatched": "1"}
     again.button(key="upload_confirm").click().run()
@@ -157,7 +133,7 @@ def test_the_training_lead_says_how_to_read_ambiguous_dates(db: Engine) -> None:
     ambiguous = Path(__file__).parents[1] / "data" / "dates-ambiguous.csv"
     at = app_for(db, "demo-lead", page="upload")
     at.file_uploader[0].upload(ambiguous.name, ambiguous.read_bytes(), "text/csv")
-    _accept(at.run())  # its staff numbers 1 and 2 match nobody
+    at.run()
     [choice] = [r for r in at.radio if r.key.startswith("upload_dates_")]
     assert choice.value is None  # read day first until the lead says
     assert "ambiguous-dates" in set(at.dataframe[-1].value["code"])

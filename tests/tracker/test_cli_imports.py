@@ -20,8 +20,6 @@ ROSTER = """Staff Number,Collar Number,Surname,Forenames,Email,Rank,Department,S
 1002,,Kay,Bob,bob.kay@asc.police.uk,Inspector,NPT Taunton,16/02/2016,Active
 1003,777,Dee,Cy,cy.dee@asc.police.uk,Inspector,CID Bristol,17/03/2017,Active
 """
-# Ann Le matches nobody: one of the file's three learners, implausible by the 20% rule
-# (tracker.plausibility), so the tests that import lms.csv pass --accept.
 LMS = """Employee ID,Full Name,Email,Course Title,Status,Completion Date
 1001,Ann Lee,ann.lee@asc.police.uk,OIC Module 1,Completed,20/01/2026
 ,Bob Kay,BOB.KAY@asc.police.uk,OIC Module 2,Completed,21/01/2026
@@ -66,7 +64,7 @@ def test_import_roster_then_lms(cli) -> None:
         "roster.csv: imported as batch 1",
         "  kind hr-roster, force avon-and-somerset, as of 2026-01-31",
         "  rows read 3, accepted 3, warnings 0, rejected 0, unmatched 0, new 3, unchanged 0"]
-    result = cli("import", "lms.csv", "--user", "lead", "--accept")
+    result = cli("import", "lms.csv", "--user", "lead")
     assert result.exit_code == 0, result.output
     out = lines(result.output)
     assert out[:3] == [
@@ -83,7 +81,7 @@ def test_reimport_refused_exit_1_and_dry_run_writes_nothing(cli, engine: Engine)
     assert result.exit_code == 1
     assert lines(result.output)[0].startswith(
         "roster.csv: refused: roster.csv was already imported as batch 1 on ")
-    result = cli("import", "lms.csv", "--dry-run", "--accept")
+    result = cli("import", "lms.csv", "--dry-run")
     assert result.exit_code == 0
     assert lines(result.output)[0] == "lms.csv: dry run, nothing written"
     with engine.connect() as conn:
@@ -92,8 +90,7 @@ def test_reimport_refused_exit_1_and_dry_run_writes_nothing(cli, engine: Engine)
 
 
 def test_import_json(cli) -> None:
-    result = cli("import", "roster.csv", "lms.csv", "--json", "--as-of", "2026-01-31",
-                 "--accept")
+    result = cli("import", "roster.csv", "lms.csv", "--json", "--as-of", "2026-01-31")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [(d["file"], d["status"], d["batch_id"], d["new"]) for d in data] == [
@@ -135,7 +132,7 @@ def test_unreadable_file_refused(cli, tmp_path: Path) -> None:
 
 
 def test_imports_list_undo_and_problems(cli, tmp_path: Path) -> None:
-    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31", "--accept")
+    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31")
     listed = json.loads(cli("imports", "list", "--json").output)
     assert [(b["id"], b["file"], b["status"]) for b in listed] == [
         (2, "lms.csv", "committed"), (1, "roster.csv", "committed")]
@@ -155,7 +152,7 @@ def test_imports_list_undo_and_problems(cli, tmp_path: Path) -> None:
 
 
 def test_match_suggest_confirm_reject(cli, engine: Engine) -> None:
-    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31", "--accept")
+    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31")
     listed = cli("match", "list", "--json")
     [record] = json.loads(listed.output)
     assert (record["id"], record["name"], record["identity"], record["module"]) == (
@@ -223,7 +220,7 @@ def test_date_order_choices_are_the_importers() -> None:
 def test_problems_written_from_a_file_cannot_run_as_formulas(cli, tmp_path: Path) -> None:
     (tmp_path / "evil.csv").write_text(
         LMS.replace("Ann Le,", '"=HYPERLINK(""http://x"",""open"")",'), encoding="utf-8")
-    cli("import", "roster.csv", "evil.csv", "--as-of", "2026-01-31", "--accept")
+    cli("import", "roster.csv", "evil.csv", "--as-of", "2026-01-31")
     assert cli("imports", "problems", "2", "--out", "p.csv").exit_code == 0
     assert pd.read_csv(tmp_path / "p.csv")["Value"].tolist() == [
         """'=HYPERLINK("http://x","open")"""]
@@ -231,8 +228,7 @@ def test_problems_written_from_a_file_cannot_run_as_formulas(cli, tmp_path: Path
 
 def test_imports_file_writes_the_upload_back_byte_for_byte(cli, engine: Engine,
                                                            tmp_path: Path) -> None:
-    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31", "--user", "lead",
-        "--accept")
+    cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31", "--user", "lead")
     result = cli("imports", "file", "2", "--out", "copy.csv", "--user", "inspector.x")
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (f"Wrote copy.csv ({len(LMS.encode()):,} bytes), the "

@@ -69,9 +69,7 @@ def test_first_roster_import_counts(engine: Engine) -> None:
 def test_second_snapshot_mover_and_leaver(engine: Engine) -> None:
     run(engine, roster(THREE), as_of=D1)
     moved = person("1002", "Bob Kay", unit="CID Bristol", department="cid")
-    # a third of a three-person force leaving is implausible (tracker.plausibility): accepted
-    plan = run(engine, roster([THREE[0], moved], name="roster-feb.csv"), as_of=D2,
-               accept=True)
+    plan = run(engine, roster([THREE[0], moved], name="roster-feb.csv"), as_of=D2)
     c = plan.summary()
     assert (c["new"], c["updated"], c["unchanged"], c["leavers"]) == (0, 1, 1, 1)
     assert count(engine, Person) == 3  # the leaver is not deleted
@@ -209,7 +207,7 @@ def test_failure_mid_commit_leaves_database_as_before(engine: Engine, monkeypatc
     run(engine, roster(THREE), as_of=D1)
     before = content(engine, skip={"alembic_version"})
     plan = plan_import(engine, lms([done(staff_number="1001"), done(full_name="Nobody")]),
-                       force_code=FORCE, as_of=None, actor="lead", accept=True)
+                       force_code=FORCE, as_of=None, actor="lead")
 
     def boom(*_a, **_k):
         raise RuntimeError("disk on fire")

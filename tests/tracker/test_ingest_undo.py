@@ -21,7 +21,7 @@ PEOPLE = [person("1001", "Ann Lee", email="ann@asc.police.uk"), person("1002", "
 
 def run(engine: Engine, file, as_of: dt.date | None = None) -> int:
     plan = plan_import(engine, file, force_code=FORCE, as_of=as_of, actor="lead",
-                       allow_reimport=True, accept=True)  # tiny files: plausible or not
+                       allow_reimport=True)
     return commit_import(engine, plan).id
 
 
