@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_import import make_files, measure_bare, roster_frame  # noqa: E402
+from bench.bench_import import make_files, measure_bare, roster_frame
 
 
 def roster_keys(people: int) -> Any:

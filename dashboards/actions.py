@@ -83,7 +83,8 @@ def save_mapping(kind: str, raw: str, canonical: str, user: CurrentUser) -> str:
             mappings.save_mapping(session, kind, raw, canonical, user.username)
     except ValueError as exc:
         return str(exc)
-    return (f"Saved: {kind} {raw!r} means {canonical!r}. It applies to every later import; "
+    name = mappings.code_labels(kind).get(canonical, canonical)
+    return (f"Saved: {kind} {raw!r} means {name!r}. It applies to every later import; "
             "upload the file again to apply it to rows already read.")
 
 
@@ -149,11 +150,12 @@ class Upload:
 def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,
                 kind: str | None, as_of: dt.date | None, full_roster: bool,
                 reimport: bool = False, date_order: str | None = None,
-                columns: Mapping[str, str] | None = None) -> Upload:
+                columns: Mapping[str, str] | None = None, accept: bool = False) -> Upload:
     """Read an uploaded file (``imports.parse_file``, with the force's saved layouts) and
     plan its import (``tracker.ingest.plan_import``; ``reimport``: even if the same content
     was imported before; ``date_order``: how to read dates a column leaves ambiguous;
-    ``columns``: the user's column mapping, header -> field): nothing is written."""
+    ``columns``: the user's column mapping, header -> field; ``accept``: even if it looks
+    implausible, judged by the rules in use): nothing is written."""
     from imports import FileRefused, parse_file
 
     require(user, "upload")
@@ -175,7 +177,8 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
     try:
         plan = plan_import(data.engine(), parsed, force_code=force_code, as_of=as_of,
                            actor=user.username, full_roster=full_roster,
-                           allow_reimport=reimport)
+                           allow_reimport=reimport, rules=data.rules(),
+                           thresholds=settings.thresholds, accept=accept)
     except ValueError as exc:
         return Upload(name, error=str(exc))
     return Upload(name, plan=plan, error=plan.refused, content=content,

@@ -170,7 +170,7 @@ def _fixed(headers: list[str], kind: Kind, name: str, columns: Mapping[str, str]
                               name, headers=headers, kind=kind)
         if wanted != IGNORE and wanted not in allowed:
             raise FileRefused(
-                f'{name}: "{wanted}" is not a field of a {SPECS[kind].label}; use one of: '
+                f'{name}: "{wanted}" is not a field of a {kind.label}; use one of: '
                 f'{", ".join(sorted(allowed))} (or {IGNORE}).', Code.MISSING_COLUMN, name,
                 headers=headers, kind=kind)
         out[index] = (wanted, source)

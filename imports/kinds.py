@@ -1,6 +1,7 @@
-"""One spec per kind of file: its label, the fields its columns can feed, the ones it
-cannot do without, and its parser. The CLI, the Upload page, detection and the tests all
-read this registry: adding a layout of file touches this one place."""
+"""One spec per kind of file: the fields its columns can feed, the ones it cannot do
+without, and its parser (its label is the Kind's own, ``Kind.label``). The CLI, the Upload
+page, detection and the tests all read this registry: adding a layout of file touches this
+one place and the Kind."""
 
 from __future__ import annotations
 
@@ -55,7 +56,6 @@ def _single(parse: Callable[[Table, Context, Report], tuple[pd.DataFrame, dict[s
 @dataclass(frozen=True)
 class KindSpec:
     kind: Kind
-    label: str  # how a person names it ("HR roster")
     fields: tuple[Field, ...]
     required: tuple[tuple[Field, ...], ...]  # each: one of these fields must have a column
     parse: Parser
@@ -63,29 +63,26 @@ class KindSpec:
 
 
 SPECS: dict[Kind, KindSpec] = {spec.kind: spec for spec in (
-    KindSpec(Kind.HR_ROSTER, "HR roster",
+    KindSpec(Kind.HR_ROSTER,
              (STAFF, COLLAR, SURNAME, FORENAMES, FULL_NAME, EMAIL, RANK, WORKFORCE, UNIT, ROLE,
               LINE_MANAGER, START, LEAVING, EMPLOYMENT),
              ((STAFF,),), _single(roster.parse_roster)),
-    KindSpec(Kind.LMS_LONG, "LMS export (a row per learner and course)",
-             (*LEARNER, TITLE, CSTATUS, DATE, SCORE, UNIT, RANK, FORCE, ROLE),
+    KindSpec(Kind.LMS_LONG, (*LEARNER, TITLE, CSTATUS, DATE, SCORE, UNIT, RANK, FORCE, ROLE),
              ((TITLE,), (DATE,), LEARNER), _single(lms.parse_long)),
-    KindSpec(Kind.TOTARA_REPORT, "Totara course completion report",
-             (*LEARNER, TITLE, CSTATUS, DATE, SCORE, UNIT, ROLE, RANK),
+    KindSpec(Kind.TOTARA_REPORT, (*LEARNER, TITLE, CSTATUS, DATE, SCORE, UNIT, ROLE, RANK),
              ((TITLE,), (DATE,), LEARNER), _single(lms.parse_long)),
-    KindSpec(Kind.TOTARA_UPLOAD, "Totara completion upload",
-             (USERNAME, STAFF, EMAIL, SHORTNAME, IDNUMBER, DATE, SCORE),
+    KindSpec(Kind.TOTARA_UPLOAD, (USERNAME, STAFF, EMAIL, SHORTNAME, IDNUMBER, DATE, SCORE),
              ((SHORTNAME, IDNUMBER), (DATE,), (USERNAME, STAFF, EMAIL)),
              _single(lms.parse_totara_upload)),
-    KindSpec(Kind.HYDRA, "Hydra delegate list",
+    KindSpec(Kind.HYDRA,
              (*LEARNER, RANK, FORCE, UNIT, CSTATUS, DATE, TITLE, VENUE, SYNDICATE, ROLE),
              (LEARNER,), hydra.parse_hydra),
-    KindSpec(Kind.MOODLE_COURSE, "Moodle course completion report", MOODLE_LEARNER,
+    KindSpec(Kind.MOODLE_COURSE, MOODLE_LEARNER,
              (MOODLE_LEARNER,), _single(moodle.parse_course), identity_by_values=False),
-    KindSpec(Kind.MOODLE_ACTIVITY, "Moodle activity completion report", MOODLE_LEARNER,
+    KindSpec(Kind.MOODLE_ACTIVITY, MOODLE_LEARNER,
              (), _single(moodle.parse_activity), identity_by_values=False),
 )}
-LABELS: dict[Kind, str] = {kind: spec.label for kind, spec in SPECS.items()}
+LABELS: dict[Kind, str] = {kind: kind.label for kind in SPECS}
 
 
 def missing_required(found: dict[str, int], kind: Kind) -> tuple[Field, ...] | None:

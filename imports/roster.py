@@ -39,7 +39,7 @@ STATUSES = {
 }
 
 
-def parse_roster(table: Table, ctx: Context, report: Report) -> tuple[pd.DataFrame, dict[str, int]]:
+def parse_roster(table: Table, ctx: Context, report: Report) -> tuple[pd.DataFrame, dict[str, Any]]:
     rows, file = table.rows, ctx.file_name
     out = _people(table)
     _ranks(out, table, ctx, report)
@@ -56,7 +56,8 @@ def parse_roster(table: Table, ctx: Context, report: Report) -> tuple[pd.DataFra
              "import again.", file)
     records = out[~no_id].reset_index(drop=True)[ROSTER_COLUMNS]
     records, dupes, conflicts = _repeats(records, report, file, table.label("staff_number"))
-    return records, {"duplicates": dupes, "conflicting": conflicts}
+    headers = [str(c) for c in table.header.cells if str(c).strip()]  # said when one is missing
+    return records, {"duplicates": dupes, "conflicting": conflicts, "headers": headers}
 
 
 def _people(table: Table) -> pd.DataFrame:

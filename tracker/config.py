@@ -11,15 +11,41 @@
 | session expiry     | TRACKER_SESSION_MINUTES   | 480                              |
 | today (for demos and tests) | TRACKER_TODAY    | the real date                    |
 | log-in: password or oidc | TRACKER_AUTH       | password (oidc: Streamlit st.login) |
+| implausible: unmapped values | TRACKER_IMPLAUSIBLE_UNMAPPED | 0.10 of a rule column's  |
+| implausible: unmatched learners | TRACKER_IMPLAUSIBLE_UNMATCHED | 0.20 of a file's own |
+| implausible: a requirement's fall | TRACKER_IMPLAUSIBLE_DROP | 0.10 (in scope, completed) |
+| implausible: fewest people to judge | TRACKER_IMPLAUSIBLE_MIN_PEOPLE | 5              |
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When an import is implausible (``tracker.plausibility``), as shares from 0 to 1: more
+    than ``unmapped`` of a rule column's values map to nothing; more than ``unmatched`` of a
+    completion file's own-force learners match nobody; a requirement's population or its
+    completed count falls by more than ``drop``. Each also needs at least ``min_people``
+    people unmapped, unmatched or fallen: one learner of two matching nobody is no
+    evidence of a wrong file."""
+
+    unmapped: float = 0.10
+    unmatched: float = 0.20
+    drop: float = 0.10
+    min_people: int = 5
+
+
+THRESHOLD_VARIABLES = {"unmapped": "TRACKER_IMPLAUSIBLE_UNMAPPED",
+                       "unmatched": "TRACKER_IMPLAUSIBLE_UNMATCHED",
+                       "drop": "TRACKER_IMPLAUSIBLE_DROP"}
+MIN_PEOPLE_VARIABLE = "TRACKER_IMPLAUSIBLE_MIN_PEOPLE"
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,7 @@ class Settings:
     session_minutes: int
     today_override: dt.date | None
     pseudonym_secret_override: str | None = None
+    thresholds: Thresholds = Thresholds()
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -77,4 +104,34 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_minutes=int(env.get("TRACKER_SESSION_MINUTES", "480")),
         today_override=dt.date.fromisoformat(today) if today else None,
         pseudonym_secret_override=env.get("TRACKER_PSEUDONYM_SECRET") or None,
+        thresholds=load_thresholds(env),
     )
+
+
+def load_thresholds(env: dict[str, str]) -> Thresholds:
+    """The Thresholds, each overridden by its TRACKER_IMPLAUSIBLE_* variable when set."""
+    default = Thresholds()
+
+    def share(name: str) -> float:
+        variable = THRESHOLD_VARIABLES[name]
+        text = env.get(variable, "").strip()
+        return _share(variable, text) if text else float(getattr(default, name))
+
+    fewest = env.get(MIN_PEOPLE_VARIABLE, "").strip() or str(default.min_people)
+    if not fewest.isdigit():
+        raise ValueError(f"{MIN_PEOPLE_VARIABLE}={fewest!r} is not a whole number of 0 or "
+                         "more (e.g. 5); fix or unset it.")
+    return Thresholds(unmapped=share("unmapped"), unmatched=share("unmatched"),
+                      drop=share("drop"), min_people=int(fewest))
+
+
+def _share(variable: str, text: str) -> float:
+    """A share from 0 to 1 (e.g. 0.25); anything else is refused with the variable's name."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:
+        raise ValueError(f"{variable}={text.strip()!r} is not a share from 0 to 1 (e.g. 0.25); "
+                         "fix or unset it.")
+    return value

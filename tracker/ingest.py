@@ -6,8 +6,9 @@ from their latest state), unchanged, or leavers (on the latest roster, missing f
 one: they get a leaver state from the snapshot date, never deleted). A completion export
 adds each distinct (person, module, date) once, with the batch and row that first reported
 it; a later batch that reports it again adds an evidence row.
-Learners that match nobody go to the review queue. Writes are bulk: executemany of tuples on
-SQLite, ``COPY`` on PostgreSQL; no ORM object per row.
+Learners that match nobody go to the review queue. An implausible import (see
+``tracker.plausibility``) is refused unless the user accepts it. Writes are bulk:
+executemany of tuples on SQLite, ``COPY`` on PostgreSQL; no ORM object per row.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit, files, vocab
+from tracker import audit, files, plausibility, vocab
 from tracker.bulk import (
     allocate_ids,
     checks_set_aside,
@@ -36,6 +37,7 @@ from tracker.bulk import (
     mark,
     sqlite_bulk_pragmas,
 )
+from tracker.config import Thresholds
 from tracker.db import force_ids, module_ids, unit_of_work
 from tracker.matching import (
     AUTO_LINK_ACTOR,
@@ -54,8 +56,10 @@ from tracker.models import (
     RosterSnapshot,
     UnmatchedRecord,
 )
+from tracker.plausibility import Finding
 from tracker.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Severity
 from tracker.records import ParsedFile
+from tracker.rules import RuleSet, load_rules
 
 IDENTITY_FIELDS = ["collar_number", "surname", "forenames", "full_name", "email"]
 STATE_FIELDS = ["workforce_type", "rank_raw", "rank", "detective", "unit", "department", "role",
@@ -86,6 +90,8 @@ class ImportPlan:
     already_imported: int | None = None
     counts: Counter[str] = field(default_factory=Counter)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # implausible: refused unless
+    accept: bool = False  # the user accepted the findings: import anyway
 
     @property
     def kind(self) -> str:
@@ -115,16 +121,21 @@ class ImportPlan:
             "leavers": c["leavers"], "date_disagreements": c["disagreements"],
             "people_created": c["people_created"], "already_imported": self.already_imported,
             "refused": self.refused,
+            "implausible": [f.as_dict() for f in self.findings],
+            "implausible_accepted": bool(self.findings) and self.accept,
         }
 
 
 # ---------------------------------------------------------------- planning (read only)
 
 def plan_import(engine: Engine, parsed: ParsedFile, *, force_code: str, as_of: dt.date | None,
-                actor: str, allow_reimport: bool = False,
-                full_roster: bool = True) -> ImportPlan:
+                actor: str, allow_reimport: bool = False, full_roster: bool = True,
+                rules: RuleSet | None = None, thresholds: Thresholds | None = None,
+                accept: bool = False) -> ImportPlan:
     """A dry run: what importing ``parsed`` for ``force_code`` would change. Writes nothing.
-    ``as_of`` defaults to the file's own date, else today (rosters need one)."""
+    ``as_of`` defaults to the file's own date, else today (rosters need one). An implausible
+    import (judged against ``rules``, default the shipped ones, and ``thresholds``) is
+    refused with its first finding's message, unless ``accept``."""
     with unit_of_work(engine) as session:
         forces = force_ids(session)
         if force_code not in forces:
@@ -145,7 +156,20 @@ def plan_import(engine: Engine, parsed: ParsedFile, *, force_code: str, as_of: d
         else:
             _plan_completions(session, plan, forces)
         _count_rows(plan)
+    _judge(engine, plan, rules or load_rules(), thresholds or Thresholds(), accept)
     return plan
+
+
+def _judge(engine: Engine, plan: ImportPlan, rules: RuleSet, thresholds: Thresholds,
+           accept: bool) -> None:
+    """Keep the plausibility findings on the plan; refuse it while any holds, unless the
+    user accepts them (a plan refused already is not judged)."""
+    plan.accept = accept
+    if plan.refused is not None:
+        return
+    plan.findings = plausibility.check(engine, plan, rules, thresholds)
+    if plan.findings and not accept:
+        plan.refused = plan.findings[0].message
 
 
 def _check_already_imported(session: Session, plan: ImportPlan, allow: bool) -> None:
@@ -262,6 +286,7 @@ def _current_roster(session: Session, plan: ImportPlan) -> pd.DataFrame:
 def _plan_roster(session: Session, plan: ImportPlan) -> None:
     records = _roster_records(plan)
     current = _current_roster(session, plan)
+    plan.frames["current"] = current
     merged = records.merge(current, on="staff_number", how="left", suffixes=("", "_db"))
     new = merged["person_id"].isna()
     state_same = pd.Series(True, index=merged.index)
@@ -372,6 +397,7 @@ def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int]
     force_list = sorted({int(f) for f in learners["force_id"].dropna().unique()})
     matched = match_learners(learners, Roster(session, force_list),
                              links_frame(session, force_list))
+    plan.frames["learners"] = learners.assign(person_id=matched["person_id"])
     codes = records["learner"]
     for name, column in (("person_id", matched["person_id"]),
                          ("matched_by", matched["matched_by"]),
@@ -525,9 +551,21 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
         _refresh_statistics(session, plan)
         audit.record(session, plan.actor, "import", f"batch:{batch.id}",
                      file=plan.parsed.file_name, sha256=plan.parsed.sha256, kind=plan.kind,
-                     force=plan.force_code, **{k: v for k, v in plan.summary().items()
-                                               if isinstance(v, int) and k != "force"})
+                     force=plan.force_code, **_audit_counts(plan), **_accepted(plan))
     return batch
+
+
+def _audit_counts(plan: ImportPlan) -> dict[str, int]:
+    return {k: v for k, v in plan.summary().items()
+            if isinstance(v, int) and not isinstance(v, bool) and k != "force"}
+
+
+def _accepted(plan: ImportPlan) -> dict[str, Any]:
+    """What the user accepted knowingly (an implausible import went ahead), for the audit
+    log and the batch: each finding (code, message, evidence)."""
+    if not plan.findings:
+        return {}
+    return {"implausible_accepted": [f.as_dict() for f in plan.findings]}
 
 
 ANALYZE_MIN_ROWS = 10_000  # fewer new rows than this hardly move the planner's estimates
@@ -554,7 +592,8 @@ def _new_batch(session: Session, plan: ImportPlan) -> ImportBatch:
     detail = {"updated": c["updated"], "leavers": c["leavers"],
               "date_disagreements": c["disagreements"], "people_created": c["people_created"],
               "sheet": plan.parsed.sheet, "header_row": plan.parsed.header_row,
-              "columns": plan.parsed.columns, "problems_dropped": dict(plan.dropped)}
+              "columns": plan.parsed.columns, "problems_dropped": dict(plan.dropped),
+              **_accepted(plan)}
     batch = ImportBatch(
         file_name=plan.parsed.file_name, sha256=plan.parsed.sha256, kind=plan.kind,
         force_id=plan.force_id, imported_by=plan.actor, as_of=plan.as_of,

@@ -50,6 +50,18 @@ def known_codes(kind: str) -> list[str]:
     return list(vocab.forces().forces)
 
 
+def code_labels(kind: str) -> dict[str, str]:
+    """The canonical codes of ``kind`` (as ``known_codes``) with the names people know them
+    by: "Inspector", "Roads Policing", "OIC Hydra exercise", "Wiltshire Police"."""
+    if kind == "rank":
+        return {c: r.label for c, r in vocab.ranks().ranks.items()}
+    if kind == "department":
+        return {c: d.label for c, d in vocab.departments().departments.items()}
+    if kind == "module":
+        return {c: m.title for c, m in vocab.modules().modules.items()}
+    return {c: f.name for c, f in vocab.forces().forces.items()}
+
+
 def save_mapping(session: Session, kind: str, raw: str, canonical: str, actor: str) -> ValueMapping:
     """Map ``raw`` to ``canonical`` (replacing an earlier mapping of the same raw value).
     Raises ValueError with a helpful message for an unknown kind or canonical code."""

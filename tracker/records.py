@@ -30,6 +30,22 @@ class Kind(StrEnum):
     def is_roster(self) -> bool:
         return self is Kind.HR_ROSTER
 
+    @property
+    def label(self) -> str:
+        """How a person names it ("HR roster")."""
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    Kind.HR_ROSTER: "HR roster",
+    Kind.LMS_LONG: "LMS export (a row per learner and course)",
+    Kind.MOODLE_COURSE: "Moodle course completion report",
+    Kind.MOODLE_ACTIVITY: "Moodle activity completion report",
+    Kind.TOTARA_UPLOAD: "Totara completion upload",
+    Kind.TOTARA_REPORT: "Totara course completion report",
+    Kind.HYDRA: "Hydra delegate list",
+}
+
 
 # One row per person on the roster. `row` is the spreadsheet row number (header = its row).
 ROSTER_COLUMNS = [

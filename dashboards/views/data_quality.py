@@ -71,8 +71,13 @@ with values_tab:
         ui.table(raws, f"unknown-{kind}-values", user)
         c = st.columns(3)
         raw = c[0].selectbox("Value", raws["raw"].tolist(), key=f"dq_raw_{kind}")
-        canonical = c[1].selectbox("Means", mappings.known_codes(kind), key=f"dq_code_{kind}")
-        if c[2].button("Save mapping", key=f"dq_map_{kind}"):
+        names = mappings.code_labels(kind)
+        canonical = c[1].selectbox("Means", list(names), key=f"dq_code_{kind}", index=None,
+                                   format_func=names.__getitem__,
+                                   placeholder=f"Choose the {kind} it means")
+        if c[2].button("Save mapping", key=f"dq_map_{kind}", disabled=canonical is None,
+                       help="Choose what the value means first." if canonical is None
+                       else None):
             done(actions.save_mapping(kind, str(raw), str(canonical), user))
 
 with dates_tab:

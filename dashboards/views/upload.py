@@ -1,6 +1,8 @@
 """Upload (training leads): drop one or more LMS, HR or Hydra exports; see what each file
 is, which columns were found, what importing it would change and every row-level problem;
-then confirm or cancel. Nothing is written before Confirm."""
+then confirm or cancel. Nothing is written before Confirm. A file that looks implausible
+says why at the top of its box and is left out until the lead ticks that they have checked
+it."""
 
 from __future__ import annotations
 
@@ -9,15 +11,10 @@ from pathlib import Path
 import streamlit as st
 
 from dashboards import actions, data, mapping, ui
+from tracker.plausibility import EXAMPLE_HEADERS, Check, Finding
 from tracker.records import Kind
 
-KINDS = {"": "Detect automatically", Kind.HR_ROSTER.value: "HR roster",
-         Kind.LMS_LONG.value: "LMS export (a row per learner and course)",
-         Kind.MOODLE_COURSE.value: "Moodle course completion report",
-         Kind.MOODLE_ACTIVITY.value: "Moodle activity completion report",
-         Kind.TOTARA_UPLOAD.value: "Totara completion upload",
-         Kind.TOTARA_REPORT.value: "Totara course completion report",
-         Kind.HYDRA.value: "Hydra delegate list"}
+KINDS = {"": "Detect automatically", **{k.value: k.label for k in Kind}}
 PLANS = "upload_plans"
 MAPS = "upload_columns"  # the user's column mapping by (file id, kind chosen)
 
@@ -68,12 +65,15 @@ for i, file in enumerate(files):
     again = st.session_state.get(f"upload_again_{file.file_id}", False)
     order = st.session_state.get(f"upload_dates_{file.file_id}")
     columns = st.session_state.setdefault(MAPS, {}).get((file.file_id, kind), {})
-    key = (file.file_id, force, kind, as_of, full, again, order, tuple(sorted(columns.items())))
+    accept = st.session_state.get(f"upload_accept_{file.file_id}", False)
+    key = (file.file_id, force, kind, as_of, full, again, order, accept,
+           tuple(sorted(columns.items())))
     if key not in plans:
         progress.progress(i / len(files), text=f"Reading {file.name}…")
         plans[key] = actions.plan_upload(file.name, file.getvalue(), user, force,
                                          kind=kind or None, as_of=as_of, full_roster=full,
-                                         reimport=again, date_order=order, columns=columns)
+                                         reimport=again, date_order=order, columns=columns,
+                                         accept=accept)
     uploads.append((file.file_id, plans[key]))
 progress.empty()
 
@@ -92,6 +92,44 @@ def offer_again(file_id: str, upload: actions.Upload) -> bool:
                    "(same content), so it will not be imported again unless you tick the "
                    "box above. To replace that batch instead, undo it on the Imports page.")
     return not again
+
+
+ACCEPT_LABEL = "I have checked this file: import it anyway"
+
+
+def implausible_fix(finding: Finding) -> str:
+    """What to do about an implausible file, in this page's words."""
+    evidence = finding.evidence
+    if finding.code is Check.RULE_COLUMN_MISSING:
+        return (f"To fix: give the column that holds the {evidence['name']} a header the tool "
+                f'knows, such as "{EXAMPLE_HEADERS[evidence["field"]]}", and upload the file '
+                "again.")
+    if finding.code is Check.RULE_VALUES_UNMAPPED:
+        return (f"To fix: check these values in the HR system. To map them to a "
+                f"{evidence['field']} the tool knows, import the file anyway, map them on the "
+                "Data quality page (Unknown values), then upload the file again.")
+    if finding.code is Check.LEARNERS_UNMATCHED:
+        return ("To fix: check that the file belongs to the force in the Force box above and "
+                "that those columns hold what its roster holds; if the roster is out of date, "
+                "upload the current one first.")
+    return ("To fix: check that this is the force's full, current roster; if it is a partial "
+            "update, untick Full roster above (people missing from it then stay).")
+
+
+def offer_accept(file_id: str, upload: actions.Upload) -> None:
+    """A file that looks implausible: each finding, loud, with how to fix it, and the box
+    to import it anyway (its plan is made again, accepted, when ticked)."""
+    plan = upload.plan
+    if plan is None or not plan.findings:
+        return
+    for finding in plan.findings:
+        if plan.accept:
+            st.warning(f"{finding.message}\n\nYou have checked it: it will be imported "
+                       "anyway, and the audit log will say so.")
+        else:
+            st.error(f"{finding.message}\n\n{implausible_fix(finding)} If the file is right, "
+                     f'tick "{ACCEPT_LABEL}" below.')
+    st.checkbox(ACCEPT_LABEL, key=f"upload_accept_{file_id}")
 
 
 DATE_ORDERS = {"day-first": "day first: 03/04/2026 is 3 April 2026 (UK)",
@@ -140,6 +178,7 @@ for file_id, upload in uploads:
             st.error(upload.error or "This file could not be read.")
             offer_mapping(file_id, upload)
             continue
+        offer_accept(file_id, upload)
         if offer_again(file_id, upload):
             continue
         offer_date_order(file_id, upload)
@@ -149,7 +188,7 @@ for file_id, upload in uploads:
                  + (f", header on row {parsed.header_row}" if parsed.header_row else "")
                  + (f", as of {ui.day_text(plan.as_of)}" if plan.as_of else "") + ".")
         offer_mapping(file_id, upload)
-        if upload.error:
+        if upload.error and not plan.findings:  # a finding is shown at the top
             st.error(upload.error)
         summary = plan.summary()
         m = st.columns(6)

@@ -439,10 +439,10 @@ def test_unknown_rank_is_mapped_in_place(db: Engine) -> None:
         state.rank, state.rank_raw = None, "Insp (T/Sgt)"
     at = app_for(db, "demo-lead", page="data_quality")
     at.selectbox(key="dq_raw_rank").set_value("Insp (T/Sgt)")
-    at.selectbox(key="dq_code_rank").set_value("inspector")
+    at.selectbox(key="dq_code_rank").set_value("inspector").run()
     at.button(key="dq_map_rank").click().run()
     assert not at.exception
-    assert at.info[0].value.startswith("Saved: rank 'Insp (T/Sgt)' means 'inspector'.")
+    assert at.info[0].value.startswith("Saved: rank 'Insp (T/Sgt)' means 'Inspector'.")
     with unit_of_work(db) as session:
         mapping = session.scalars(select(ValueMapping)).one()
         assert (mapping.kind, mapping.canonical, mapping.created_by) == (

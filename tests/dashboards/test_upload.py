@@ -3,6 +3,7 @@ once; the unmatched learner reaches the Data quality queue and can be resolved t
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,51 @@ def test_the_training_lead_says_how_to_read_ambiguous_dates(db: Engine) -> None:
         dates = [r.payload["completed_on"] for r in session.scalars(select(UnmatchedRecord))
                  if r.payload["row"] == 2]
     assert dates == ["2026-02-03"]  # 02/03/2026 read month first: 3 February
+
+
+def _strangers_file(folder: Path) -> Path:
+    """Two learners of the seeded force and six nobody knows: implausible."""
+    path = folder / "lms-mostly-strangers.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Staff Number", "Full Name", "Course Title", "Status",
+                         "Completion Date"])
+        writer.writerow(["1008", "Hal Hill", "OIC Module 1", "Completed", "10/01/2026"])
+        writer.writerow(["1012", "Lee Lamb", "OIC Module 1", "Completed", "10/01/2026"])
+        for n in range(6):
+            writer.writerow([f"90{n}", f"Stranger {n}", "OIC Module 1", "Completed",
+                             "10/01/2026"])
+    return path
+
+
+STRANGERS = ("lms-mostly-strangers.csv: 6 of the 8 learners of Avon and Somerset Constabulary "
+             "in it (75%) match nobody on that force's roster, matched by \"Staff Number\" "
+             "(staff number) and \"Full Name\" (name): their completions would not count.")
+
+
+def test_an_implausible_file_says_why_and_waits_for_the_box(db: Engine,
+                                                             tmp_path: Path) -> None:
+    path = _strangers_file(tmp_path)
+    at = app_for(db, "demo-lead", page="upload")
+    at.file_uploader[0].upload(path.name, path.read_bytes(), "text/csv")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"{STRANGERS}\n\nTo fix: check that the file belongs to the force in the Force box "
+        "above and that those columns hold what its roster holds; if the roster is out of "
+        "date, upload the current one first. If the file is right, tick \"I have checked "
+        'this file: import it anyway" below.']
+    assert at.button(key="upload_confirm").disabled
+    [tick] = [c for c in at.checkbox if c.key.startswith("upload_accept_")]
+    assert tick.label == "I have checked this file: import it anyway"
+    tick.check().run()
+    assert not at.error
+    assert at.warning[0].value == (f"{STRANGERS}\n\nYou have checked it: it will be imported "
+                                   "anyway, and the audit log will say so.")
+    assert _batches(db) == 4  # nothing written yet
+    at.button(key="upload_confirm").click().run()
+    assert at.success[0].value.startswith(f"Imported {path.name} as batch #5")
+    with unit_of_work(db) as session:
+        detail = session.scalars(select(AuditEvent.detail).where(
+            AuditEvent.action == "import")).one()
+    assert [f["message"] for f in detail["implausible_accepted"]] == [STRANGERS]

@@ -245,3 +245,48 @@ def test_imports_file_writes_the_upload_back_byte_for_byte(cli, engine: Engine,
     assert gone.exit_code == 1
     assert "the file of batch 2 is not kept (no such batch, imported before files were kept, " \
         "or undone)" in gone.output
+
+
+NO_DEPARTMENT = ('no column was recognised as the department, and the requirement rules use '
+                 "it (OIC Hydra exercise, OIC e-learning (all four modules)): every person "
+                 'would count as "no department". Columns found: Staff Number, Collar Number, '
+                 "Surname, Forenames, Email, Rank, Area, Start Date, Status.")
+NO_DEPARTMENT_FIX = ('  To fix: give the column that holds the department a header the tool '
+                     'knows, such as "Department", and import the file again. If the file is '
+                     "right, pass --accept to import it anyway.")
+
+
+def test_an_implausible_roster_is_refused_until_accepted(cli, engine: Engine,
+                                                         tmp_path: Path) -> None:
+    (tmp_path / "hr-no-department.csv").write_text(
+        ROSTER.replace(",Department,", ",Area,"), encoding="utf-8")
+    for extra in ([], ["--dry-run"]):
+        result = cli("import", "hr-no-department.csv", "--as-of", "2026-01-31", *extra)
+        assert result.exit_code == 1
+        assert lines(result.output)[:2] == [
+            f"hr-no-department.csv: refused: {NO_DEPARTMENT}", NO_DEPARTMENT_FIX]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM people")).scalar_one() == 0
+    as_json = json.loads(cli("import", "hr-no-department.csv", "--json").output)[0]
+    assert [(f["code"], f["message"], f["fix"]) for f in as_json["implausible"]] == [
+        ("rule-column-missing", f"hr-no-department.csv: {NO_DEPARTMENT}",
+         NO_DEPARTMENT_FIX.strip())]
+    assert (as_json["status"], as_json["implausible_accepted"]) == ("refused", False)
+    result = cli("import", "hr-no-department.csv", "--as-of", "2026-01-31", "--accept")
+    assert result.exit_code == 0, result.output
+    out = lines(result.output)
+    assert out[0] == "hr-no-department.csv: imported as batch 1"
+    assert out[3] == f"  accepted as implausible: {NO_DEPARTMENT}"
+    with engine.connect() as conn:
+        detail = conn.execute(text("SELECT detail FROM audit_log WHERE action = 'import'")
+                              ).scalar_one()
+    detail = json.loads(detail) if isinstance(detail, str) else detail
+    assert [f["code"] for f in detail["implausible_accepted"]] == ["rule-column-missing"]
+
+
+def test_unreadable_thresholds_are_a_usage_error(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_IMPLAUSIBLE_DROP", "10%")
+    result = cli("import", "roster.csv")
+    assert (result.exit_code, result.output.strip()) == (
+        2, "Error: TRACKER_IMPLAUSIBLE_DROP='10%' is not a share from 0 to 1 (e.g. 0.25); "
+        "fix or unset it.")

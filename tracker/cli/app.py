@@ -62,7 +62,10 @@ def main(
                      "shipped rules."),
     ] = None,
 ) -> None:
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValueError as exc:  # a TRACKER_* variable that cannot be read
+        fail(str(exc), code=2)
     ctx.obj = State(settings, db or settings.db_url, rules or settings.rules_path)
 
 

@@ -26,6 +26,9 @@ from tracker.records import FIELD_LABELS, Decision, Kind, ParsedFile
 if TYPE_CHECKING:
     from imports import FileRefused
 
+if TYPE_CHECKING:
+    from tracker.plausibility import Finding
+
 T = TypeVar("T")
 DEFAULT_FORCE = "avon-and-somerset"
 
@@ -126,6 +129,13 @@ def import_files(
         "A column with a day over 12 is read the way it shows. Default: day-first, with a "
         "warning.", show_default=False)] = None,
     column: ColumnOption = None,
+    accept: Annotated[bool, typer.Option("--accept", help="Import a file even though it looks "
+                                         "implausible (a column the requirement rules use "
+                                         "not found, many of its values unknown, many "
+                                         "learners matching nobody, a requirement's people "
+                                         "in scope or completed falling sharply), once you "
+                                         "have checked it. Recorded in the audit log.")]
+    = False,
     as_json: JsonOption = False,
     user: UserOption = None,
 ) -> None:
@@ -133,14 +143,16 @@ def import_files(
     which column feeds what and why, what was read, accepted, rejected and left unmatched,
     and the first problems with their row and column. A mapping given with --column is
     saved for the layout of the file once it is imported, so later files of that layout
-    need none. Exit code 0 when every file was imported, 1 when any was refused."""
+    need none. A file that looks implausible is refused with what looks wrong and how to
+    fix it (--accept imports it anyway). Exit code 0 when every file was imported, 1 when
+    any was refused."""
     columns = parse_columns(column)
     engine = _engine(ctx)
     results = [_import_one(ctx, engine, path, kind=kind, force=force,
                            as_of=as_of.date() if as_of else None, sheet=sheet,
                            dry_run=dry_run, reimport=reimport, partial=partial,
                            date_order=date_order.value if date_order else None,
-                           actor=_user(user), columns=columns) for path in files]
+                           accept=accept, actor=_user(user), columns=columns) for path in files]
     if as_json:
         typer.echo(json.dumps(results, indent=2, default=str))
     else:
@@ -152,7 +164,7 @@ def import_files(
 
 def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | None,
                 force: str, as_of: dt.date | None, sheet: str | None, dry_run: bool,
-                reimport: bool, partial: bool, date_order: str | None,
+                reimport: bool, partial: bool, date_order: str | None, accept: bool,
                 actor: str, columns: dict[str, str]) -> dict[str, Any]:
     """Parse, plan and (unless a dry run) commit one file; a result for printing."""
     from imports import FileRefused, parse_file
@@ -161,7 +173,7 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     from tracker.matching import roster_keys
     from tracker.profiles import load_layouts
 
-    settings = state(ctx).settings
+    settings, rules = state(ctx).settings, state(ctx).rules()
     with unit_of_work(engine) as session:
         mappings = load_mappings(session)
         layouts = load_layouts(session, force, kind)
@@ -175,11 +187,13 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
         return _refused(path, exc, kind)
     plan = _guard(lambda: plan_import(engine, parsed, force_code=force, as_of=as_of,
                                       actor=actor, allow_reimport=reimport,
-                                      full_roster=not partial))
+                                      full_roster=not partial, rules=rules,
+                                      thresholds=settings.thresholds, accept=accept))
     result = {**plan.summary(), "status": "dry-run" if dry_run else "imported",
               "batch_id": None, "problem_counts": _problem_counts(plan.problems, plan.dropped),
               "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]],
-              **_column_result(parsed.decisions, parsed.layout_used)}
+              **_column_result(parsed.decisions, parsed.layout_used),
+              "implausible": [{**f.as_dict(), "fix": _fix(f)} for f in plan.findings]}
     if plan.refused:
         result["status"] = "refused"
     elif not dry_run:
@@ -252,18 +266,40 @@ def _problem_counts(problems: list[Problem], dropped: Any) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _fix(finding: Finding) -> str:
+    """What to do about an implausible file, in the command line's words."""
+    from tracker.plausibility import EXAMPLE_HEADERS, Check
+
+    evidence = finding.evidence
+    if finding.code is Check.RULE_COLUMN_MISSING:
+        fix = (f"give the column that holds the {evidence['name']} a header the tool knows, "
+               f'such as "{EXAMPLE_HEADERS[evidence["field"]]}", and import the file again')
+    elif finding.code is Check.RULE_VALUES_UNMAPPED:
+        fix = (f"map each value once with `tracker map {evidence['field']} \"VALUE\" CODE` and "
+               "import the file again")
+    elif finding.code is Check.LEARNERS_UNMATCHED:
+        fix = ("check that the file belongs to the force given with --force and that those "
+               "columns hold what its roster holds; if the roster is out of date, import the "
+               "current one first")
+    else:
+        fix = ("check that it is the force's full, current roster; if it is a partial update, "
+               "import it with --partial (people missing from it then stay)")
+    return f"To fix: {fix}. If the file is right, pass --accept to import it anyway."
+
+
 def _describe(result: dict[str, Any]) -> str:
     """The lines a person reads about one file."""
     status = result["status"]
+    reason = str(result["refused"]).removeprefix(f"{result['file']}: ")
     if status == "refused" and "kind" not in result:
-        reason = str(result["refused"]).removeprefix(f"{result['file']}: ")
         return "\n".join([f"{result['file']}: refused: {reason}", *_column_lines(result)])
     head = {"imported": f"imported as batch {result['batch_id']}",
             "dry-run": "dry run, nothing written",
-            "refused": f"refused: {result['refused']}"}[status]
-    lines = [f"{result['file']}: {head}",
+            "refused": f"refused: {reason}"}[status]
+    lines = [f"{result['file']}: {head}", *_refusal_fixes(result),
              f"  kind {result['kind']}, force {result['force']}, as of {result['as_of'] or '-'}",
-             "  " + ", ".join(f"{label} {result[key]}" for label, key in _COUNT_LABELS)]
+             "  " + ", ".join(f"{label} {result[key]}" for label, key in _COUNT_LABELS),
+             *_accepted_lines(result)]
     extra = [f"{label} {result[key]}" for label, key in _ROSTER_LABELS if result[key]]
     if extra:
         lines.append("  " + ", ".join(extra))
@@ -275,6 +311,27 @@ def _describe(result: dict[str, Any]) -> str:
                      else f"  problems ({total}):")
         lines += [f"    {_problem_line(p)}" for p in result["problems"]]
     return "\n".join(lines)
+
+
+def _refusal_fixes(result: dict[str, Any]) -> list[str]:
+    """Refused as implausible: how to fix the finding the head line gives, then any other
+    finding and its fix."""
+    found = result.get("implausible") or []
+    if result["status"] != "refused" or not found:
+        return []
+    lines = [f"  {found[0]['fix']}"]
+    for finding in found[1:]:
+        message = finding["message"].removeprefix(f"{result['file']}: ")
+        lines += [f"  also: {message}", f"  {finding['fix']}"]
+    return lines
+
+
+def _accepted_lines(result: dict[str, Any]) -> list[str]:
+    """Gone ahead with --accept: each finding accepted."""
+    if result["status"] == "refused":
+        return []
+    return [f"  accepted as implausible: {f['message'].removeprefix(result['file'] + ': ')}"
+            for f in result.get("implausible") or []]
 
 
 _COUNT_LABELS = [("rows read", "rows_read"), ("accepted", "accepted"),
