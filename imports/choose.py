@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from imports.columns import IGNORE, Field, closest_header
 from imports.detect import detect_kind
 from imports.errors import FileRefused
@@ -21,6 +23,7 @@ from tracker.records import Kind, Layout, RosterKeys
 from tracker.text import fold
 
 KIND_NAMES = ", ".join(k.value for k in Kind)
+IDENTITY_SAMPLE = 5_000  # distinct identifiers compared with the roster, at most
 
 
 @dataclass
@@ -146,8 +149,12 @@ def _recognise(header: Header, body: Body, kind: Kind, name: str, hints: Hints,
     fixed.update(_fixed(header.cells, kind, name, hints.columns, "your mapping"))
     samples = [sample(body.sample(i, SAMPLE_ROWS)) for i in range(body.width)]
 
-    def distinct(index: int) -> list[str]:
-        return [cell_text(v) for v in body.coded(index)[1]]
+    def distinct(index: int) -> tuple[list[str], int]:
+        """Up to IDENTITY_SAMPLE of a column's distinct values (spread evenly through
+        them), and how many it has."""
+        uniques = body.coded(index)[1]
+        at = np.linspace(0, len(uniques) - 1, min(len(uniques), IDENTITY_SAMPLE)).astype(int)
+        return [cell_text(uniques[i]) for i in np.unique(at)], len(uniques)
 
     roster = hints.roster if spec.identity_by_values else None
     return recognise(header.cells, samples, spec.fields, hints.mappings, fixed=fixed,

@@ -52,10 +52,11 @@ class _Candidate:
 def recognise(headers: Sequence[str], samples: Sequence[Sample], fields: Sequence[Field],
               mappings: Mappings, *, fixed: dict[int, tuple[str, str]] | None = None,
               roster: RosterKeys | None = None,
-              distinct: Callable[[int], list[str]] | None = None) -> Recognition:
+              distinct: Callable[[int], tuple[list[str], int]] | None = None) -> Recognition:
     """Which column feeds which of ``fields``. ``fixed``: column -> (field or "ignore",
     source) that the user chose; ``roster`` and ``distinct`` (a column's distinct values, all
-    of them) let identifier columns be checked against the roster."""
+    of them, or a sample of them, and how many there are) let identifier columns be
+    checked against the roster."""
     out = Recognition()
     for index, (name, source) in (fixed or {}).items():
         _decide(out, headers, index, None if name == IGNORE else name, source,
@@ -130,13 +131,15 @@ def _disagree(header: str, fld: Field, values: Fit) -> str:
 
 def _check_identity(out: Recognition, headers: Sequence[str], samples: Sequence[Sample],
                     fields: dict[str, Field], roster: RosterKeys,
-                    distinct: Callable[[int], list[str]],
+                    distinct: Callable[[int], tuple[list[str], int]],
                     fixed: dict[int, tuple[str, str]]) -> None:
     """Compare every identifier-like column with every roster key; give each column the
     field of the key it agrees with most (when it agrees for at least half its values)."""
     scores: list[tuple[float, int, int, str]] = []
+    counts: dict[int, int] = {}
     for index in _identifier_columns(out, headers, samples, fixed):
-        values = [v.strip() for v in distinct(index) if v and v.strip()]
+        some, counts[index] = distinct(index)
+        values = [v.strip() for v in some if v and v.strip()]
         if not values:
             continue
         current = out.decisions[index].field if index in out.decisions else None
@@ -154,7 +157,7 @@ def _check_identity(out: Recognition, headers: Sequence[str], samples: Sequence[
             continue
         taken.add(index)
         used.add(target)
-        _reassign(out, headers, index, target, count, total, key)
+        _reassign(out, headers, index, target, (count, total, counts[index]), key)
 
 
 def _identifier_columns(out: Recognition, headers: Sequence[str], samples: Sequence[Sample],
@@ -181,8 +184,8 @@ def _agreement(values: list[str], roster: RosterKeys) -> dict[str, int]:
     }
 
 
-def _reassign(out: Recognition, headers: Sequence[str], index: int, target: str, count: int,
-              total: int, key: str) -> None:
+def _reassign(out: Recognition, headers: Sequence[str], index: int, target: str,
+              counts: tuple[int, int, int], key: str) -> None:
     """Column ``index`` feeds ``target`` (the field that fed before is dropped, and a column
     that fed ``target`` before feeds nothing now)."""
     before = out.decisions.get(index)
@@ -193,7 +196,9 @@ def _reassign(out: Recognition, headers: Sequence[str], index: int, target: str,
         old = out.decisions[previous]
         out.decisions[previous] = Decision(old.column, None, "", f'"{headers[index]}" agrees '
                                            f"better with the roster's {ROSTER_LABEL[key]}")
-    sentence = (f"agrees with the roster's {ROSTER_LABEL[key]} for {count:,} of {total:,} "
-                "values")
+    count, checked, total = counts
+    of = (f"{checked:,} values" if checked >= total - 1 else
+          f"{checked:,} values checked (of {total:,})")
+    sentence = f"agrees with the roster's {ROSTER_LABEL[key]} for {count:,} of {of}"
     _decide(out, headers, index, target, "roster", sentence)
     out.identity.append(f'"{headers[index]}" {sentence}')
