@@ -25,7 +25,7 @@ from tracker import vocab
 from tracker.mappings import Mappings
 from tracker.text import fold
 
-SAMPLE_ROWS = 400  # rows read from a column (evenly spread through the file)
+SAMPLE_ROWS = 250  # rows read from a column (evenly spread through the file)
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev",
                         "lord", "lady", "master", "revd"})
 _IDENTIFIER = re.compile(r"^[A-Za-z]{0,4}[-/ ]?\d{1,12}[A-Za-z]{0,2}$|^[A-Za-z0-9._-]{2,30}$")

@@ -21,6 +21,9 @@ from imports.evidence import Fit, Sample, fit
 from tracker.mappings import Mappings
 from tracker.records import Decision, RosterKeys
 
+# kinds of value that can say what a column is without its header (``Fit.decisive``)
+DECISIVE = frozenset({"email", "rank", "workforce", "unit", "employment", "course",
+                      "completion", "force"})
 AGREE = 0.5  # values must fit at least this share for a header to be believed
 IDENTITY_FIELDS = ("staff_number", "collar_number", "email", "username")
 # roster key -> the field a column agreeing with it feeds
@@ -94,13 +97,14 @@ def _candidates(headers: Sequence[str], samples: Sequence[Sample], fields: Seque
             continue
         header_words = words(header, fuzzy=True) if header else ()
         for fld in fields:
-            if fld.name in out.columns:
-                continue
+            header_score = fld.header_score(header_words)
+            if fld.name in out.columns or (header_score == 0 and fld.expects not in DECISIVE):
+                continue  # only values that can decide alone are read without a header
             key = (index, fld.expects)
             if key not in fits:
                 fits[key] = fit(fld.expects, samples[index], mappings)
-            cand = _candidate(index, fld, fld.header_score(header_words), fits[key], header)
-            if cand is None and fld.header_score(header_words) > 0:
+            cand = _candidate(index, fld, header_score, fits[key], header)
+            if cand is None and header_score > 0:
                 rejected.setdefault(index, _disagree(header, fld, fits[key]))
             elif cand is not None:
                 found.append(cand)
