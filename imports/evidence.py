@@ -173,8 +173,19 @@ def _check_email(values: Sample, _m: Mappings) -> Fit:
     return Fit(share, f"{_pct(share)} of values are e-mail addresses", share >= 0.9)
 
 
+def _is_name(text: str) -> bool:
+    """A person's name: two or more words, at least one of letters ("Jo Smith", "SMITH,
+    Jo", "Stranger 2", "Jo Smith (jsmith)"), not an e-mail, a status or an honorific."""
+    if _NAME.match(text):
+        return not is_honorific(text)
+    parts = re.split(r"[\s,]+", text.strip())
+    lettered = [p for p in parts if re.fullmatch(r"[^\W\d_]{2,}['’.-]?", p)]
+    return (len(parts) >= 2 and bool(lettered) and "@" not in text
+            and classify_one(text) is None and not _NUMBER.match(text))
+
+
 def _check_name(values: Sample, _m: Mappings) -> Fit:
-    share = _share(values, lambda v: bool(_NAME.match(v)) and not is_honorific(v))
+    share = _share(values, _is_name)
     return Fit(share, f"{_pct(share)} of values look like people's names")
 
 

@@ -101,9 +101,9 @@ def implausible_fix(finding: Finding) -> str:
     """What to do about an implausible file, in this page's words."""
     evidence = finding.evidence
     if finding.code is Check.RULE_COLUMN_MISSING:
-        return (f"To fix: give the column that holds the {evidence['name']} a header the tool "
-                f'knows, such as "{EXAMPLE_HEADERS[evidence["field"]]}", and upload the file '
-                "again.")
+        return (f"To fix: choose the column that holds the {evidence['name']} in the table "
+                f'of columns below (Feeds: {EXAMPLE_HEADERS[evidence["field"]]}); the choice '
+                "is saved for later files like this one.")
     if finding.code is Check.RULE_VALUES_UNMAPPED:
         return (f"To fix: check these values in the HR system. To map them to a "
                 f"{evidence['field']} the tool knows, import the file anyway, map them on the "

@@ -109,6 +109,15 @@ def test_a_file_refused_for_a_missing_column_can_be_mapped_on_the_page(db: Engin
     assert not at.metric
     assert _table(at)[0] == ["Tag", "(not used)"]
     _feed(at, 0, "Staff number")
+    assert not at.exception
+    [error] = at.error  # now read, it lacks a department column: implausible
+    assert error.value.endswith('To fix: choose the column that holds the department in the '
+                                "table of columns below (Feeds: Department); the choice is "
+                                'saved for later files like this one. If the file is right, '
+                                'tick "I have checked this file: import it anyway" below.')
+    at.session_state[at.data_editor[0].key] = {
+        "edited_rows": {4: {"Feeds": "Department"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
     assert not at.exception and not at.error
     assert _table(at)[0] == ["Tag", "Staff number"]
     assert {m.label: m.value for m in at.metric}["Rows read"] == "2"

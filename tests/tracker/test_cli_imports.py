@@ -250,16 +250,21 @@ def test_imports_file_writes_the_upload_back_byte_for_byte(cli, engine: Engine,
 NO_DEPARTMENT = ('no column was recognised as the department, and the requirement rules use '
                  "it (OIC Hydra exercise, OIC e-learning (all four modules)): every person "
                  'would count as "no department". Columns found: Staff Number, Collar Number, '
-                 "Surname, Forenames, Email, Rank, Area, Start Date, Status.")
-NO_DEPARTMENT_FIX = ('  To fix: give the column that holds the department a header the tool '
-                     'knows, such as "Department", and import the file again. If the file is '
-                     "right, pass --accept to import it anyway.")
+                 "Surname, Forenames, Email, Rank, Patch, Start Date, Status.")
+NO_DEPARTMENT_FIX = ('  To fix: say which column holds the department with --column '
+                     '"HEADER=unit" (saved for later files of this layout), or give it a header '
+                     'the tool knows, such as "Department". If the file is right, pass --accept '
+                     "to import it anyway.")
 
 
 def test_an_implausible_roster_is_refused_until_accepted(cli, engine: Engine,
                                                          tmp_path: Path) -> None:
-    (tmp_path / "hr-no-department.csv").write_text(
-        ROSTER.replace(",Department,", ",Area,"), encoding="utf-8")
+    patches = {"Response - Bristol North": "Blue Patch", "NPT Taunton": "Red Patch",
+               "CID Bristol": "Green Patch"}  # a header and values nothing recognises
+    roster = ROSTER.replace(",Department,", ",Patch,")
+    for unit, patch in patches.items():
+        roster = roster.replace(unit, patch)
+    (tmp_path / "hr-no-department.csv").write_text(roster, encoding="utf-8")
     for extra in ([], ["--dry-run"]):
         result = cli("import", "hr-no-department.csv", "--as-of", "2026-01-31", *extra)
         assert result.exit_code == 1
@@ -290,3 +295,12 @@ def test_unreadable_thresholds_are_a_usage_error(cli, monkeypatch: pytest.Monkey
     assert (result.exit_code, result.output.strip()) == (
         2, "Error: TRACKER_IMPLAUSIBLE_DROP='10%' is not a share from 0 to 1 (e.g. 0.25); "
         "fix or unset it.")
+
+
+def test_a_department_column_under_an_unknown_header_is_read_by_its_values(
+        cli, engine: Engine, tmp_path: Path) -> None:
+    (tmp_path / "hr-area.csv").write_text(ROSTER.replace(",Department,", ",Area,"),
+                                          encoding="utf-8")
+    result = cli("import", "hr-area.csv", "--as-of", "2026-01-31")
+    assert result.exit_code == 0, result.output
+    assert '    Department <- "Area": 100% of values are known units' in result.output.splitlines()

@@ -272,8 +272,9 @@ def _fix(finding: Finding) -> str:
 
     evidence = finding.evidence
     if finding.code is Check.RULE_COLUMN_MISSING:
-        fix = (f"give the column that holds the {evidence['name']} a header the tool knows, "
-               f'such as "{EXAMPLE_HEADERS[evidence["field"]]}", and import the file again')
+        fix = (f"say which column holds the {evidence['name']} with --column "
+               f'"HEADER={evidence["field"]}" (saved for later files of this layout), or give '
+               f'it a header the tool knows, such as "{EXAMPLE_HEADERS[evidence["field"]]}"')
     elif finding.code is Check.RULE_VALUES_UNMAPPED:
         fix = (f"map each value once with `tracker map {evidence['field']} \"VALUE\" CODE` and "
                "import the file again")
