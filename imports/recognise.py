@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from imports.columns import IGNORE, Field, words
-from imports.evidence import Fit, Sample, fit
+from imports.evidence import Fit, Sample, fit, is_honorific
 from tracker.mappings import Mappings
 from tracker.records import Decision, RosterKeys
 
@@ -76,8 +76,15 @@ def recognise(headers: Sequence[str], samples: Sequence[Sample], fields: Sequenc
     for index, header in enumerate(headers):
         if header and index not in out.decisions:
             out.decisions[index] = Decision(header, None, "", rejected.get(
-                index, "no field of this kind of file fits its header or its values"))
+                index, _unused(samples[index] if index < len(samples) else None)))
     return out
+
+
+def _unused(values: Sample | None) -> str:
+    """Why a column feeds nothing, in words."""
+    if values and sum(map(is_honorific, values.values)) >= len(values) / 2:
+        return "its values are honorifics (Mr, Mrs, Dr)"
+    return "no field of this kind of file fits its header or its values"
 
 
 def _decide(out: Recognition, headers: Sequence[str], index: int, name: str | None,

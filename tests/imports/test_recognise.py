@@ -73,6 +73,8 @@ def test_an_honorific_title_column_is_not_a_course_title(tmp_path: Path) -> None
     assert parsed.kind is Kind.HR_ROSTER
     assert "title" not in parsed.columns
     assert parsed.columns["staff_number"] == "Payroll No"
+    title = next(d for d in parsed.decisions if d.column == "Title")
+    assert title.describe() == '"Title" not used: its values are honorifics (Mr, Mrs, Dr)'
 
 
 def test_a_header_whose_values_disagree_is_not_taken(tmp_path: Path) -> None:
