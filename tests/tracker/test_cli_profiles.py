@@ -65,9 +65,12 @@ def _section(output: str) -> list[str]:
 
 def test_without_a_mapping_the_patch_column_feeds_nothing(cli, engine: Engine) -> None:
     result = cli("import", "first.csv", "--as-of", "2026-01-31")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # no department: implausible
+    assert '--column "HEADER=unit"' in result.output
+    accepted = cli("import", "first.csv", "--as-of", "2026-01-31", "--accept")
+    assert accepted.exit_code == 0, accepted.output
     assert ('"Patch" not used: no field of this kind of file fits its header or its values'
-            in _section(result.output))
+            in _section(accepted.output))
     assert _units(engine) == [("1001", None), ("1002", None)]
 
 
@@ -140,7 +143,8 @@ def test_a_missing_column_refusal_says_how_to_map_it(cli, tmp_path: Path) -> Non
         "leaving_date, status), or pass --kind if this is another kind of file.")
     assert rest[:2] == ["  columns:", '    "Tag" not used: no field of this kind of file '
                         "fits its header or its values"]
-    fixed = cli("import", "tag.csv", "--column", "Tag=staff_number", "--json")
+    fixed = cli("import", "tag.csv", "--column", "Tag=staff_number", "--column",
+                "Patch=unit", "--json")
     assert json.loads(fixed.output)[0]["status"] == "imported"
 
 
