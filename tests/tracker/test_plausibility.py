@@ -120,14 +120,15 @@ def accepted_audit(engine: Engine) -> list[Any]:
 NO_DEPARTMENT = ('hr-no-department.xlsx: no column was recognised as the department, and '
                  "the requirement rules use it (OIC Hydra exercise, OIC e-learning (all four "
                  'modules)): every person would count as "no department". Columns found: '
-                 "Staff Number, Collar Number, Surname, Forenames, Email, Rank, Area.")
+                 "Staff Number, Collar Number, Surname, Forenames, Email, Rank, Patch.")
 
 
 def test_a_roster_without_a_department_column_stops_and_accepted_goes_through(
         engine: Engine, tmp_path: Path) -> None:
-    people = [{**p, "Area": p["Department"]} for p in FORCE_OF_20]
+    # a header and values nothing recognises (known units under "Area" would be read)
+    people = [{**p, "Patch": f"{p['Department'][:1]} patch"} for p in FORCE_OF_20]
     path = write_roster(tmp_path / "hr-no-department.xlsx", people,
-                        [*ROSTER_HEADER[:-1], "Area"])
+                        [*ROSTER_HEADER[:-1], "Patch"])
     found = refused_with(engine, path, NO_DEPARTMENT, D1).findings
     assert found[0].code is Check.RULE_COLUMN_MISSING
     assert found[0].evidence["people_without"] == 20
