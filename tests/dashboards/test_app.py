@@ -271,14 +271,14 @@ def test_login_form_lets_a_user_in_and_audits_it(db: Engine) -> None:
 def test_login_is_refused_then_locked(db: Engine) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     _login(at, "demo-lead", "wrong")
-    assert [e.value for e in at.error] == [
-        "The user name or password is wrong. Check both and try again (4 attempts left "
-        "before the account is locked for 15 minutes)."]
+    assert [e.value for e in at.error] == [auth.LOGIN_FAILED]
     for _ in range(4):
         _login(at, "demo-lead", "wrong")
     _login(at, "demo-lead", auth.DEMO_USERS["demo-lead"][1])
-    assert at.error[0].value.startswith("This account is locked after 5 failed log-ins")
+    assert [e.value for e in at.error] == [auth.LOGIN_FAILED]
     assert not at.metric
+    assert [a for _u, a, _t in _actions(db) if a.startswith("login")][-2:] == [
+        "login-locked", "login-refused"]
 
 
 def test_an_expired_session_asks_to_log_in_again(db: Engine) -> None:
@@ -292,6 +292,84 @@ def test_an_expired_session_asks_to_log_in_again(db: Engine) -> None:
         "Your session ended after 480 minutes; log in again to carry on."]
     assert not at.metric
     assert ("demo-lead", "logout", None) in _actions(db)
+
+
+def _logouts(engine: Engine) -> list[tuple[str, str | None]]:
+    with unit_of_work(engine) as session:
+        return [(e.actor, (e.detail or {}).get("reason")) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "logout").order_by(AuditEvent.id))]
+
+
+def test_a_demoted_user_loses_pages_and_names_at_their_next_run(db: Engine) -> None:
+    at = app_for(db, "demo-lead", page="outstanding")
+    assert "full_name" in at.dataframe[-1].value.columns
+    with unit_of_work(db) as session:
+        auth.set_role(session, "demo-lead", "inspector", "demo-admin")
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == [
+        "Your role is now Inspector (read-only); the pages you can open have changed with it."]
+    people = at.dataframe[-1].value
+    assert "full_name" not in people.columns and "pseudonym" in people.columns
+    assert at.session_state["tracker_user"].role == "inspector"
+    for page in ("person", "upload", "data_quality", "exemptions"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"views/{page}.py")
+
+
+def test_a_deactivated_user_is_logged_out_with_a_message(db: Engine) -> None:
+    at = app_for(db, "demo-lead", page="outstanding")
+    with unit_of_work(db) as session:
+        auth.set_active(session, "demo-lead", False, "demo-admin")
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Your account has been deactivated, so you have been logged out. Ask an "
+        "administrator if you still need the tracker."]
+    assert not at.dataframe and not at.metric and at.text_input(key="login_username")
+    assert "tracker_user" not in at.session_state
+    assert _logouts(db) == [("demo-lead", "deactivated")]
+
+
+def test_an_idle_session_ends_and_activity_keeps_it_open(db: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_IDLE_MINUTES", "10")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["tracker_user"] = auth.authenticate(
+        db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).user
+    at.session_state["tracker_session_clock"] = auth.SessionClock(
+        last_seen=auth.utcnow() - dt.timedelta(minutes=9, seconds=50))
+    at.run()
+    assert _metrics(at)["Coverage"] and not at.info
+    seen = at.session_state["tracker_session_clock"].last_seen
+    assert auth.utcnow() - seen < dt.timedelta(seconds=30)  # the run counted as activity
+    at.session_state["tracker_session_clock"] = auth.SessionClock(
+        last_seen=auth.utcnow() - dt.timedelta(minutes=10))
+    at.run()
+    assert [i.value for i in at.info] == [
+        "You were logged out after 10 minutes without activity; log in again to carry on."]
+    assert not at.metric and at.text_input(key="login_username")
+    assert _logouts(db) == [("demo-lead", "idle")]
+
+
+def test_a_deactivated_oidc_user_is_logged_out(db: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_AUTH", "oidc")
+    with unit_of_work(db) as session:
+        session.scalars(select(User).where(User.username == "demo-lead")).one().email = \
+            "lead@example.org"
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.user = {"is_logged_in": True, "email": "lead@example.org"}
+    at.run()
+    assert _metrics(at)["Coverage"]
+    with unit_of_work(db) as session:
+        auth.set_active(session, "demo-lead", False, "demo-admin")
+    at.run()
+    assert not at.exception and not at.metric
+    assert [i.value for i in at.info] == [
+        "Your account has been deactivated, so you have been logged out. Ask an "
+        "administrator if you still need the tracker."]
+    assert _logouts(db) == [("demo-lead", "deactivated")]
 
 
 def test_oidc_identity_gets_its_role_from_the_users_table(db: Engine,
@@ -385,6 +463,19 @@ def test_admin_adds_a_user(db: Engine) -> None:
     assert not at.exception
     assert [s.value for s in at.success] == ["Added new.lead."]
     assert auth.authenticate(db, "new.lead", "a long enough password").ok
+
+
+def test_admin_deactivates_and_reactivates_a_user(db: Engine) -> None:
+    at = app_for(db, "demo-admin", page="admin")
+    at.selectbox(key="change_user").set_value("demo-lead")
+    at.button(key="deactivate").click().run()
+    assert [s.value for s in at.success] == [
+        "demo-lead deactivated: their open sessions end at their next page."]
+    assert not auth.authenticate(db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).ok
+    at.selectbox(key="change_user").set_value("demo-lead")
+    at.button(key="reactivate").click().run()
+    assert [s.value for s in at.success] == ["demo-lead can log in again."]
+    assert auth.authenticate(db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).ok
 
 
 def test_every_page_checks_the_role_before_doing_anything() -> None:
