@@ -447,6 +447,72 @@ def test_training_lead_undoes_a_batch(db: Engine) -> None:
     assert _metrics(at)["Completed"][0] == "0 of 5"  # coverage falls at once
 
 
+def _named_problems(engine: Engine) -> int:
+    """Three problems in batch lms-1.csv whose values and messages carry learners' names."""
+    from tracker.models import ImportProblem
+
+    with unit_of_work(engine) as session:
+        batch_id = session.scalars(select(ImportBatch.id).where(
+            ImportBatch.file_name == "lms-1.csv")).one()
+        session.add_all([
+            ImportProblem(batch_id=batch_id, row=row, column=column, code=code,
+                          severity=severity, value=value, message=f"{value} {text}")
+            for row, column, code, severity, value, text in (
+                (5, "Full Name", "unmatched-learner", "warning", "Quentin Strange",
+                 "matched nobody on the avon-and-somerset roster"),
+                (9, "Full Name", "unmatched-learner", "warning", "Zoe Zane",
+                 "matched nobody on the avon-and-somerset roster"),
+                (7, "Completion Date", "bad-date", "error", "Bob Baker 31/02",
+                 "is not a date"))])
+    return batch_id
+
+
+def _shown_text(at: AppTest) -> str:
+    frames = " ".join(d.value.to_csv() for d in at.dataframe)
+    return frames + " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.success])
+
+
+@pytest.mark.parametrize("username", ["demo-inspector", "demo-admin"])
+def test_users_who_see_no_names_get_import_problems_as_counts(db: Engine,
+                                                              username: str) -> None:
+    batch_id = _named_problems(db)
+    at = app_for(db, username, page="imports")
+    at.selectbox(key="imports_batch").set_value(batch_id).run()
+    shown = at.dataframe[-1].value
+    assert shown.to_dict("records") == [
+        {"code": "unmatched-learner", "severity": "warning", "column": "Full Name", "rows": 2,
+         "first_row": 5, "last_row": 9},
+        {"code": "bad-date", "severity": "error", "column": "Completion Date", "rows": 1,
+         "first_row": 7, "last_row": 7}]
+    assert at.main.caption[-1].value == ("Counted by code and column: a problem's value "
+                                         "and message can carry a learner's name, which "
+                                         "your role is not shown.")
+    text = _shown_text(at)
+    assert [n for n in ("Quentin", "Strange", "Zoe", "Zane", "Bob", "Baker") if n in text] == []
+    assert at.get("download_button")[-1].proto.label == \
+        f"Download batch-{batch_id}-problem-counts.csv"
+
+
+def test_import_problem_counts_on_postgresql(pg_db: Engine) -> None:
+    batch_id = _named_problems(pg_db)
+    at = app_for(pg_db, "demo-inspector", page="imports")
+    at.selectbox(key="imports_batch").set_value(batch_id).run()
+    assert at.dataframe[-1].value[["code", "rows", "first_row", "last_row"]].values.tolist() \
+        == [["unmatched-learner", 2, 5, 9], ["bad-date", 1, 7, 7]]
+
+
+def test_training_leads_and_unpseudonymised_inspectors_see_each_problem(
+        db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    batch_id = _named_problems(db)
+    for username, setting in (("demo-lead", "1"), ("demo-inspector", "0")):
+        monkeypatch.setenv("TRACKER_PSEUDONYMISE_INSPECTORS", setting)
+        at = app_for(db, username, page="imports")
+        at.selectbox(key="imports_batch").set_value(batch_id).run()
+        shown = at.dataframe[-1].value
+        assert list(shown.columns) == ["row", "column", "code", "severity", "value", "message"]
+        assert list(shown["value"]) == ["Quentin Strange", "Bob Baker 31/02", "Zoe Zane"]
+
+
 def test_inspector_sees_imports_without_undo(db: Engine) -> None:
     at = app_for(db, "demo-inspector", page="imports")
     assert not at.exception
