@@ -8,8 +8,9 @@ Two ways to log in:
 
 * the tracker's own (default): user names and argon2-hashed passwords from the users table
   (``tracker users add NAME --role ROLE``); 5 failures lock an account for 15 minutes; a
-  session ends ``TRACKER_SESSION_MINUTES`` (480) after log-in. Reloading the browser tab
-  starts a new session, which asks to log in again.
+  session ends ``TRACKER_SESSION_MINUTES`` (480) after log-in, or after
+  ``TRACKER_IDLE_MINUTES`` (30) without a page run. Reloading the browser tab starts a new
+  session, which asks to log in again.
 * the organisation's identity provider (Microsoft Entra ID, ...) through Streamlit's OIDC
   ``st.login``: set ``TRACKER_AUTH=oidc`` and put the provider in ``.streamlit/secrets.toml``::
 
@@ -22,6 +23,9 @@ Two ways to log in:
 
   The role still comes from the tracker's users table, found by the email the provider
   gives (``tracker users add NAME --role ROLE --email EMAIL --no-password``).
+
+Every run reads the user's row again (``ui.login_gate``): a changed role applies at once, a
+deactivated user is logged out with a notice, in both ways of logging in.
 """
 
 from __future__ import annotations

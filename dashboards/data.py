@@ -172,6 +172,20 @@ def batch_problems(token: Token, batch_id: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def batch_problem_counts(token: Token, batch_id: int) -> pd.DataFrame:
+    """A batch's problems counted by code, severity and column, with the first and last row
+    of each: what a user who sees no names is shown, since a problem's value and message
+    can carry a learner's name (as the workbook's evidence counts problems by code)."""
+    p = models.ImportProblem
+    rows = func.count(p.id)
+    return read_frame(select(p.code, p.severity, p.column, rows.label("rows"),
+                             func.min(p.row).label("first_row"),
+                             func.max(p.row).label("last_row"))
+                      .where(p.batch_id == batch_id).group_by(p.code, p.severity, p.column)
+                      .order_by(rows.desc(), p.code, p.column.nulls_first()))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def unmatched_queue(token: Token, force: str | None) -> pd.DataFrame:
     """Open unmatched learners (the review queue), oldest first."""
     u = models.UnmatchedRecord

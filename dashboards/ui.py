@@ -51,22 +51,63 @@ def current_user() -> CurrentUser | None:
 
 
 def login_gate() -> CurrentUser:
-    """The logged-in user; otherwise the log-in screen is shown and the run stops."""
-    if auth.auth_mode() == "oidc":
-        return _oidc_gate()
-    user = current_user()
+    """The logged-in user as the users table has them now; otherwise the log-in screen is
+    shown and the run stops. Every run checks the session: it ends (with a notice) when
+    it is older than TRACKER_SESSION_MINUTES, idle for TRACKER_IDLE_MINUTES or the user
+    has been deactivated; a changed role, force or departments applies at once."""
+    oidc = auth.auth_mode() == "oidc"
+    user = _oidc_gate() if oidc else current_user()
     if user is not None:
-        clock = st.session_state.get(CLOCK_KEY)
-        minutes = data.settings().session_minutes
-        if clock is None or clock.expired(minutes):
-            auth.record_logout(data.engine(), user, reason="session expired")
-            _forget()
-            st.session_state[NOTICE_KEY] = (f"Your session ended after {minutes} minutes; "
-                                            "log in again to carry on.")
-        else:
-            return user
+        live = _live_session(user, oidc)
+        if live is not None:
+            return live
+    if oidc:
+        st.info(st.session_state.pop(NOTICE_KEY, "Log in again to carry on."))
+        st.stop()
     _login_form()
     st.stop()
+
+
+def _live_session(user: CurrentUser, oidc: bool) -> CurrentUser | None:
+    """``user`` refreshed from the users table (one read by user name) and the session's
+    clock moved on; None once the session has been ended for a reason given in a notice."""
+    settings = data.settings()
+    clock = st.session_state.get(CLOCK_KEY)
+    if clock is None and oidc:  # the identity provider decides how long a log-in lasts
+        clock = st.session_state[CLOCK_KEY] = auth.SessionClock()
+    live = None
+    if clock is None or (not oidc and clock.expired(settings.session_minutes)):
+        _end_session(user, "session expired", f"Your session ended after "
+                     f"{settings.session_minutes} minutes; log in again to carry on.", oidc)
+    elif clock.idle(settings.idle_minutes):
+        _end_session(user, "idle", f"You were logged out after {settings.idle_minutes} "
+                     "minutes without activity; log in again to carry on.", oidc)
+    elif (live := auth.live_user(data.engine(), user)) is None:
+        _end_session(user, "deactivated", "Your account has been deactivated, so you have "
+                     "been logged out. Ask an administrator if you still need the tracker.",
+                     oidc)
+    else:
+        _apply_changes(user, live)
+        clock.touch()
+    return live
+
+
+def _apply_changes(before: CurrentUser, live: CurrentUser) -> None:
+    """Keep the users table's view of the user; say so when their role changed."""
+    if live == before:
+        return
+    st.session_state[USER_KEY] = live
+    if live.role != before.role:
+        st.toast(f"Your role is now {auth.ROLE_LABELS.get(live.role, live.role)}; the pages "
+                 "you can open have changed with it.", icon=":material/badge:")
+
+
+def _end_session(user: CurrentUser, reason: str, notice: str, oidc: bool) -> None:
+    auth.record_logout(data.engine(), user, reason=reason)
+    _forget()
+    st.session_state[NOTICE_KEY] = notice
+    if oidc:
+        st.logout()
 
 
 def _login_form() -> None:
@@ -91,6 +132,8 @@ def _oidc_gate() -> CurrentUser:
     tracker's users table, by email."""
     if not st.user.get("is_logged_in", False):
         st.title("OIC training compliance tracker")
+        if NOTICE_KEY in st.session_state:
+            st.info(st.session_state.pop(NOTICE_KEY))
         st.write("Log in with your organisation account.")
         st.button("Log in", key="oidc_login", on_click=st.login, type="primary")
         st.stop()
@@ -173,7 +216,8 @@ def sidebar(user: CurrentUser) -> None:
         clock = st.session_state.get(CLOCK_KEY)
         if clock is not None and auth.auth_mode() == "password":
             ends = clock.started_at + dt.timedelta(minutes=data.settings().session_minutes)
-            st.caption(f"Session ends at {ends:%H:%M} UTC")
+            st.caption(f"Session ends at {ends:%H:%M} UTC, or after "
+                       f"{data.settings().idle_minutes} minutes without activity")
         st.button("Log out", key="logout", on_click=logout)
 
 

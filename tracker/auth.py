@@ -18,7 +18,7 @@ from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracker import audit, vocab
@@ -91,6 +91,11 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
+LOGIN_FAILED = (f"The user name or password is wrong, or the account is locked. Check both "
+                f"and try again: after {MAX_FAILED_LOGINS} failed log-ins in a row an account "
+                f"is locked for {int(LOCKOUT.total_seconds() // 60)} minutes (an administrator "
+                "can unlock it sooner).")
+
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
 
@@ -130,12 +135,20 @@ class LoginResult:
 
 @dataclass
 class SessionClock:
-    """When a dashboard session started; it expires ``minutes`` after the log-in."""
+    """When a dashboard session started and when it last ran a page: it expires ``minutes``
+    after the log-in, and after ``idle`` minutes without a page run."""
 
     started_at: dt.datetime = field(default_factory=utcnow)
+    last_seen: dt.datetime = field(default_factory=utcnow)
 
     def expired(self, minutes: int, now: dt.datetime | None = None) -> bool:
         return (now or utcnow()) - self.started_at >= dt.timedelta(minutes=minutes)
+
+    def idle(self, minutes: int, now: dt.datetime | None = None) -> bool:
+        return (now or utcnow()) - self.last_seen >= dt.timedelta(minutes=minutes)
+
+    def touch(self, now: dt.datetime | None = None) -> None:
+        self.last_seen = now or utcnow()
 
 
 # ---------------------------------------------------------------- permissions
@@ -195,6 +208,12 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def _verify_dummy(password: str) -> None:
+    """The work of one password check, for an attempt that checks no real password (an
+    unknown, inactive or locked user), so the answer takes as long as a real one."""
+    verify_password(None, password)
 
 
 def check_password_strength(password: str) -> None:
@@ -284,6 +303,18 @@ def unlock(session: Session, username: str, actor: str) -> User:
     return user
 
 
+def set_active(session: Session, username: str, active: bool, actor: str) -> User:
+    """Deactivate a user (they can no longer log in, and an open dashboard session ends at
+    its next page run) or reactivate them."""
+    user = require_user(session, username)
+    user.active = active
+    if active:
+        user.failed_logins, user.locked_until = 0, None
+    audit.record(session, actor, "user-activate" if active else "user-deactivate",
+                 user.username)
+    return user
+
+
 def list_users(session: Session) -> list[dict[str, object]]:
     """Every user as a plain row (no password hash), ordered by name."""
     forces = {fid: code for fid, code in session.execute(select(Force.id, Force.code))}
@@ -314,44 +345,74 @@ def _current(session: Session, user: User) -> CurrentUser:
 
 def authenticate(engine: Engine, username: str, password: str,
                  now: dt.datetime | None = None) -> LoginResult:
-    """Check a user name and password; count failures and lock the account for 15 minutes
-    after 5 in a row. Every attempt is audited. Messages never say which part was wrong."""
+    """Check a user name and password. Each attempt first takes one of the account's
+    ``MAX_FAILED_LOGINS`` tries in a single atomic statement (``_take_attempt``), so however
+    many guesses arrive at once, at most that many passwords are ever checked before the
+    account locks for 15 minutes. Every failure, whether the user exists, is inactive, is
+    locked or typed a wrong password, gets the same message after the same work (one argon2
+    verification). Every attempt is audited with its real reason."""
     now = now or utcnow()
+    name = username.strip()
+    attempt = _take_attempt(engine, name, now)
+    if attempt is None:
+        _verify_dummy(password)
+        return _refused(engine, name, now)
+    user_id, password_hash, attempts = attempt
+    if not verify_password(password_hash, password):
+        return _failed(engine, name, attempts)
+    return _succeeded(engine, user_id, now)
+
+
+def _take_attempt(engine: Engine, username: str,
+                  now: dt.datetime) -> tuple[int, str | None, int] | None:
+    """Count one more attempt for an active, unlocked user and lock the account when the
+    count reaches the limit, in one ``UPDATE ... RETURNING`` (SQLite 3.35+, PostgreSQL):
+    the id, password hash and attempt number, or None when there is nobody to try."""
+    expired = User.locked_until.is_not(None)  # only unlocked rows reach the SET
+    attempts = case((expired, 1), else_=func.coalesce(User.failed_logins, 0) + 1)
+    stmt = (update(User)
+            .where(User.username == username, User.active.is_(True),
+                   or_(User.locked_until.is_(None), User.locked_until <= now))
+            .values(failed_logins=attempts,
+                    locked_until=case((attempts >= MAX_FAILED_LOGINS, now + LOCKOUT),
+                                      else_=None))
+            .returning(User.id, User.password_hash, User.failed_logins))
+    with engine.begin() as conn:
+        row = conn.execute(stmt).first()
+    return None if row is None else (int(row[0]), row[1], int(row[2]))
+
+
+def _refused(engine: Engine, username: str, now: dt.datetime) -> LoginResult:
+    """No attempt was taken: audit why (unknown, inactive or locked); say only the usual."""
     with unit_of_work(engine) as session:
         user = _get_user(session, username)
-        if user is None or not user.active:
-            verify_password(None, password)
-            audit.record(session, username.strip() or "?", "login-failed", reason="unknown user")
-            return LoginResult(False, "The user name or password is wrong. Check both and try "
-                               "again, or ask an administrator.")
-        if user.locked_until and user.locked_until > now:
-            audit.record(session, user.username, "login-refused", reason="locked")
-            return LoginResult(False, _locked_message(user.locked_until))
-        if not verify_password(user.password_hash, password):
-            return _failed(session, user, now)
-        user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        if user is not None and user.active:
+            audit.record(session, user.username, "login-refused", reason="locked",
+                         until=f"{user.locked_until or now:%Y-%m-%dT%H:%M:%S}")
+        else:
+            audit.record(session, username or "?", "login-failed",
+                         reason="inactive user" if user is not None else "unknown user")
+    return LoginResult(False, LOGIN_FAILED)
+
+
+def _failed(engine: Engine, username: str, attempts: int) -> LoginResult:
+    with unit_of_work(engine) as session:
+        if attempts >= MAX_FAILED_LOGINS:
+            audit.record(session, username, "login-locked", attempts=attempts,
+                         minutes=int(LOCKOUT.total_seconds() // 60))
+        else:
+            audit.record(session, username, "login-failed", attempts=attempts)
+    return LoginResult(False, LOGIN_FAILED)
+
+
+def _succeeded(engine: Engine, user_id: int, now: dt.datetime) -> LoginResult:
+    with unit_of_work(engine) as session:
+        session.execute(update(User).where(User.id == user_id)
+                        .values(failed_logins=0, locked_until=None, last_login_at=now))
+        user = session.get(User, user_id)
+        assert user is not None  # the attempt above found it, and users are never deleted
         audit.record(session, user.username, "login", method="password")
         return LoginResult(True, f"Logged in as {user.username}.", _current(session, user))
-
-
-def _failed(session: Session, user: User, now: dt.datetime) -> LoginResult:
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = now + LOCKOUT
-        user.failed_logins = 0
-        audit.record(session, user.username, "login-locked", until=user.locked_until.isoformat())
-        return LoginResult(False, _locked_message(user.locked_until))
-    audit.record(session, user.username, "login-failed", attempts=user.failed_logins)
-    left = MAX_FAILED_LOGINS - user.failed_logins
-    return LoginResult(False, "The user name or password is wrong. Check both and try again "
-                       f"({left} attempt{'s' if left != 1 else ''} left before the account "
-                       "is locked for 15 minutes).")
-
-
-def _locked_message(until: dt.datetime) -> str:
-    return (f"This account is locked after {MAX_FAILED_LOGINS} failed log-ins, until "
-            f"{until:%H:%M} UTC. Try again then, or ask an administrator to unlock it "
-            "(tracker users unlock NAME).")
 
 
 def user_for_email(engine: Engine, email: str) -> LoginResult:
@@ -369,6 +430,20 @@ def user_for_email(engine: Engine, email: str) -> LoginResult:
         user.last_login_at = utcnow()
         audit.record(session, user.username, "login", method="oidc")
         return LoginResult(True, f"Logged in as {user.username}.", _current(session, user))
+
+
+def live_user(engine: Engine, user: CurrentUser) -> CurrentUser | None:
+    """``user`` as the users table has them now (role, force, departments), or None when
+    they are gone or deactivated: one read by the unique user name, for every page run."""
+    stmt = (select(User.username, User.role, User.force_id, Force.code, User.departments,
+                   User.display_name, User.email, User.active)
+            .outerjoin(Force, Force.id == User.force_id).where(User.username == user.username))
+    with engine.connect() as conn:
+        row = conn.execute(stmt).first()
+    if row is None or not row.active:
+        return None
+    return CurrentUser(row.username, row.role, row.force_id, row.code,
+                       tuple(row.departments or ()), row.display_name, row.email)
 
 
 def record_logout(engine: Engine, user: CurrentUser, reason: str = "log-out") -> None:

@@ -9,6 +9,7 @@
 | pseudonymise for inspectors | TRACKER_PSEUDONYMISE_INSPECTORS | 1                |
 | pseudonym secret   | TRACKER_PSEUDONYM_SECRET  | random, kept in the data folder  |
 | session expiry     | TRACKER_SESSION_MINUTES   | 480                              |
+| idle log-out       | TRACKER_IDLE_MINUTES      | 30                               |
 | today (for demos and tests) | TRACKER_TODAY    | the real date                    |
 | log-in: password or oidc | TRACKER_AUTH       | password (oidc: Streamlit st.login) |
 | implausible: unmapped values | TRACKER_IMPLAUSIBLE_UNMAPPED | 0.10 of a rule column's  |
@@ -59,6 +60,7 @@ class Settings:
     today_override: dt.date | None
     pseudonym_secret_override: str | None = None
     thresholds: Thresholds = Thresholds()
+    idle_minutes: int = 30
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -105,7 +107,20 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         today_override=dt.date.fromisoformat(today) if today else None,
         pseudonym_secret_override=env.get("TRACKER_PSEUDONYM_SECRET") or None,
         thresholds=load_thresholds(env),
+        idle_minutes=_idle_minutes(env),
     )
+
+
+def _idle_minutes(env: dict[str, str]) -> int:
+    """TRACKER_IDLE_MINUTES: minutes without a page run before a dashboard session ends."""
+    text = env.get(IDLE_VARIABLE, "").strip() or "30"
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{IDLE_VARIABLE}={text!r} is not a whole number of minutes of 1 or "
+                         "more (e.g. 30); fix or unset it.")
+    return int(text)
+
+
+IDLE_VARIABLE = "TRACKER_IDLE_MINUTES"
 
 
 def load_thresholds(env: dict[str, str]) -> Thresholds:

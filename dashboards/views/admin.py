@@ -1,5 +1,6 @@
-"""Admin: users and roles (add, change role, reset password, unlock), the permission table,
-the requirement rules in force with their source file, and the audit log."""
+"""Admin: users and roles (add, change role, reset password, unlock, deactivate), the
+permission table, the requirement rules in force with their source file, and the audit
+log."""
 
 from __future__ import annotations
 
@@ -66,6 +67,12 @@ with users_tab:
             run(f"Password of {who} reset.", auth.reset_password, who, new_password)
         if c[2].button("Unlock", key="unlock"):
             run(f"{who} unlocked.", auth.unlock, who)
+        c = st.columns(3)
+        if c[0].button("Deactivate", key="deactivate"):
+            run(f"{who} deactivated: their open sessions end at their next page.",
+                auth.set_active, who, False)
+        if c[1].button("Reactivate", key="reactivate"):
+            run(f"{who} can log in again.", auth.set_active, who, True)
 
 with perms_tab:
     table = pd.DataFrame({role: ["yes" if a in auth.PERMISSIONS[role] else "" for a in

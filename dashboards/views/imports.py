@@ -1,5 +1,7 @@
 """Imports: the history of uploaded files (who, when, which file, what was read, accepted,
-rejected), the row-level problems of each, and undo (training leads)."""
+rejected), the row-level problems of each, and undo (training leads). Users who see no
+names (inspectors when pseudonymised, administrators) get the problems as counts by code
+and column, without the values and messages that can carry learners' names."""
 
 from __future__ import annotations
 
@@ -36,12 +38,19 @@ if auth.can(user, "upload") and bool(chosen["file_kept"]):
                        data=actions.original_file(int(batch_id), user),
                        file_name=str(chosen["file_name"]), on_click="ignore",
                        icon=":material/download:")
-problems = data.batch_problems(token, int(batch_id))
 st.subheader(f"Row-level problems of batch #{batch_id}")
+if not auth.shows_identities(user, data.settings().pseudonymise_inspectors):
+    problems = data.batch_problem_counts(token, int(batch_id))
+    name = f"batch-{batch_id}-problem-counts"
+    if not problems.empty:
+        st.caption("Counted by code and column: a problem's value and message can carry a "
+                   "learner's name, which your role is not shown.")
+else:
+    problems, name = data.batch_problems(token, int(batch_id)), f"batch-{batch_id}-problems"
 if problems.empty:
     st.success("No problems were recorded for this file.")
 else:
-    ui.table(problems, f"batch-{batch_id}-problems", user)
+    ui.table(problems, name, user)
 
 if auth.can(user, "undo_import"):
     status = chosen["status"]

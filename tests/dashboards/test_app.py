@@ -271,14 +271,14 @@ def test_login_form_lets_a_user_in_and_audits_it(db: Engine) -> None:
 def test_login_is_refused_then_locked(db: Engine) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     _login(at, "demo-lead", "wrong")
-    assert [e.value for e in at.error] == [
-        "The user name or password is wrong. Check both and try again (4 attempts left "
-        "before the account is locked for 15 minutes)."]
+    assert [e.value for e in at.error] == [auth.LOGIN_FAILED]
     for _ in range(4):
         _login(at, "demo-lead", "wrong")
     _login(at, "demo-lead", auth.DEMO_USERS["demo-lead"][1])
-    assert at.error[0].value.startswith("This account is locked after 5 failed log-ins")
+    assert [e.value for e in at.error] == [auth.LOGIN_FAILED]
     assert not at.metric
+    assert [a for _u, a, _t in _actions(db) if a.startswith("login")][-2:] == [
+        "login-locked", "login-refused"]
 
 
 def test_an_expired_session_asks_to_log_in_again(db: Engine) -> None:
@@ -292,6 +292,84 @@ def test_an_expired_session_asks_to_log_in_again(db: Engine) -> None:
         "Your session ended after 480 minutes; log in again to carry on."]
     assert not at.metric
     assert ("demo-lead", "logout", None) in _actions(db)
+
+
+def _logouts(engine: Engine) -> list[tuple[str, str | None]]:
+    with unit_of_work(engine) as session:
+        return [(e.actor, (e.detail or {}).get("reason")) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "logout").order_by(AuditEvent.id))]
+
+
+def test_a_demoted_user_loses_pages_and_names_at_their_next_run(db: Engine) -> None:
+    at = app_for(db, "demo-lead", page="outstanding")
+    assert "full_name" in at.dataframe[-1].value.columns
+    with unit_of_work(db) as session:
+        auth.set_role(session, "demo-lead", "inspector", "demo-admin")
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.toast] == [
+        "Your role is now Inspector (read-only); the pages you can open have changed with it."]
+    people = at.dataframe[-1].value
+    assert "full_name" not in people.columns and "pseudonym" in people.columns
+    assert at.session_state["tracker_user"].role == "inspector"
+    for page in ("person", "upload", "data_quality", "exemptions"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"views/{page}.py")
+
+
+def test_a_deactivated_user_is_logged_out_with_a_message(db: Engine) -> None:
+    at = app_for(db, "demo-lead", page="outstanding")
+    with unit_of_work(db) as session:
+        auth.set_active(session, "demo-lead", False, "demo-admin")
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Your account has been deactivated, so you have been logged out. Ask an "
+        "administrator if you still need the tracker."]
+    assert not at.dataframe and not at.metric and at.text_input(key="login_username")
+    assert "tracker_user" not in at.session_state
+    assert _logouts(db) == [("demo-lead", "deactivated")]
+
+
+def test_an_idle_session_ends_and_activity_keeps_it_open(db: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_IDLE_MINUTES", "10")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["tracker_user"] = auth.authenticate(
+        db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).user
+    at.session_state["tracker_session_clock"] = auth.SessionClock(
+        last_seen=auth.utcnow() - dt.timedelta(minutes=9, seconds=50))
+    at.run()
+    assert _metrics(at)["Coverage"] and not at.info
+    seen = at.session_state["tracker_session_clock"].last_seen
+    assert auth.utcnow() - seen < dt.timedelta(seconds=30)  # the run counted as activity
+    at.session_state["tracker_session_clock"] = auth.SessionClock(
+        last_seen=auth.utcnow() - dt.timedelta(minutes=10))
+    at.run()
+    assert [i.value for i in at.info] == [
+        "You were logged out after 10 minutes without activity; log in again to carry on."]
+    assert not at.metric and at.text_input(key="login_username")
+    assert _logouts(db) == [("demo-lead", "idle")]
+
+
+def test_a_deactivated_oidc_user_is_logged_out(db: Engine,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_AUTH", "oidc")
+    with unit_of_work(db) as session:
+        session.scalars(select(User).where(User.username == "demo-lead")).one().email = \
+            "lead@example.org"
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.user = {"is_logged_in": True, "email": "lead@example.org"}
+    at.run()
+    assert _metrics(at)["Coverage"]
+    with unit_of_work(db) as session:
+        auth.set_active(session, "demo-lead", False, "demo-admin")
+    at.run()
+    assert not at.exception and not at.metric
+    assert [i.value for i in at.info] == [
+        "Your account has been deactivated, so you have been logged out. Ask an "
+        "administrator if you still need the tracker."]
+    assert _logouts(db) == [("demo-lead", "deactivated")]
 
 
 def test_oidc_identity_gets_its_role_from_the_users_table(db: Engine,
@@ -369,6 +447,72 @@ def test_training_lead_undoes_a_batch(db: Engine) -> None:
     assert _metrics(at)["Completed"][0] == "0 of 5"  # coverage falls at once
 
 
+def _named_problems(engine: Engine) -> int:
+    """Three problems in batch lms-1.csv whose values and messages carry learners' names."""
+    from tracker.models import ImportProblem
+
+    with unit_of_work(engine) as session:
+        batch_id = session.scalars(select(ImportBatch.id).where(
+            ImportBatch.file_name == "lms-1.csv")).one()
+        session.add_all([
+            ImportProblem(batch_id=batch_id, row=row, column=column, code=code,
+                          severity=severity, value=value, message=f"{value} {text}")
+            for row, column, code, severity, value, text in (
+                (5, "Full Name", "unmatched-learner", "warning", "Quentin Strange",
+                 "matched nobody on the avon-and-somerset roster"),
+                (9, "Full Name", "unmatched-learner", "warning", "Zoe Zane",
+                 "matched nobody on the avon-and-somerset roster"),
+                (7, "Completion Date", "bad-date", "error", "Bob Baker 31/02",
+                 "is not a date"))])
+    return batch_id
+
+
+def _shown_text(at: AppTest) -> str:
+    frames = " ".join(d.value.to_csv() for d in at.dataframe)
+    return frames + " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.success])
+
+
+@pytest.mark.parametrize("username", ["demo-inspector", "demo-admin"])
+def test_users_who_see_no_names_get_import_problems_as_counts(db: Engine,
+                                                              username: str) -> None:
+    batch_id = _named_problems(db)
+    at = app_for(db, username, page="imports")
+    at.selectbox(key="imports_batch").set_value(batch_id).run()
+    shown = at.dataframe[-1].value
+    assert shown.to_dict("records") == [
+        {"code": "unmatched-learner", "severity": "warning", "column": "Full Name", "rows": 2,
+         "first_row": 5, "last_row": 9},
+        {"code": "bad-date", "severity": "error", "column": "Completion Date", "rows": 1,
+         "first_row": 7, "last_row": 7}]
+    assert at.main.caption[-1].value == ("Counted by code and column: a problem's value "
+                                         "and message can carry a learner's name, which "
+                                         "your role is not shown.")
+    text = _shown_text(at)
+    assert [n for n in ("Quentin", "Strange", "Zoe", "Zane", "Bob", "Baker") if n in text] == []
+    assert at.get("download_button")[-1].proto.label == \
+        f"Download batch-{batch_id}-problem-counts.csv"
+
+
+def test_import_problem_counts_on_postgresql(pg_db: Engine) -> None:
+    batch_id = _named_problems(pg_db)
+    at = app_for(pg_db, "demo-inspector", page="imports")
+    at.selectbox(key="imports_batch").set_value(batch_id).run()
+    assert at.dataframe[-1].value[["code", "rows", "first_row", "last_row"]].values.tolist() \
+        == [["unmatched-learner", 2, 5, 9], ["bad-date", 1, 7, 7]]
+
+
+def test_training_leads_and_unpseudonymised_inspectors_see_each_problem(
+        db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    batch_id = _named_problems(db)
+    for username, setting in (("demo-lead", "1"), ("demo-inspector", "0")):
+        monkeypatch.setenv("TRACKER_PSEUDONYMISE_INSPECTORS", setting)
+        at = app_for(db, username, page="imports")
+        at.selectbox(key="imports_batch").set_value(batch_id).run()
+        shown = at.dataframe[-1].value
+        assert list(shown.columns) == ["row", "column", "code", "severity", "value", "message"]
+        assert list(shown["value"]) == ["Quentin Strange", "Bob Baker 31/02", "Zoe Zane"]
+
+
 def test_inspector_sees_imports_without_undo(db: Engine) -> None:
     at = app_for(db, "demo-inspector", page="imports")
     assert not at.exception
@@ -385,6 +529,19 @@ def test_admin_adds_a_user(db: Engine) -> None:
     assert not at.exception
     assert [s.value for s in at.success] == ["Added new.lead."]
     assert auth.authenticate(db, "new.lead", "a long enough password").ok
+
+
+def test_admin_deactivates_and_reactivates_a_user(db: Engine) -> None:
+    at = app_for(db, "demo-admin", page="admin")
+    at.selectbox(key="change_user").set_value("demo-lead")
+    at.button(key="deactivate").click().run()
+    assert [s.value for s in at.success] == [
+        "demo-lead deactivated: their open sessions end at their next page."]
+    assert not auth.authenticate(db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).ok
+    at.selectbox(key="change_user").set_value("demo-lead")
+    at.button(key="reactivate").click().run()
+    assert [s.value for s in at.success] == ["demo-lead can log in again."]
+    assert auth.authenticate(db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).ok
 
 
 def test_every_page_checks_the_role_before_doing_anything() -> None:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
@@ -92,39 +97,87 @@ def test_login_succeeds_and_is_audited(engine: Engine, lead: str) -> None:
     assert ("j.bloggs", "login") in _actions(engine)
 
 
-def test_wrong_password_says_how_many_attempts_are_left(engine: Engine, lead: str) -> None:
-    result = auth.authenticate(engine, lead, "nope")
-    assert not result.ok
-    assert result.message == ("The user name or password is wrong. Check both and try again "
-                              "(4 attempts left before the account is locked for 15 minutes).")
-    assert ("j.bloggs", "login-failed") in _actions(engine)
+def _row(engine: Engine, username: str) -> tuple[int, dt.datetime | None]:
+    with unit_of_work(engine) as session:
+        user = auth.require_user(session, username)
+        return user.failed_logins, user.locked_until
 
 
-def test_unknown_user_gets_the_same_kind_of_message(engine: Engine) -> None:
-    result = auth.authenticate(engine, "ghost", "whatever")
-    assert not result.ok and result.message.startswith("The user name or password is wrong.")
+def test_every_failure_gets_the_same_message(engine: Engine, lead: str) -> None:
+    assert auth.LOGIN_FAILED == (
+        "The user name or password is wrong, or the account is locked. Check both and try "
+        "again: after 5 failed log-ins in a row an account is locked for 15 minutes (an "
+        "administrator can unlock it sooner).")
+    wrong = auth.authenticate(engine, lead, "nope")
+    unknown = auth.authenticate(engine, "ghost", "whatever")
+    assert (wrong.ok, wrong.message, wrong.user) == (False, auth.LOGIN_FAILED, None)
+    assert (unknown.ok, unknown.message, unknown.user) == (False, auth.LOGIN_FAILED, None)
+    with unit_of_work(engine) as session:
+        auth.set_active(session, lead, False, "admin")
+    inactive = auth.authenticate(engine, lead, PASSWORD)
+    assert (inactive.ok, inactive.message) == (False, auth.LOGIN_FAILED)
+    assert _actions(engine)[-4:] == [("j.bloggs", "login-failed"), ("ghost", "login-failed"),
+                                     ("admin", "user-deactivate"), ("j.bloggs", "login-failed")]
+
+
+def _count_verifications(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every argon2 verification from now on: True when it checked a real user's hash,
+    False when it checked the dummy hash that evens out the timing."""
+    seen: list[bool] = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            seen.append(hash != auth._DUMMY_HASH)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(auth, "_hasher", Counting())
+    return seen
+
+
+def test_unknown_locked_and_known_users_cost_one_argon2_check_each(
+        engine: Engine, lead: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _count_verifications(monkeypatch)
+    auth.authenticate(engine, lead, "nope")
+    auth.authenticate(engine, "ghost", "whatever")
+    assert seen == [True, False]
+    for _ in range(4):
+        auth.authenticate(engine, lead, "nope")
+    seen.clear()
+    auth.authenticate(engine, lead, PASSWORD)  # locked: the right password is not checked
+    assert seen == [False]
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(engine: Engine, lead: str) -> None:
     start = dt.datetime(2026, 3, 2, 9, 0)
     for i in range(5):
         result = auth.authenticate(engine, lead, "bad", now=start + dt.timedelta(seconds=i))
-    assert result.message.startswith("This account is locked after 5 failed log-ins, until "
-                                     "09:15 UTC.")
+    assert result.message == auth.LOGIN_FAILED
+    assert _row(engine, lead) == (5, dt.datetime(2026, 3, 2, 9, 15, 4))
     locked = auth.authenticate(engine, lead, PASSWORD, now=start + dt.timedelta(minutes=14))
-    assert not locked.ok and "locked" in locked.message
+    assert (locked.ok, locked.message) == (False, auth.LOGIN_FAILED)
     later = auth.authenticate(engine, lead, PASSWORD, now=start + dt.timedelta(minutes=16))
     assert later.ok
-    assert ("j.bloggs", "login-locked") in _actions(engine)
-    assert ("j.bloggs", "login-refused") in _actions(engine)
+    assert _row(engine, lead) == (0, None)
+    assert _actions(engine)[-4:] == [("j.bloggs", "login-failed"), ("j.bloggs", "login-locked"),
+                                     ("j.bloggs", "login-refused"), ("j.bloggs", "login")]
+
+
+def test_a_failure_after_the_lock_ends_counts_from_one(engine: Engine, lead: str) -> None:
+    start = dt.datetime(2026, 3, 2, 9, 0)
+    for _ in range(5):
+        auth.authenticate(engine, lead, "bad", now=start)
+    auth.authenticate(engine, lead, "bad", now=start + dt.timedelta(minutes=15))
+    assert _row(engine, lead) == (1, None)
 
 
 def test_a_success_resets_the_failure_count(engine: Engine, lead: str) -> None:
     for _ in range(4):
         auth.authenticate(engine, lead, "bad")
+    assert _row(engine, lead)[0] == 4
     assert auth.authenticate(engine, lead, PASSWORD).ok
-    assert auth.authenticate(engine, lead, "bad").message.endswith(
-        "(4 attempts left before the account is locked for 15 minutes).")
+    assert _row(engine, lead) == (0, None)
+    auth.authenticate(engine, lead, "bad")
+    assert _row(engine, lead) == (1, None)
 
 
 def test_unlock_lets_a_locked_user_in(engine: Engine, lead: str) -> None:
@@ -136,11 +189,67 @@ def test_unlock_lets_a_locked_user_in(engine: Engine, lead: str) -> None:
     assert auth.authenticate(engine, lead, PASSWORD).ok
 
 
+GUESSES = 20
+
+
+def test_parallel_wrong_guesses_check_at_most_five_passwords(
+        engine: Engine, lead: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """20 wrong passwords at once: 5 are checked and counted, the account locks, the other
+    15 are refused without checking (a dummy hash each, for the timing); then even the
+    right password is refused until the lock ends."""
+    seen = _count_verifications(monkeypatch)
+    start = threading.Barrier(GUESSES)
+
+    def guess(i: int) -> auth.LoginResult:
+        start.wait()
+        return auth.authenticate(engine, lead, f"wrong guess {i}")
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        results = list(pool.map(guess, range(GUESSES)))
+    assert [(r.ok, r.message) for r in results] == [(False, auth.LOGIN_FAILED)] * GUESSES
+    assert (seen.count(True), seen.count(False)) == (5, 15)
+    failures, locked_until = _row(engine, lead)
+    assert failures == 5 and locked_until is not None
+    assert locked_until > auth.utcnow() + dt.timedelta(minutes=14)
+    actions = Counter(action for _actor, action in _actions(engine))
+    assert (actions["login-failed"], actions["login-locked"], actions["login-refused"],
+            actions["login"]) == (4, 1, 15, 0)
+    assert not auth.authenticate(engine, lead, PASSWORD).ok
+    assert seen.count(True) == 5
+
+
 def test_session_expires_after_the_configured_minutes() -> None:
     clock = auth.SessionClock(started_at=dt.datetime(2026, 3, 2, 9, 0))
     assert not clock.expired(480, now=dt.datetime(2026, 3, 2, 16, 59))
     assert clock.expired(480, now=dt.datetime(2026, 3, 2, 17, 0))
     assert clock.expired(1, now=dt.datetime(2026, 3, 2, 9, 1))
+
+
+def test_session_ends_after_the_idle_minutes_without_a_page_run() -> None:
+    clock = auth.SessionClock(started_at=dt.datetime(2026, 3, 2, 9, 0),
+                              last_seen=dt.datetime(2026, 3, 2, 9, 0))
+    assert not clock.idle(30, now=dt.datetime(2026, 3, 2, 9, 29, 59))
+    clock.touch(now=dt.datetime(2026, 3, 2, 9, 29, 59))
+    assert not clock.idle(30, now=dt.datetime(2026, 3, 2, 9, 59, 58))
+    assert clock.idle(30, now=dt.datetime(2026, 3, 2, 9, 59, 59))
+
+
+def test_live_user_follows_role_changes_and_deactivation(engine: Engine, lead: str) -> None:
+    session_user = auth.authenticate(engine, lead, PASSWORD).user
+    assert session_user is not None
+    assert auth.live_user(engine, session_user) == session_user
+    with unit_of_work(engine) as session:
+        auth.set_role(session, lead, "manager", "admin", departments=["cid"])
+    assert auth.live_user(engine, session_user) == auth.CurrentUser(
+        "j.bloggs", "manager", session_user.force_id, "avon-and-somerset", ("cid",), None,
+        "jo.bloggs@example.police.uk")
+    with unit_of_work(engine) as session:
+        auth.set_active(session, lead, False, "admin")
+    assert auth.live_user(engine, session_user) is None
+    assert auth.live_user(engine, auth.CurrentUser("ghost", "admin")) is None
+    with unit_of_work(engine) as session:
+        auth.set_active(session, lead, True, "admin")
+    assert auth.authenticate(engine, lead, PASSWORD).ok
 
 
 def test_oidc_identity_is_found_by_email_case_blind(engine: Engine, lead: str) -> None:
@@ -226,6 +335,15 @@ def test_cli_users_add_list_set_role_unlock(engine: Engine) -> None:
     assert code == 0 and out.strip() == "m.smith is now inspector."
     code, out = _cli(engine, "users", "unlock", "m.smith")
     assert code == 0 and out.strip() == "m.smith unlocked."
+    code, out = _cli(engine, "users", "deactivate", "m.smith")
+    assert code == 0 and out.strip() == ("m.smith deactivated: they cannot log in, and an "
+                                         "open dashboard session ends at its next page.")
+    assert not auth.authenticate(engine, "m.smith", PASSWORD).ok
+    code, out = _cli(engine, "users", "list")
+    assert out.splitlines()[1].endswith(" inactive")
+    code, out = _cli(engine, "users", "activate", "m.smith")
+    assert code == 0 and out.strip() == "m.smith can log in again."
+    assert auth.authenticate(engine, "m.smith", PASSWORD).ok
 
 
 def test_cli_refusals_say_what_to_do(engine: Engine) -> None:

@@ -60,3 +60,15 @@ def test_unreadable_thresholds_are_refused_with_their_variable() -> None:
                             ("TRACKER_IMPLAUSIBLE_MIN_PEOPLE", "-1")):
         with pytest.raises(ValueError, match=f"^{variable}="):
             load_settings({variable: value})
+
+
+def test_idle_minutes_default_to_30_and_are_overridden_or_refused() -> None:
+    import pytest
+
+    assert load_settings({}).idle_minutes == 30
+    assert load_settings({"TRACKER_IDLE_MINUTES": " 5 "}).idle_minutes == 5
+    for value in ("0", "half an hour", "-3"):
+        with pytest.raises(ValueError) as refused:
+            load_settings({"TRACKER_IDLE_MINUTES": value})
+        assert str(refused.value) == (f"TRACKER_IDLE_MINUTES={value!r} is not a whole number "
+                                      "of minutes of 1 or more (e.g. 30); fix or unset it.")

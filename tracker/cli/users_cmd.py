@@ -1,4 +1,5 @@
-"""``tracker users``: add users, list them, change roles, reset passwords, unlock accounts.
+"""``tracker users``: add users, list them, change roles, reset passwords, unlock accounts,
+deactivate and reactivate users.
 
 A thin layer over ``tracker.auth``: options are parsed here, the work is done there.
 """
@@ -129,3 +130,24 @@ def unlock(
     """Unlock an account locked after repeated failed log-ins."""
     _run(ctx, "Cannot unlock", lambda s: auth.unlock(s, username, ACTOR))
     typer.echo(f"{username} unlocked.")
+
+
+@users_app.command("deactivate")
+def deactivate(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user to shut out.")],
+) -> None:
+    """Stop a user logging in; their open dashboard session ends at its next page."""
+    _run(ctx, "Cannot deactivate", lambda s: auth.set_active(s, username, False, ACTOR))
+    typer.echo(f"{username} deactivated: they cannot log in, and an open dashboard session "
+               "ends at its next page.")
+
+
+@users_app.command("activate")
+def activate(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The deactivated user.")],
+) -> None:
+    """Let a deactivated user log in again."""
+    _run(ctx, "Cannot activate", lambda s: auth.set_active(s, username, True, ACTOR))
+    typer.echo(f"{username} can log in again.")
