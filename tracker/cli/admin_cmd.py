@@ -13,6 +13,7 @@ from tracker.backup import BackupError, backup, restore, table_names
 from tracker.cli.app import app, fail, state
 from tracker.cli.imports_cmd import UserOption, _user
 from tracker.db import unit_of_work
+from tracker.retention import Purge, purge
 
 
 @app.command("backup")
@@ -60,3 +61,44 @@ def restore_command(
                      overwrite=force_overwrite)
     typer.echo(f"Restored {file} into the {done.backend} database "
                f"({len(table_names(engine))} tables).")
+
+
+@app.command("retention")
+def retention_command(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Show what would be purged (counts); change nothing.")] = False,
+    user: UserOption = None,
+) -> None:
+    """Purge what the retention policy says has been kept long enough: leavers' names,
+    e-mails and collar numbers TRACKER_RETENTION_MONTHS after their leaving date, and kept
+    upload files TRACKER_RETENTION_FILE_MONTHS (default: the same) after their last upload.
+    Coverage history stays true: roster states, completions and counts are kept. One
+    transaction, written to the audit log. Off until the data protection officer sets the
+    months."""
+    st = state(ctx)
+    policy = st.settings.retention
+    if not policy.on:
+        fail("retention is off: TRACKER_RETENTION_MONTHS is not set, so nothing is ever "
+             "purged. The data protection officer decides the period; set it (e.g. "
+             "TRACKER_RETENTION_MONTHS=24) and run `tracker retention --dry-run` first.")
+    found = purge(st.engine, policy, st.settings.today(), _user(user), dry_run=dry_run)
+    for line in _retention_lines(found, dry_run):
+        typer.echo(line)
+
+
+def _retention_lines(found: Purge, dry_run: bool) -> list[str]:
+    rules = [f"leavers who left on or before {found.leavers_left_by}"
+             if found.leavers_left_by else "leavers: kept (no leaver period set)",
+             f"kept files last uploaded before {found.files_uploaded_before}"
+             if found.files_uploaded_before else "kept files: kept (no file period set)"]
+    counts = (f"{found.people} leavers' names, e-mails and collar numbers; "
+              f"{found.identity_links} identity links; {found.review_records} review-queue "
+              f"records; {found.problem_values} problem values; {found.audit_entries} audit "
+              f"entries; {found.kept_files} kept "
+              f"files ({found.kept_bytes:,} bytes).")
+    if dry_run:
+        return [f"Retention: {'; '.join(rules)}.", f"Would purge {counts}",
+                "Nothing was changed (--dry-run); `tracker retention` purges it."]
+    return [f"Retention: {'; '.join(rules)}.", f"Purged {counts}",
+            "Coverage history is unchanged; the purge is in the audit log."]
