@@ -287,15 +287,12 @@ def csv_export(frame: pd.DataFrame, name: str, user: CurrentUser,
 
 
 def inert_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes (UTF-8 with a byte-order mark, for Excel) in which no text can run as a
-    spreadsheet formula (the report's own guard, ``tracker.report_csv.inert_series``)."""
-    from tracker.report_csv import inert_series
+    """CSV bytes (UTF-8 with a byte-order mark, for Excel) from the one formula-safe writer
+    (``tracker.safe_text.csv_bytes``): no text runs as a formula, and a CR or LF inside a
+    value is quoted, so it cannot start a row of its own."""
+    from tracker.safe_text import csv_bytes
 
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = inert_series(safe[column])
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(frame)
 
 
 def download(frame: pd.DataFrame, name: str, user: CurrentUser, label: str | None = None) -> None:

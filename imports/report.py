@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Report, Severity
-from tracker.safe_text import inert
+from tracker.safe_text import write_csv_table, write_xlsx_table
 
 PROBLEM_COLUMNS = ["file", "row", "column", "severity", "code", "value", "message"]
 
@@ -83,16 +83,15 @@ def problems_frame(report: Report) -> pd.DataFrame:
 
 
 def write_problems(report: Report, path: Path) -> Path:
-    """Write the problem report as .xlsx or .csv (by the path's extension), with every text
-    cell made inert so nothing from an uploaded file runs as a formula when opened."""
+    """Write the problem report as .xlsx or .csv (by the path's extension) through the one
+    formula-safe writer (``tracker.safe_text``): nothing from an uploaded file runs as a
+    formula when opened, and a CR or LF inside a value cannot start a row of its own."""
     frame = problems_frame(report)
-    for column in ("file", "column", "severity", "code", "value", "message"):
-        frame[column] = frame[column].map(lambda v: inert(v) if isinstance(v, str) else v)
     frame.columns = ["File", "Row", "Column", "Severity", "Problem", "Value", "Message"]
     if path.suffix.lower() == ".xlsx":
-        frame.to_excel(path, index=False, sheet_name="Problems")
+        write_xlsx_table(frame, path, sheet_name="Problems")
     elif path.suffix.lower() == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv_table(frame, path)
     else:
         raise ValueError(f"Cannot write a problem report as {path.suffix!r}; use .xlsx or .csv.")
     return path

@@ -16,6 +16,8 @@
 | implausible: unmatched learners | TRACKER_IMPLAUSIBLE_UNMATCHED | 0.20 of a file's own |
 | implausible: a requirement's fall | TRACKER_IMPLAUSIBLE_DROP | 0.10 (in scope, completed) |
 | implausible: fewest people to judge | TRACKER_IMPLAUSIBLE_MIN_PEOPLE | 5              |
+| retention: leavers' personal data | TRACKER_RETENTION_MONTHS | off (unset or 0)     |
+| retention: kept upload files | TRACKER_RETENTION_FILE_MONTHS | TRACKER_RETENTION_MONTHS |
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import datetime as dt
 import math
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -42,6 +44,23 @@ class Thresholds:
     drop: float = 0.10
     min_people: int = 5
 
+
+@dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept (``tracker.retention``), in whole months; None: kept
+    for ever (the default: the data protection officer decides). ``leaver_months`` counts
+    from a leaver's leaving date, ``file_months`` from the last upload of a kept file."""
+
+    leaver_months: int | None = None
+    file_months: int | None = None
+
+    @property
+    def on(self) -> bool:
+        return self.leaver_months is not None or self.file_months is not None
+
+
+RETENTION_VARIABLE = "TRACKER_RETENTION_MONTHS"
+RETENTION_FILE_VARIABLE = "TRACKER_RETENTION_FILE_MONTHS"
 
 THRESHOLD_VARIABLES = {"unmapped": "TRACKER_IMPLAUSIBLE_UNMAPPED",
                        "unmatched": "TRACKER_IMPLAUSIBLE_UNMATCHED",
@@ -61,6 +80,7 @@ class Settings:
     pseudonym_secret_override: str | None = None
     thresholds: Thresholds = Thresholds()
     idle_minutes: int = 30
+    retention: Retention = field(default_factory=lambda: Retention())
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -108,6 +128,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         pseudonym_secret_override=env.get("TRACKER_PSEUDONYM_SECRET") or None,
         thresholds=load_thresholds(env),
         idle_minutes=_idle_minutes(env),
+        retention=load_retention(env),
     )
 
 
@@ -121,6 +142,25 @@ def _idle_minutes(env: dict[str, str]) -> int:
 
 
 IDLE_VARIABLE = "TRACKER_IDLE_MINUTES"
+
+
+def load_retention(env: dict[str, str]) -> Retention:
+    """TRACKER_RETENTION_MONTHS (leavers, and kept files unless
+    TRACKER_RETENTION_FILE_MONTHS says otherwise); unset or 0 is off."""
+    leavers = _months(env, RETENTION_VARIABLE)
+    files = _months(env, RETENTION_FILE_VARIABLE) if env.get(RETENTION_FILE_VARIABLE, "").strip() \
+        else leavers
+    return Retention(leaver_months=leavers, file_months=files)
+
+
+def _months(env: dict[str, str], variable: str) -> int | None:
+    text = env.get(variable, "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"{variable}={text!r} is not a whole number of months (e.g. 24; 0 "
+                         "or unset: off); fix or unset it.")
+    return int(text) or None
 
 
 def load_thresholds(env: dict[str, str]) -> Thresholds:

@@ -1,20 +1,21 @@
 """The compliance report as CSV: the outstanding list (to chase people) or the summary.
 
-Text a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or
-carriage return) gets a leading single quote, as OWASP's CSV injection guidance says, so
-Excel and LibreOffice show it as text. Files are UTF-8 with a byte-order mark, which Excel
-needs to read accents correctly.
+Written by ``tracker.safe_text``, the one formula-safe writer: text a spreadsheet would run
+as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading
+single quote, as OWASP's CSV injection guidance says; values holding CR or LF are quoted.
+Files are UTF-8 with a byte-order mark, which Excel needs to read accents correctly.
 """
 
 from __future__ import annotations
 
-import io
-import os
 from typing import Any
 
 import pandas as pd
 
-from tracker.report import FORMULA_PATTERN, ReportData
+from tracker.report import ReportData
+from tracker.safe_text import inert_series, write_csv_table
+
+__all__ = ["TABLES", "csv_frame", "inert_series", "write_csv"]
 
 TABLES = ("outstanding", "summary")
 
@@ -31,13 +32,6 @@ SUMMARY_HEADERS = {
     "coverage_on_deadline_pct": "Coverage on the deadline %", "status": "Status",
     "forecast_date": "Forecast date", "weekly_needed": "Completions needed per week",
 }
-
-
-def inert_series(series: pd.Series) -> pd.Series:
-    """``tracker.safe_text.inert`` over a whole column: formula-like text gets a leading
-    single quote."""
-    text = series.astype(object).where(series.notna(), "").astype(str)
-    return text.mask(text.str.match(FORMULA_PATTERN), "'" + text)
 
 
 def csv_frame(data: ReportData, table: str = "outstanding") -> pd.DataFrame:
@@ -57,20 +51,10 @@ def csv_frame(data: ReportData, table: str = "outstanding") -> pd.DataFrame:
     else:
         raise ValueError(f"Unknown CSV table {table!r}; choose one of {', '.join(TABLES)}.")
     frame = frame[[c for c in headers if c in frame.columns]]
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = inert_series(frame[column])
     return frame.rename(columns=headers)
 
 
 def write_csv(data: ReportData, path_or_buffer: Any, *, table: str = "outstanding") -> None:
-    """Write one table of the report as CSV to a path, a text or a binary file object."""
-    text = csv_frame(data, table).to_csv(index=False, lineterminator="\r\n",
-                                         date_format="%Y-%m-%d")
-    if isinstance(path_or_buffer, str | os.PathLike):
-        with open(path_or_buffer, "w", encoding="utf-8-sig", newline="") as handle:
-            handle.write(text)
-    elif isinstance(path_or_buffer, io.TextIOBase):
-        path_or_buffer.write(text)
-    else:
-        path_or_buffer.write(("\ufeff" + text).encode("utf-8"))
+    """Write one table of the report as CSV to a path, a text or a binary file object,
+    through the one formula-safe writer (``tracker.safe_text.write_csv_table``)."""
+    write_csv_table(csv_frame(data, table), path_or_buffer)

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import ColorScaleRule
@@ -29,8 +28,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from tracker.report import FORMULA_PATTERN, ReportData, RequirementInfo
-from tracker.safe_text import FORMULA_START
+from tracker.report import ReportData, RequirementInfo
+from tracker.safe_text import xlsx_text_cell, xlsx_text_values
 
 DATE_FORMAT = "dd mmm yyyy"
 DATETIME_FORMAT = "dd mmm yyyy hh:mm"
@@ -86,28 +85,10 @@ def write_xlsx(data: ReportData, path_or_buffer: Any) -> None:
 # --- cells ------------------------------------------------------------------------------
 
 
-def is_formula_like(value: str) -> bool:
-    """True when a spreadsheet would read this text as a formula."""
-    return value.startswith(FORMULA_START)
-
-
 def text_cell(ws: Sheet, value: str, **style: Any) -> Cell:
-    """A cell that always holds ``value`` as text, however it starts."""
-    cell = WriteOnlyCell(ws)
-    cell.value = _xml_text(value) or None
-    if cell.value is not None:
-        cell.data_type = "s"
-    if is_formula_like(value):
-        cell.quotePrefix = True
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _xml_text(value: str) -> str:
-    """Text an xlsx file can hold: characters XML forbids removed, and carriage returns as
-    line feeds (XML readers turn a raw CR into LF anyway)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    """A cell that always holds ``value`` as text, however it starts (``tracker.safe_text``,
+    the one formula-safe writer)."""
+    return xlsx_text_cell(ws, value, **style)
 
 
 def cell(ws: Sheet, value: Any, **style: Any) -> Cell:
@@ -125,23 +106,10 @@ def _missing(value: Any) -> bool:
         isinstance(value, float) and value != value)
 
 
-def _text_values(ws: Sheet, series: pd.Series) -> list[Any]:
-    """Text column values; only formula-like ones become (slower) explicit cells."""
-    present = series.notna()
-    text = series.astype(object).where(present, "").astype(str)
-    hostile = np.flatnonzero((text.str.match(FORMULA_PATTERN) & present).to_numpy())
-    text = text.str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True)
-    text = text.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
-    values: list[Any] = text.where(present & (text != ""), None).tolist()
-    for i in hostile:
-        values[i] = text_cell(ws, values[i], quotePrefix=True)
-    return values
-
-
 def _column_values(ws: Sheet, frame: pd.DataFrame, col: Column) -> list[Any]:
     series = frame[col.key]
     if col.kind == "text":
-        return _text_values(ws, series)
+        return xlsx_text_values(ws, series)
     if col.kind == "status":
         rag = frame.get("rag", pd.Series("", index=frame.index)).fillna("")
         return [text_cell(ws, str(w), fill=RAG_FILLS[r]) if r in RAG_FILLS else

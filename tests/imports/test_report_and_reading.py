@@ -38,19 +38,28 @@ def test_problems_frame() -> None:
     assert frame["row"].tolist()[0] == 7 and frame["row"].isna().tolist() == [False, True]
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_write_problems_is_formula_safe(tmp_path: Path, suffix: str) -> None:
-    path = write_problems(_report(), tmp_path / f"problems{suffix}")
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    else:
-        sheet = openpyxl.load_workbook(path).active
-        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(
-            values_only=True)]
+def test_write_problems_csv_is_formula_safe(tmp_path: Path) -> None:
+    path = write_problems(_report(), tmp_path / "problems.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
     assert rows[0] == ["File", "Row", "Column", "Severity", "Problem", "Value", "Message"]
     assert rows[1][5] == "'=HYPERLINK(\"http://x\",\"click\")"
     assert rows[1][:5] == ["lms.csv", "7", "Course Title", "error", "unknown-module"]
+
+
+def test_write_problems_xlsx_holds_formula_like_text_as_quoted_text(tmp_path: Path) -> None:
+    """In a workbook the text stays as it was, in a text cell with Excel's quote prefix:
+    shown as typed, never run."""
+    path = write_problems(_report(), tmp_path / "problems.xlsx")
+    sheet = openpyxl.load_workbook(path).active
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(
+        values_only=True)]
+    assert rows[0] == ["File", "Row", "Column", "Severity", "Problem", "Value", "Message"]
+    assert rows[1] == ["lms.csv", "7", "Course Title", "error", "unknown-module",
+                       '=HYPERLINK("http://x","click")', "Course not known."]
+    value = sheet["F2"]
+    assert (value.data_type, value.quotePrefix) == ("s", True)
+    assert (sheet["B2"].data_type, sheet["B2"].value) == ("n", 7)
 
 
 def test_write_problems_refuses_other_formats(tmp_path: Path) -> None:

@@ -244,7 +244,7 @@ def test_imports_file_writes_the_upload_back_byte_for_byte(cli, engine: Engine,
     gone = cli("imports", "file", "2", "--out", "other.csv")
     assert gone.exit_code == 1
     assert "the file of batch 2 is not kept (no such batch, imported before files were kept, " \
-        "or undone)" in gone.output
+        "undone, or purged by the retention policy)" in gone.output
 
 
 NO_DEPARTMENT = ('no column was recognised as the department, and the requirement rules use '

@@ -7,6 +7,7 @@ importers in. Importing a topic module registers its commands on ``app``.
 from __future__ import annotations
 
 from tracker.cli import (  # noqa: F401  (each registers its commands)
+    admin_cmd,
     core,
     coverage_cmd,
     imports_cmd,

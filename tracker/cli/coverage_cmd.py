@@ -20,6 +20,7 @@ from tracker import vocab
 from tracker.cli.app import app, fail, state
 from tracker.coverage import CoverageResult, compute, to_records
 from tracker.population import BREAKDOWNS
+from tracker.safe_text import csv_text
 
 T = TypeVar("T")
 FORMATS = ("table", "csv", "json")
@@ -152,7 +153,7 @@ def emit(frame: pd.DataFrame, fmt: str, *, title: str = "", notes: Sequence[str]
     if fmt == "json":
         typer.echo(json.dumps(to_records(frame), indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        typer.echo(frame.to_csv(index=False, date_format="%Y-%m-%d"), nl=False)
+        typer.echo(csv_text(frame), nl=False)  # the one formula-safe writer
     else:
         if title:
             typer.echo(title + "\n")

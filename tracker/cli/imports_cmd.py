@@ -441,7 +441,8 @@ def original_file(ctx: typer.Context,
     kept = files.original(engine, batch_id)
     if kept is None:
         fail(f"the file of batch {batch_id} is not kept (no such batch, imported before "
-             "files were kept, or undone); `tracker imports list` shows the batches.")
+             "files were kept, undone, or purged by the retention policy); `tracker imports "
+             "list` shows the batches.")
     target = out or Path(Path(kept.file_name).name)
     if target.exists():
         fail(f"{target} exists; give --out another file name.", code=2)
