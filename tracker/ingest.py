@@ -306,6 +306,7 @@ def _plan_roster(session: Session, plan: ImportPlan) -> None:
     leavers = _leavers(plan, current, records) if plan.full_roster else current.iloc[:0]
     plan.frames["leavers"] = leavers
     c = plan.counts
+    c["workforce"] = int(_on_roster(current).sum())
     c["accepted"] = len(records)
     c["new"] = int(new.sum())
     c["updated"] = int((state_changed | ident_changed).sum())
@@ -313,10 +314,15 @@ def _plan_roster(session: Session, plan: ImportPlan) -> None:
     c["leavers"] = len(leavers)
 
 
+def _on_roster(current: pd.DataFrame) -> pd.Series:
+    """Who is on the force's roster as of the plan's date: a state that is not 'leaver'."""
+    return current["state_id"].notna() & (current["status"] != "leaver")
+
+
 def _leavers(plan: ImportPlan, current: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """On the roster as of the plan's date (a state that is not 'leaver'), missing here:
-    a copy of their latest state with status 'leaver' from the snapshot date."""
-    on_roster = current["state_id"].notna() & (current["status"] != "leaver")
+    """On the roster as of the plan's date, missing here: a copy of their latest state with
+    status 'leaver' from the snapshot date."""
+    on_roster = _on_roster(current)
     gone = current[on_roster & ~current["staff_number"].isin(records["staff_number"])].copy()
     assert plan.as_of is not None  # rosters always have a date
     as_of = pd.Timestamp(plan.as_of)
