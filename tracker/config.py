@@ -18,6 +18,7 @@
 | implausible: fewest people to judge | TRACKER_IMPLAUSIBLE_MIN_PEOPLE | 5              |
 | retention: leavers' personal data | TRACKER_RETENTION_MONTHS | off (unset or 0)     |
 | retention: kept upload files | TRACKER_RETENTION_FILE_MONTHS | TRACKER_RETENTION_MONTHS |
+| implausible: a full roster's leavers | TRACKER_IMPLAUSIBLE_LEAVERS | 0.10 of the workforce |
 """
 
 from __future__ import annotations
@@ -35,14 +36,16 @@ class Thresholds:
     """When an import is implausible (``tracker.plausibility``), as shares from 0 to 1: more
     than ``unmapped`` of a rule column's values map to nothing; more than ``unmatched`` of a
     completion file's own-force learners match nobody; a requirement's population or its
-    completed count falls by more than ``drop``. Each also needs at least ``min_people``
-    people unmapped, unmatched or fallen: one learner of two matching nobody is no
-    evidence of a wrong file."""
+    completed count falls by more than ``drop``; a full roster would make more than
+    ``leavers`` of the force's workforce (on its roster as of the roster's date) leavers.
+    Each also needs at least ``min_people`` people unmapped, unmatched, fallen or leaving:
+    one learner of two matching nobody is no evidence of a wrong file."""
 
     unmapped: float = 0.10
     unmatched: float = 0.20
     drop: float = 0.10
     min_people: int = 5
+    leavers: float = 0.10
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ RETENTION_FILE_VARIABLE = "TRACKER_RETENTION_FILE_MONTHS"
 
 THRESHOLD_VARIABLES = {"unmapped": "TRACKER_IMPLAUSIBLE_UNMAPPED",
                        "unmatched": "TRACKER_IMPLAUSIBLE_UNMATCHED",
-                       "drop": "TRACKER_IMPLAUSIBLE_DROP"}
+                       "drop": "TRACKER_IMPLAUSIBLE_DROP",
+                       "leavers": "TRACKER_IMPLAUSIBLE_LEAVERS"}
 MIN_PEOPLE_VARIABLE = "TRACKER_IMPLAUSIBLE_MIN_PEOPLE"
 
 
@@ -177,7 +181,7 @@ def load_thresholds(env: dict[str, str]) -> Thresholds:
         raise ValueError(f"{MIN_PEOPLE_VARIABLE}={fewest!r} is not a whole number of 0 or "
                          "more (e.g. 5); fix or unset it.")
     return Thresholds(unmapped=share("unmapped"), unmatched=share("unmatched"),
-                      drop=share("drop"), min_people=int(fewest))
+                      drop=share("drop"), min_people=int(fewest), leavers=share("leavers"))
 
 
 def _share(variable: str, text: str) -> float:

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit, files, plausibility, vocab
+from tracker import audit, files, import_lock, plausibility, vocab
 from tracker.bulk import (
     allocate_ids,
     checks_set_aside,
@@ -92,6 +92,10 @@ class ImportPlan:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # implausible: refused unless
     accept: bool = False  # the user accepted the findings: import anyway
+    allow_reimport: bool = False
+    rules: RuleSet | None = None  # what the plan was judged by (None: the shipped rules)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    seen: import_lock.Mark = ()  # the import lock's mark when the plan was read
 
     @property
     def kind(self) -> str:
@@ -143,21 +147,30 @@ def plan_import(engine: Engine, parsed: ParsedFile, *, force_code: str, as_of: d
                              "avon-and-somerset (see tracker/data/forces.toml).")
         when = as_of or parsed.as_of or (dt.date.today() if parsed.kind.is_roster else None)
         plan = ImportPlan(parsed, force_code, forces[force_code], when, actor,
-                          full_roster=full_roster)
-        plan.add_problems(list(parsed.report.problems))
-        plan.dropped.update(parsed.report.dropped)
-        fatal = [p for p in parsed.report.errors if p.row is None]
-        if fatal:
-            plan.refused = f"{parsed.file_name} cannot be imported: {fatal[0].message}"
-            return plan
-        _check_already_imported(session, plan, allow_reimport)
-        if parsed.kind.is_roster:
-            _plan_roster(session, plan)
-        else:
-            _plan_completions(session, plan, forces)
-        _count_rows(plan)
-    _judge(engine, plan, rules or load_rules(), thresholds or Thresholds(), accept)
+                          full_roster=full_roster, allow_reimport=allow_reimport, rules=rules,
+                          thresholds=thresholds or Thresholds())
+        _plan(session, plan, forces)
+    _judge(engine, plan, rules or load_rules(), plan.thresholds, accept)
     return plan
+
+
+def _plan(session: Session, plan: ImportPlan, forces: dict[str, int]) -> None:
+    """Fill in ``plan`` from what ``session`` reads (the lock's mark first: anything a
+    writer commits after it changes the mark)."""
+    plan.seen = import_lock.mark(session)
+    parsed = plan.parsed
+    plan.add_problems(list(parsed.report.problems))
+    plan.dropped.update(parsed.report.dropped)
+    fatal = [p for p in parsed.report.errors if p.row is None]
+    if fatal:
+        plan.refused = f"{parsed.file_name} cannot be imported: {fatal[0].message}"
+        return
+    _check_already_imported(session, plan, plan.allow_reimport)
+    if parsed.kind.is_roster:
+        _plan_roster(session, plan)
+    else:
+        _plan_completions(session, plan, forces)
+    _count_rows(plan)
 
 
 def _judge(engine: Engine, plan: ImportPlan, rules: RuleSet, thresholds: Thresholds,
@@ -306,6 +319,7 @@ def _plan_roster(session: Session, plan: ImportPlan) -> None:
     leavers = _leavers(plan, current, records) if plan.full_roster else current.iloc[:0]
     plan.frames["leavers"] = leavers
     c = plan.counts
+    c["workforce"] = int(_on_roster(current).sum())
     c["accepted"] = len(records)
     c["new"] = int(new.sum())
     c["updated"] = int((state_changed | ident_changed).sum())
@@ -313,10 +327,15 @@ def _plan_roster(session: Session, plan: ImportPlan) -> None:
     c["leavers"] = len(leavers)
 
 
+def _on_roster(current: pd.DataFrame) -> pd.Series:
+    """Who is on the force's roster as of the plan's date: a state that is not 'leaver'."""
+    return current["state_id"].notna() & (current["status"] != "leaver")
+
+
 def _leavers(plan: ImportPlan, current: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
-    """On the roster as of the plan's date (a state that is not 'leaver'), missing here:
-    a copy of their latest state with status 'leaver' from the snapshot date."""
-    on_roster = current["state_id"].notna() & (current["status"] != "leaver")
+    """On the roster as of the plan's date, missing here: a copy of their latest state with
+    status 'leaver' from the snapshot date."""
+    on_roster = _on_roster(current)
     gone = current[on_roster & ~current["staff_number"].isin(records["staff_number"])].copy()
     assert plan.as_of is not None  # rosters always have a date
     as_of = pd.Timestamp(plan.as_of)
@@ -530,7 +549,14 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
                   ) -> ImportBatch:
     """Write the plan in ONE transaction (all or nothing) and return the batch. ``original``
     is the file's bytes, kept as uploaded (once per content); bytes that are no longer the
-    file that was read are refused."""
+    file that was read are refused.
+
+    Exactly once: the transaction takes the import lock (``tracker.import_lock``) before it
+    reads anything. When another writer committed since the plan was read, the plan is made
+    again under the lock and ``plan`` is brought up to date in place: the same file
+    imported twice at once is refused the second time ("already imported as batch N"), and
+    a file overlapping one committed meanwhile adds only what is still new, as if the two
+    had been imported one after the other."""
     if plan.refused:
         raise ImportRefused(plan.refused)
     if original is not None and files.sha256_of(original) != plan.parsed.sha256:
@@ -539,6 +565,7 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
     # The file is compressed in a thread beside the writes (zlib lets go of the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool, unit_of_work(engine) as session:
         packed = pool.submit(files.pack, original) if original is not None else None
+        _lock_current(engine, session, plan)
         batch = _new_batch(session, plan)
         if plan.parsed.kind.is_roster:
             _write_roster(session, plan, batch)
@@ -553,6 +580,41 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
                      file=plan.parsed.file_name, sha256=plan.parsed.sha256, kind=plan.kind,
                      force=plan.force_code, **_audit_counts(plan), **_accepted(plan))
     return batch
+
+
+def _lock_current(engine: Engine, session: Session, plan: ImportPlan) -> None:
+    """Take the import lock; a plan another writer has made stale since is made again
+    under it (in place), and refused as any plan would be."""
+    try:
+        import_lock.take(session)
+    except import_lock.LockTimeout as exc:
+        raise ImportRefused(
+            f"{plan.parsed.file_name} was not imported: another import kept the database "
+            f"busy for too long ({exc}); nothing was changed. Import it again.") from exc
+    if import_lock.mark(session) == plan.seen:
+        return
+    fresh = _replanned(engine, session, plan)
+    for item in dataclasses.fields(plan):
+        setattr(plan, item.name, getattr(fresh, item.name))
+    if plan.refused:
+        raise ImportRefused(plan.refused)
+
+
+def _replanned(engine: Engine, session: Session, plan: ImportPlan) -> ImportPlan:
+    """``plan`` made again from what ``session`` reads now, with the same options. Findings
+    the user accepted stay accepted; one they have not seen refuses it."""
+    fresh = ImportPlan(plan.parsed, plan.force_code, plan.force_id, plan.as_of, plan.actor,
+                       full_roster=plan.full_roster, allow_reimport=plan.allow_reimport,
+                       rules=plan.rules, thresholds=plan.thresholds)
+    _plan(session, fresh, force_ids(session))
+    _judge(engine, fresh, plan.rules or load_rules(), plan.thresholds, plan.accept)
+    seen = {f.code for f in plan.findings}
+    unseen = [f for f in fresh.findings if f.code not in seen]
+    if unseen and fresh.refused in (None, fresh.findings[0].message):
+        fresh.refused = (f"{unseen[0].message} (Data changed by another import while this "
+                         "one waited to be written.) Nothing was imported; check the file, "
+                         "then import it again.")
+    return fresh
 
 
 def _audit_counts(plan: ImportPlan) -> dict[str, int]:

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit, vocab
+from tracker import audit, import_lock, vocab
 from tracker.db import cursor_frame, unit_of_work
 from tracker.models import (
     Completion,
@@ -421,6 +421,7 @@ def confirm_match(engine: Engine, unmatched_id: int, person_id: int, actor: str)
     record the completion, for this record and every open record of the same learner.
     Returns how many records were resolved."""
     with unit_of_work(engine) as session:
+        import_lock.take(session)  # it writes completions, as an import does
         record = _open_record(session, unmatched_id)
         person = session.get(Person, person_id)
         if person is None:
@@ -480,6 +481,7 @@ def _apply_record(session: Session, record: UnmatchedRecord, person_id: int,
 def reject_match(engine: Engine, unmatched_id: int, actor: str) -> None:
     """Close the record as not ours (kept for the audit trail; no completion stored)."""
     with unit_of_work(engine) as session:
+        import_lock.take(session)  # a plan reads the queue: it must see this, or not yet
         record = _open_record(session, unmatched_id)
         record.status, record.resolved_by = "rejected", actor
         record.resolved_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)

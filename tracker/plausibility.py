@@ -2,8 +2,9 @@
 
 An import is implausible when it would lose a dimension the requirement rules read (no
 column recognised for it), leave many of a rule column's values mapped to nothing, match few
-of a completion file's own learners, or make a requirement's population or completed count
-fall sharply. Each check is a small function yielding typed ``Finding``s (a code, a message
+of a completion file's own learners, end many of the force's people as leavers (a full
+roster that lists few of them), or make a requirement's population or completed count fall
+sharply. Each check is a small function yielding typed ``Finding``s (a code, a message
 with the evidence, and the evidence as data); ``tracker.ingest.plan_import`` runs them and
 refuses the import while any holds, unless the user accepts it knowingly.
 
@@ -39,6 +40,7 @@ class Check(StrEnum):
     RULE_VALUES_UNMAPPED = "rule-values-unmapped"
     LEARNERS_UNMATCHED = "learners-unmatched"
     REQUIREMENT_FALLS = "requirement-falls"
+    MANY_LEAVERS = "many-leavers"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def check(engine: Engine, plan: ImportPlan, rules: RuleSet,
         has_roster = _has_roster(engine, plan.force_id)
         return list(unmatched_learners(plan, has_roster, thresholds))
     found = [*missing_columns(parsed, rules), *unmapped_values(parsed, rules, thresholds)]
-    return found or list(requirement_falls(engine, plan, rules, thresholds))
+    return [*many_leavers(plan, thresholds),
+            *(found or requirement_falls(engine, plan, rules, thresholds))]
 
 
 def rule_users(rules: RuleSet, conditions: dict[str, str]) -> dict[str, list[str]]:
@@ -170,6 +173,25 @@ def unmapped_values(parsed: ParsedFile, rules: RuleSet,
             + ", ".join(f'"{v}" ({n:,})' for v, n in common.items()) + "."),
             {"field": kind, "column": header, "requirements": titles, "unmapped": count,
              "values": total, "commonest": [[str(v), int(n)] for v, n in common.items()]})
+
+
+def many_leavers(plan: ImportPlan, thresholds: Thresholds) -> Iterator[Finding]:
+    """A full roster missing too many of the people on the force's roster as of its date:
+    they would all become leavers (a partial update imported as a full roster)."""
+    leavers, workforce = plan.counts["leavers"], plan.counts["workforce"]
+    if not _too_many(leavers, workforce, thresholds.leavers, thresholds):
+        return
+    assert plan.as_of is not None  # rosters always have a date
+    listed = plan.counts["accepted"]
+    force = vocab.forces().forces.get(plan.force_code)
+    yield Finding(Check.MANY_LEAVERS, (
+        f"{plan.parsed.file_name}: imported as a full roster, it would make {leavers:,} of "
+        f"the {workforce:,} people on the {force.name if force else plan.force_code} roster "
+        f"as of {plan.as_of:%d/%m/%Y} ({_share(leavers, workforce)}) leavers, because it "
+        f"does not list them (it lists {listed:,} {'person' if listed == 1 else 'people'}). "
+        "If it is a partial update, import it as one: people missing from it then stay."),
+        {"force": plan.force_code, "as_of": plan.as_of.isoformat(), "leavers": leavers,
+         "workforce": workforce, "listed": listed})
 
 
 # ---------------------------------------------------------------- completion files

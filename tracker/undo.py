@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
-from tracker import audit
+from tracker import audit, import_lock
 from tracker.db import unit_of_work
 from tracker.ingest import IDENTITY_FIELDS
 from tracker.matching import AUTO_LINK_ACTOR
@@ -46,6 +46,7 @@ class UndoRefused(ValueError):
 def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
     """Undo a committed batch in one transaction; refuse a missing or already undone one."""
     with unit_of_work(engine) as session:
+        import_lock.take(session)  # no import commits while a batch is taken out
         batch = session.get(ImportBatch, batch_id, with_for_update=True)
         if batch is None:
             raise UndoRefused(f"No import batch {batch_id}; `tracker imports list` shows them.")

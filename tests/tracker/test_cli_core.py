@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -62,3 +69,72 @@ def test_init_on_an_unreachable_server_says_what_to_check() -> None:
     assert "Error: cannot open the database postgresql+psycopg://nobody@127.0.0.1:9/none" \
         in result.output
     assert "Check --db / TRACKER_DB_URL, and that the server is running." in result.output
+
+
+# ---------------------------------------------------------------- tracker serve
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_until(check: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_becomes_the_server_so_stopping_it_leaves_nothing_running(
+        tmp_path: Path, stop: signal.Signals) -> None:
+    port, url = _free_port(), f"sqlite:///{tmp_path / 'tracker.db'}"
+    command = [sys.executable, "-c", "from tracker.cli import app; app()", "--db", url,
+               "serve", "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                  start_new_session=True)
+    try:  # up, with its signal handlers in place, once it has said where it is
+        assert _wait_until(lambda: "Local URL" in log.read_text() or server.poll() is not None,
+                           120), log.read_text()
+        assert server.poll() is None and _listening(port)
+        cmdline = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
+        assert cmdline[cmdline.index(b"run") - 1].endswith(b"streamlit")  # itself, no child
+        assert _children(server.pid) == []
+        server.send_signal(stop)
+        assert server.wait(timeout=30) == 0
+        assert not _listening(port)
+        assert log.read_text().startswith(
+            f"\nDashboard: http://localhost:{port}  (Ctrl+C to stop)\n")
+        assert log.read_text().rstrip().endswith("Stopping...")
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)  # only the group this test started
+            server.wait()

@@ -304,3 +304,52 @@ def test_a_department_column_under_an_unknown_header_is_read_by_its_values(
     result = cli("import", "hr-area.csv", "--as-of", "2026-01-31")
     assert result.exit_code == 0, result.output
     assert '    Department <- "Area": 100% of values are known units' in result.output.splitlines()
+
+
+@pytest.fixture
+def race(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Make another user's import of FILE commit just after the command plans its own (the
+    command's commit then finds its plan stale and makes it again)."""
+    from imports import parse_file
+    from tracker import ingest
+
+    real = ingest.plan_import
+
+    def arrange(winner: str) -> None:
+        def racing(engine: Engine, parsed, **kw):
+            planned = real(engine, parsed, **kw)
+            if kw["actor"] == "lead":
+                other = parse_file(tmp_path / winner, today=parsed.as_of)
+                ingest.commit_import(engine, real(engine, other, **{**kw, "actor": "deputy"}))
+            return planned
+
+        monkeypatch.setattr(ingest, "plan_import", racing)
+
+    return arrange
+
+
+def test_the_same_file_committed_by_another_user_meanwhile_is_refused(cli, race) -> None:
+    cli("import", "roster.csv", "--as-of", "2026-01-31")
+    race("lms.csv")
+    result = cli("import", "lms.csv", "--user", "lead")
+    assert result.exit_code == 1
+    head = lines(result.output)[0]
+    assert head.startswith("lms.csv: refused: lms.csv was already imported as batch 2 on ")
+    assert head.endswith(" by deputy (same content); nothing was changed. To import it again, "
+                         "undo that batch first (`tracker imports undo 2`), or use --reimport "
+                         "(rows already stored stay as they are).")
+
+
+def test_an_overlapping_file_committed_meanwhile_leaves_only_the_new_rows(cli, race,
+                                                                          tmp_path: Path) -> None:
+    cli("import", "roster.csv", "--as-of", "2026-01-31")
+    (tmp_path / "lms-2.csv").write_text(LMS.splitlines()[0] + "\n" + LMS.splitlines()[1]
+                                        + "\n1003,Cy Dee,cy.dee@asc.police.uk,OIC Module 1,"
+                                        "Completed,23/01/2026\n", encoding="utf-8")
+    race("lms.csv")  # Ann's module 1 is stored by the other import first
+    result = cli("import", "lms-2.csv", "--user", "lead")
+    assert result.exit_code == 0, result.output
+    assert lines(result.output)[:3] == [
+        "lms-2.csv: imported as batch 3",
+        "  kind lms-long, force avon-and-somerset, as of -",
+        "  rows read 2, accepted 2, warnings 0, rejected 0, unmatched 0, new 1, unchanged 1"]

@@ -44,12 +44,13 @@ def test_pseudonyms_cannot_be_worked_out_without_the_secret(tmp_path: Path) -> N
 def test_implausible_thresholds_default_in_one_place_and_are_overridden() -> None:
     from tracker.config import Thresholds
 
-    assert load_settings({}).thresholds == Thresholds(0.10, 0.20, 0.10, 5)
+    assert load_settings({}).thresholds == Thresholds(0.10, 0.20, 0.10, 5, 0.10)
     settings = load_settings({"TRACKER_IMPLAUSIBLE_UNMAPPED": "0.25",
                               "TRACKER_IMPLAUSIBLE_UNMATCHED": " 0.5 ",
                               "TRACKER_IMPLAUSIBLE_DROP": "1",
-                              "TRACKER_IMPLAUSIBLE_MIN_PEOPLE": "0"})
-    assert settings.thresholds == Thresholds(0.25, 0.5, 1.0, 0)
+                              "TRACKER_IMPLAUSIBLE_MIN_PEOPLE": "0",
+                              "TRACKER_IMPLAUSIBLE_LEAVERS": "0.3"})
+    assert settings.thresholds == Thresholds(0.25, 0.5, 1.0, 0, 0.3)
 
 
 def test_unreadable_thresholds_are_refused_with_their_variable() -> None:
@@ -57,6 +58,7 @@ def test_unreadable_thresholds_are_refused_with_their_variable() -> None:
 
     for variable, value in (("TRACKER_IMPLAUSIBLE_DROP", "1.5"),
                             ("TRACKER_IMPLAUSIBLE_UNMATCHED", "nan"),
+                            ("TRACKER_IMPLAUSIBLE_LEAVERS", "-0.1"),
                             ("TRACKER_IMPLAUSIBLE_MIN_PEOPLE", "-1")):
         with pytest.raises(ValueError, match=f"^{variable}="):
             load_settings({variable: value})

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from tests.tracker.ingest_factories import content, done, lms, person, roster
-from tracker import bulk, ingest
+from tracker import bulk, import_lock, ingest
 from tracker.db import unit_of_work
 from tracker.ingest import commit_import, plan_import
 from tracker.models import Completion, CompletionEvidence
@@ -88,13 +88,16 @@ def test_postgres_sets_aside_unique_keys_but_not_those_a_foreign_key_needs(
 
 @pytest.mark.usefixtures("big_batches")
 def test_big_batch_that_breaks_the_unique_key_fails_whole(engine: Engine) -> None:
-    """Two imports of the same completions planned before either is written (two people
-    uploading at once): the second one's rows are already there when it commits, so the
-    unique key (set aside on PostgreSQL, built again at the end) refuses it, all of it."""
+    """A plan whose rows are already there when it commits, though the import lock's mark
+    says nothing changed (as if a writer had gone round the lock): the unique key (set
+    aside on PostgreSQL, built again at the end) refuses it, all of it. (Plans made stale
+    by a writer that takes the lock are made again: test_ingest_concurrency.py.)"""
     _run(engine, roster(PEOPLE, as_of=dt.date(2026, 1, 31)))
     first, second = (plan_import(engine, lms(ROWS), force_code=FORCE, as_of=None,
                                  actor=actor) for actor in ("lead", "deputy"))
     commit_import(engine, first)
+    with unit_of_work(engine) as session:
+        second.seen = import_lock.mark(session)
     before, schema = content(engine, skip={"alembic_version"}), _set_asides(engine)
     with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         commit_import(engine, second)

@@ -266,6 +266,9 @@ def test_visitors_without_a_force_column_look_like_strangers(engine: Engine,
 
 # ---------------------------------------------------------------- d. a requirement falling
 
+LEAVERS_ASIDE = Thresholds(leavers=0.5)  # for the checks of a fall: 8 of 20 leave
+
+
 def test_a_roster_that_would_lose_people_and_completions_stops(engine: Engine,
                                                                tmp_path: Path) -> None:
     load(engine, write_roster(tmp_path / "hr-january.xlsx", FORCE_OF_20), D1)
@@ -275,7 +278,7 @@ def test_a_roster_that_would_lose_people_and_completions_stops(engine: Engine,
         "hr-smaller.xlsx: importing it would take OIC e-learning (all four modules) from 20 "
         "people in scope to 12 (-40%) and from 10 completed to 4 (-60%), as of 28/02/2026. "
         "8 of the 20 people on the roster now are missing from it and would become "
-        "leavers."), D2).findings
+        "leavers."), D2, thresholds=LEAVERS_ASIDE).findings
     assert found[0].evidence["requirements"] == {
         "oic-elearning": {"in_scope": [20, 12], "completed": [10, 4]}}
     as_partial = load(engine, smaller, D2, full_roster=False)  # nobody leaves
@@ -303,11 +306,83 @@ def test_the_same_roster_a_month_later_is_plausible(engine: Engine, tmp_path: Pa
 def test_thresholds_come_from_the_plan_call(engine: Engine, tmp_path: Path) -> None:
     load(engine, write_roster(tmp_path / "hr-january.xlsx", FORCE_OF_20), D1)
     path = write_roster(tmp_path / "hr-smaller.xlsx", FORCE_OF_20[:12])
-    lenient = Thresholds(drop=0.5)
+    lenient = Thresholds(drop=0.5, leavers=0.5)
     assert plan(engine, path, D2, thresholds=lenient).findings == []
-    strict = Thresholds(drop=0.5, min_people=0)
+    strict = Thresholds(drop=0.5, min_people=0, leavers=0.5)
     assert plan(engine, path, D2, thresholds=strict).findings == []
-    assert [f.code for f in plan(engine, path, D2).findings] == [Check.REQUIREMENT_FALLS]
+    assert [f.code for f in plan(engine, path, D2).findings] == [Check.MANY_LEAVERS,
+                                                                 Check.REQUIREMENT_FALLS]
+
+
+# ---------------------------------------------------------------- e. a full roster's leavers
+
+THREE_OF_20 = ("hr-three-rows.xlsx: imported as a full roster, it would make 17 of the 20 "
+               "people on the Avon and Somerset Constabulary roster as of 28/02/2026 (85%) "
+               "leavers, because it does not list them (it lists 3 people). If it is a "
+               "partial update, import it as one: people missing from it then stay.")
+
+
+def test_a_full_roster_of_3_rows_would_end_the_force_and_stops(engine: Engine,
+                                                               tmp_path: Path) -> None:
+    load(engine, write_roster(tmp_path / "hr-january.xlsx", FORCE_OF_20), D1)
+    path = write_roster(tmp_path / "hr-three-rows.xlsx", FORCE_OF_20[:3])
+    before = counts(engine)
+    planned = plan(engine, path, D2)
+    assert planned.refused == THREE_OF_20
+    [leavers, falls] = planned.findings
+    assert (leavers.code, leavers.message, falls.code) == (
+        Check.MANY_LEAVERS, THREE_OF_20, Check.REQUIREMENT_FALLS)
+    assert leavers.evidence == {"force": FORCE, "as_of": "2026-02-28", "leavers": 17,
+                                "workforce": 20, "listed": 3}
+    with pytest.raises(ImportRefused) as refused:
+        commit_import(engine, planned)
+    assert str(refused.value) == THREE_OF_20
+    assert counts(engine) == before
+    as_partial = load(engine, path, D2, full_roster=False)
+    assert (as_partial.findings, as_partial.counts["leavers"]) == ([], 0)
+    assert counts(engine) == (20, 20, 0, 2)
+
+
+def test_a_full_roster_of_3_rows_accepted_makes_the_leavers(engine: Engine,
+                                                            tmp_path: Path) -> None:
+    load(engine, write_roster(tmp_path / "hr-january.xlsx", FORCE_OF_20), D1)
+    path = write_roster(tmp_path / "hr-three-rows.xlsx", FORCE_OF_20[:3])
+    accepted = load(engine, path, D2, accept=True)
+    assert (accepted.counts["leavers"], accepted.summary()["implausible_accepted"]) == (17, True)
+    [[first, _]] = accepted_audit(engine)[1:]
+    assert (first["code"], first["message"]) == ("many-leavers", THREE_OF_20)
+    with unit_of_work(engine) as session:
+        left = session.scalar(select(func.count()).select_from(PersonState).where(
+            PersonState.status == "leaver"))
+    assert left == 17
+
+
+def test_leavers_counted_against_those_on_the_roster_as_of_its_date(engine: Engine,
+                                                                   tmp_path: Path) -> None:
+    load(engine, write_roster(tmp_path / "hr-january.xlsx", FORCE_OF_20), D1)
+    # 2 of 20 (10%) leave: not more than the share; 3 of 18 on the roster now (17%) do
+    load(engine, write_roster(tmp_path / "hr-february.xlsx", FORCE_OF_20[:18]), D2,
+         thresholds=Thresholds(min_people=2))
+    path = write_roster(tmp_path / "hr-march.xlsx", FORCE_OF_20[:15])
+    found = plan(engine, path, dt.date(2026, 3, 31), thresholds=Thresholds(min_people=3))
+    assert [(f.code, f.evidence["leavers"], f.evidence["workforce"]) for f in found.findings
+            if f.code is Check.MANY_LEAVERS] == [(Check.MANY_LEAVERS, 3, 18)]
+    as_of_january = plan(engine, path, D1, thresholds=Thresholds(min_people=3))
+    assert [f.evidence["workforce"] for f in as_of_january.findings
+            if f.code is Check.MANY_LEAVERS] == [20]
+
+
+def test_fewer_leavers_than_the_share_or_the_fewest_people_are_plausible(
+        engine: Engine, tmp_path: Path) -> None:
+    load(engine, write_roster(tmp_path / "hr-january.xlsx", FORCE_OF_20), D1)
+    path = write_roster(tmp_path / "hr-smaller.xlsx", FORCE_OF_20[:12])  # 8 of 20 leave
+    codes = [f.code for f in plan(engine, path, D2, thresholds=LEAVERS_ASIDE).findings]
+    assert Check.MANY_LEAVERS not in codes
+    fewest = Thresholds(min_people=9)
+    assert Check.MANY_LEAVERS not in [f.code for f in plan(engine, path, D2,
+                                                            thresholds=fewest).findings]
+    assert [f.code for f in plan(engine, path, D2).findings] == [Check.MANY_LEAVERS,
+                                                                 Check.REQUIREMENT_FALLS]
 
 
 def test_a_finding_as_data() -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from sqlalchemy import Engine
@@ -119,7 +117,7 @@ def demo(
         role = DEMO_USERS[username][0]
         typer.echo(f"  {username:<16} {password:<26} {role}")
     if not no_serve:
-        _serve(st.engine.url.render_as_string(hide_password=False), port)
+        _serve(st.engine, port)
 
 
 def _remove_sqlite(engine: Engine) -> None:
@@ -136,19 +134,25 @@ def serve(
     port: Annotated[int, typer.Option("--port", metavar="PORT",
                                       help="Port for the dashboard.")] = 8501,
 ) -> None:
-    """Start the dashboard on the configured database (run `tracker init` first)."""
+    """Start the dashboard on the configured database (run `tracker init` first). The
+    command becomes the server: stopping it (Ctrl+C, SIGTERM) stops the server."""
     st = state(ctx)
     init_db(st.engine)
-    _serve(st.engine.url.render_as_string(hide_password=False), port)
+    _serve(st.engine, port)
 
 
-def _serve(db_url: str, port: int) -> None:
+def _serve(engine: Engine, port: int) -> NoReturn:
+    """Become the dashboard: this process is replaced by Streamlit's (exec), so the signals
+    that stop it (Ctrl+C, SIGTERM from systemd or `docker stop`, even SIGKILL) reach the
+    server itself and nothing is left running. The database's connections are closed
+    first; the server opens its own."""
     streamlit = shutil.which("streamlit")
     launcher = [streamlit] if streamlit else [sys.executable, "-m", "streamlit"]
-    env = {**os.environ, "TRACKER_DB_URL": db_url}
+    env = {**os.environ, "TRACKER_DB_URL": engine.url.render_as_string(hide_password=False)}
+    engine.dispose()
     typer.echo(f"\nDashboard: http://localhost:{port}  (Ctrl+C to stop)")
     command = [*launcher, "run", str(DASHBOARD), "--server.port", str(port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with contextlib.suppress(KeyboardInterrupt):
-        subprocess.run(command, env=env, check=False)
-
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execvpe(command[0], command, env)

@@ -168,7 +168,7 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
                 actor: str, columns: dict[str, str]) -> dict[str, Any]:
     """Parse, plan and (unless a dry run) commit one file; a result for printing."""
     from imports import FileRefused, parse_file
-    from tracker.ingest import commit_import, plan_import
+    from tracker.ingest import ImportRefused, commit_import, plan_import
     from tracker.mappings import load_mappings
     from tracker.matching import roster_keys
     from tracker.profiles import load_layouts
@@ -189,17 +189,20 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
                                       actor=actor, allow_reimport=reimport,
                                       full_roster=not partial, rules=rules,
                                       thresholds=settings.thresholds, accept=accept))
-    result = {**plan.summary(), "status": "dry-run" if dry_run else "imported",
-              "batch_id": None, "problem_counts": _problem_counts(plan.problems, plan.dropped),
-              "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]],
-              **_column_result(parsed.decisions, parsed.layout_used),
-              "implausible": [{**f.as_dict(), "fix": _fix(f)} for f in plan.findings]}
-    if plan.refused:
-        result["status"] = "refused"
-    elif not dry_run:
-        result["batch_id"] = _guard(lambda: commit_import(engine, plan, path.read_bytes())).id
-        _remember_layout(engine, force, parsed, columns, actor)
-    return result
+    batch_id = None
+    if plan.refused is None and not dry_run:
+        try:  # the commit makes the plan again when another import came first
+            batch_id = commit_import(engine, plan, path.read_bytes()).id
+        except ImportRefused as exc:
+            plan.refused = str(exc)
+        else:
+            _remember_layout(engine, force, parsed, columns, actor)
+    status = "refused" if plan.refused else "dry-run" if dry_run else "imported"
+    return {**plan.summary(), "status": status, "batch_id": batch_id,
+            "problem_counts": _problem_counts(plan.problems, plan.dropped),
+            "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]],
+            **_column_result(parsed.decisions, parsed.layout_used),
+            "implausible": [{**f.as_dict(), "fix": _fix(f)} for f in plan.findings]}
 
 
 # ---------------------------------------------------------------- column mappings
