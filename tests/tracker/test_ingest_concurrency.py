@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import sqlite3
+import sys
 import threading
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -177,7 +179,11 @@ def _commit_in_a_process(url: str, barrier: Any, results: Any) -> None:
         engine.dispose()
 
 
-def test_the_same_file_imported_by_4_processes_at_once_commits_once(engine: Engine) -> None:
+def test_the_same_file_imported_by_4_processes_at_once_commits_once(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # spawned children re-run the parent's __main__; after the dashboard tests (AppTest)
+    # that is a page script: give them a plain one
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     one = once(engine, lambda: load(engine, COURSE))
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(4), context.Queue()
