@@ -6,6 +6,9 @@
 | requirement rules  | TRACKER_RULES             | the shipped tracker/data/rules.toml |
 | data folder        | TRACKER_DATA_DIR          | ./data                           |
 | max upload size    | TRACKER_MAX_UPLOAD_MB     | 200                              |
+| max workbook expanded size | TRACKER_MAX_EXPANDED_MB | 2048 (all parts, inflated)     |
+| memory to parse a file | TRACKER_PARSE_MEMORY_MB | 4096, or 40 x the file if more   |
+| time to parse a file | TRACKER_PARSE_SECONDS   | 600                              |
 | pseudonymise for inspectors | TRACKER_PSEUDONYMISE_INSPECTORS | 1                |
 | pseudonym secret   | TRACKER_PSEUDONYM_SECRET  | random, kept in the data folder  |
 | session expiry     | TRACKER_SESSION_MINUTES   | 480                              |
@@ -42,6 +45,27 @@ class Thresholds:
     min_people: int = 5
 
 
+@dataclass(frozen=True)
+class ParseLimits:
+    """What reading one uploaded file may take (``imports.isolated``): ``memory_mb`` of
+    address space for the child process that parses it (or ``MEMORY_PER_FILE_BYTE`` times
+    the file's size, if more), ``seconds`` of wall time, and ``expanded_mb`` for a
+    workbook's parts once inflated (a zip bomb's bound, besides its ratio)."""
+
+    memory_mb: int = 4096
+    seconds: int = 600
+    expanded_mb: int = 2048
+
+    MEMORY_PER_FILE_BYTE = 40
+
+    def memory_bytes(self, file_size: int) -> int:
+        return max(self.memory_mb * 1024 * 1024, self.MEMORY_PER_FILE_BYTE * file_size)
+
+
+LIMIT_VARIABLES = {"memory_mb": "TRACKER_PARSE_MEMORY_MB", "seconds": "TRACKER_PARSE_SECONDS",
+                   "expanded_mb": "TRACKER_MAX_EXPANDED_MB"}
+
+
 THRESHOLD_VARIABLES = {"unmapped": "TRACKER_IMPLAUSIBLE_UNMAPPED",
                        "unmatched": "TRACKER_IMPLAUSIBLE_UNMATCHED",
                        "drop": "TRACKER_IMPLAUSIBLE_DROP"}
@@ -59,6 +83,7 @@ class Settings:
     today_override: dt.date | None
     pseudonym_secret_override: str | None = None
     thresholds: Thresholds = Thresholds()
+    limits: ParseLimits = ParseLimits()
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -105,7 +130,22 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         today_override=dt.date.fromisoformat(today) if today else None,
         pseudonym_secret_override=env.get("TRACKER_PSEUDONYM_SECRET") or None,
         thresholds=load_thresholds(env),
+        limits=load_limits(env),
     )
+
+
+def load_limits(env: dict[str, str]) -> ParseLimits:
+    """The ParseLimits, each overridden by its variable (a whole number over 0) when set."""
+    values: dict[str, int] = {}
+    for name, variable in LIMIT_VARIABLES.items():
+        text = env.get(variable, "").strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) == 0:
+            raise ValueError(f"{variable}={text!r} is not a whole number over 0; fix or "
+                             "unset it.")
+        values[name] = int(text)
+    return ParseLimits(**values)
 
 
 def load_thresholds(env: dict[str, str]) -> Thresholds:
