@@ -138,14 +138,17 @@ def _cfb_refusal(path: Path, name: str, ext: str) -> FileRefused:
 class Extent:
     rows: int = 0
     cols: int = 0
+    nul: bool = False  # a NUL character (or its escape) was seen
 
     def grow(self, rows: int, cols: int) -> None:
         self.rows, self.cols = max(self.rows, rows), max(self.cols, cols)
 
 
-def check_workbook(path: Path, name: str, max_expanded: int | None = None) -> None:
+def check_workbook(path: Path, name: str, max_expanded: int | None = None) -> bool:
     """Refuse a corrupt workbook or a zip bomb before any xlsx reader touches it.
-    ``max_expanded``: the most bytes all parts may expand to (default: the settings')."""
+    ``max_expanded``: the most bytes all parts may expand to (default: the settings').
+    Returns whether a part may hold a NUL character (raw, or escaped as _x0000_ or &#0;),
+    which the reader's cells would then carry."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -153,11 +156,10 @@ def check_workbook(path: Path, name: str, max_expanded: int | None = None) -> No
                            else max_expanded)
             names = {info.filename.lower() for info in infos}
             if "mimetype" in names and "xl/workbook.xml" not in names:
-                _check_ods(path, archive, name)
-                return
+                return _check_ods(path, archive, name)
             if "xl/workbook.xml" not in names:
                 raise _corrupt(name, "it has no workbook part")
-            _check_xlsx_parts(path, archive, infos, name)
+            return _check_xlsx_parts(path, archive, infos, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
             NotImplementedError, zlib.error) as exc:
         raise _corrupt(name, str(exc)) from exc
@@ -168,17 +170,28 @@ def default_max_expanded() -> int:
 
 
 def _check_xlsx_parts(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
-                      name: str) -> None:
+                      name: str) -> bool:
     """Every part a reader could take for a sheet is scanned for its extent; every other
-    part is inflated to check it is no bigger than it says."""
+    part is inflated to check it is no bigger than it says. Whether any may hold NUL."""
     targets = _relationship_targets(path, archive, infos, name)
+    nul = False
     for info in infos:
         if info.is_dir():
             continue
         if _is_sheet_part(path, archive, info, targets):
-            _check_sheet_extent(path, archive, info, name)
+            nul |= _check_sheet_extent(path, archive, info, name)
         elif not info.filename.lower().endswith(".rels"):  # those were inflated already
-            _check_inflated_size(path, archive, info, name)
+            nul |= _check_inflated_size(path, archive, info, name)
+    return nul
+
+
+_NUL_MARKS = (b"\x00", b"_x0000_", b"&#0", b"&#x0", b"&#X0")
+
+
+def _marks_nul(chunk: bytes, seam: bytes = b"") -> bool:
+    """Whether ``chunk`` (after ``seam``, the end of the chunk before) may make a NUL."""
+    joint = seam[-8:] + chunk[:8]
+    return any(mark in chunk or mark in joint for mark in _NUL_MARKS)
 
 
 _SHEET_FOLDERS = ("worksheets/", "chartsheets/", "dialogsheets/", "macrosheets/")
@@ -236,14 +249,16 @@ def _resolutions(target: str, source: str) -> set[str]:
 
 
 def _check_inflated_size(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                         name: str) -> None:
+                         name: str) -> bool:
     """A part must not inflate to more than its declared size (the declared sizes are what
-    the zip bomb checks trusted)."""
-    read = 0
+    the zip bomb checks trusted). Whether it may hold NUL."""
+    read, nul, seam = 0, False, b""
     for chunk in _inflated(path, archive, info):
         read += len(chunk)
         if read > info.file_size:
             raise _corrupt(name, f"{info.filename} is larger than it says")
+        nul, seam = nul or _marks_nul(chunk, seam), chunk[-8:]
+    return nul
 
 
 def _corrupt(name: str, why: str) -> FileRefused:
@@ -274,7 +289,7 @@ def _check_entries(infos: list[zipfile.ZipInfo], name: str, max_expanded: int) -
 
 
 def _check_sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                        name: str) -> None:
+                        name: str) -> bool:
     """Stream one worksheet's XML; bound the rows x columns its references claim.
 
     A sheet up to EXACT_SCAN_BYTES is scanned for every reference. A bigger one is scanned
@@ -287,6 +302,7 @@ def _check_sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipI
     if not exact and extent.rows <= NARROW_ROWS and extent.cols * NARROW_ROWS > MAX_CELLS:
         extent = _scan_sheet(path, archive, info, name, True)
     _check_extent(extent, name, _part_sheet(info.filename))
+    return extent.nul
 
 
 def _part_sheet(part: str) -> str:
@@ -304,6 +320,7 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, nam
             raise _corrupt(name, f"{info.filename} is larger than it says")
         _scan(seam + chunk[:SEAM], extent, exact)  # what the cut between chunks split
         _scan(chunk, extent, exact)
+        extent.nul = extent.nul or _marks_nul(chunk, seam)
         seam = chunk[-SEAM:]
         _check_extent(extent, name, _part_sheet(info.filename))
     return extent
@@ -408,7 +425,7 @@ def is_ods(path: Path) -> bool:
             and entry[name_length + extra_length:] == ODS_MIMETYPE)
 
 
-def _check_ods(path: Path, archive: zipfile.ZipFile, name: str) -> None:
+def _check_ods(path: Path, archive: zipfile.ZipFile, name: str) -> bool:
     """An .ods: a spreadsheet (not another OpenDocument) with its content, whose tables
     claim no more cells than an xlsx sheet may. Every part named content.xml (in any case,
     however many times) is scanned; every other part must inflate to what it declares."""
@@ -423,23 +440,27 @@ def _check_ods(path: Path, archive: zipfile.ZipFile, name: str) -> None:
     contents = [i for i in archive.infolist() if i.filename.lower() == "content.xml"]
     if not contents:
         raise _corrupt(name, "it has no content.xml")
+    nul = False
     for info in archive.infolist():
         if info in contents:
-            _scan_ods_content(path, archive, info, name)
+            nul |= _scan_ods_content(path, archive, info, name)
         elif not info.is_dir():
-            _check_inflated_size(path, archive, info, name)
+            nul |= _check_inflated_size(path, archive, info, name)
+    return nul
 
 
 def _scan_ods_content(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                      name: str) -> None:
+                      name: str) -> bool:
     scan = _OdsScan()
-    read = 0
+    read, nul, seam = 0, False, b""
     for chunk in _inflated(path, archive, info):
         read += len(chunk)
         if read > info.file_size:
             raise _corrupt(name, f"{info.filename} is larger than it says")
         scan.feed(chunk)
         _check_extent(scan.extent, name, scan.sheet)
+        nul, seam = nul or _marks_nul(chunk, seam), chunk[-8:]
+    return nul
 
 
 class _OdsScan:
