@@ -62,7 +62,7 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     nul = check_workbook(path, name) if fmt == "workbook" else False
     data = path.read_bytes() if fmt == "text" else None  # read once: hashed and parsed
     digest = hashlib.sha256(data).hexdigest() if data is not None else _sha256(path)
-    sheets = read_sheets(path, name, fmt, data)
+    sheets = read_sheets(path, name, fmt, data, nul)
     del data  # the reader keeps what it needs
     hints = Hints(mappings or Mappings(), columns or {}, layouts or {}, roster)
     chosen = choose_tables(sheets, name, kind, sheet, hints)
@@ -71,7 +71,7 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     parsed: Parsed = parse_tables(chosen.kind, chosen.tables, name, today or dt.date.today(),
                                   hints.mappings, report, date_order)
     if nul or any(raw.may_hold_nul for raw in sheets):
-        _strip_nul(parsed, report, name)
+        _strip_nul(parsed, report, name, sum(n for raw in sheets for n in raw.nul_cells))
     first = chosen.tables[0]
     return ParsedFile(
         file_name=name, sha256=digest, kind=chosen.kind, records=parsed.records, report=report,
@@ -97,10 +97,11 @@ def shown_name(name: str) -> str:
     return f"{name[: MAX_NAME - len(ext) - 1]}\u2026{ext}"
 
 
-def _strip_nul(parsed: Parsed, report: Report, name: str) -> None:
+def _strip_nul(parsed: Parsed, report: Report, name: str, cells: int) -> None:
     """No NUL character in what was read (PostgreSQL cannot store one, SQLite would keep it
-    unseen): taken out of records and problems, with a warning when cells held one."""
-    cells = strip_nul(parsed.records)
+    unseen): the reader took them out of the cells (``cells`` of them), here they go from
+    records and problems too, with a warning when cells held one."""
+    cells += strip_nul(parsed.records)
     report.problems[:] = [_problem_without_nul(p) for p in report.problems]
     if cells:
         report.add(Problem(Code.BAD_VALUE, Severity.WARNING,

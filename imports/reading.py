@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +42,6 @@ from imports.errors import FileRefused
 from imports.guards import is_ods
 from tracker.problems import Code, Problem, Severity
 
-T = TypeVar("T")
 PREVIEW_ROWS = 30
 HEAD_BYTES = 64 * 1024  # the first sample of a text file to find its header in ...
 MAX_HEAD_BYTES = 16 * 1024**2  # ... grown up to this while its lines are longer (wide files)
@@ -109,24 +108,27 @@ class RawSheet:
     first_row: int  # the spreadsheet row number of preview[0]
     load: Callable[[int, int], Body]  # (index in preview of the first data row, width) -> Body
     notes: list[Problem] = field(default_factory=list)  # file-level warnings of the reading
-    may_hold_nul: bool = False  # its cells may hold NUL characters (strip_nul them)
+    may_hold_nul: bool = False  # its cells may hold NUL characters: load takes them out
+    nul_cells: list[int] = field(default_factory=list)  # how many cells load took NUL out of
 
 
-def read_sheets(path: Path, name: str, fmt: str, data: bytes | None = None) -> list[RawSheet]:
+def read_sheets(path: Path, name: str, fmt: str, data: bytes | None = None,
+                nul: bool = False) -> list[RawSheet]:
     """Every sheet of a workbook (or the one table of a text file), unparsed. ``data`` is
-    the text file's bytes when the caller has read them already."""
+    the text file's bytes when the caller has read them already; ``nul``: the workbook
+    may hold NUL characters (the guard saw one or its escape)."""
     if fmt == "workbook":
-        return read_workbook(path, name)
+        return read_workbook(path, name, nul)
     return [read_text(path, name, data)]
 
 
 # ---------------------------------------------------------------- workbooks
 
-def read_workbook(path: Path, name: str) -> list[RawSheet]:
+def read_workbook(path: Path, name: str, nul: bool = False) -> list[RawSheet]:
     try:
         book = _open_book(path)
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-        return [_read_sheet(book, sheet) for sheet in names]  # chart sheets hold no data
+        return [_read_sheet(book, sheet, nul) for sheet in names]  # chart sheets: no data
     except FileRefused:
         raise
     except Exception as exc:  # calamine raises several error types, some not exported
@@ -149,7 +151,7 @@ def _open_book(path: Path) -> CalamineWorkbook:
         return CalamineWorkbook.from_filelike(handle)
 
 
-def _read_sheet(book: CalamineWorkbook, sheet_name: str) -> RawSheet:
+def _read_sheet(book: CalamineWorkbook, sheet_name: str, nul: bool) -> RawSheet:
     sheet = book.get_sheet_by_name(sheet_name)
     cells = sheet.to_python()
     start = sheet.start
@@ -158,15 +160,18 @@ def _read_sheet(book: CalamineWorkbook, sheet_name: str) -> RawSheet:
     cells = [[""] * first_col + row for row in cells] if first_col else cells
 
     held = [cells]  # released once loaded: a million rows of cells are worth freeing
+    removed: list[int] = []
 
     def load(index: int, width: int) -> Body:
-        columns = _columns(held.pop()[index:], width)
-        rows = np.arange(first_row + index, first_row + index + len(columns[0]))
-        return Body(list(columns), rows)
+        columns: list[pd.Series | Coded] = [*_columns(held.pop()[index:], width)]
+        if nul:
+            columns = [_without_nul(column, removed) for column in columns]
+        rows = np.arange(first_row + index, first_row + index + _height(columns[0]))
+        return Body(columns, rows)
 
     preview = [[_no_nul(cell) for cell in row] for row in cells[:PREVIEW_ROWS]]
     del cells
-    return RawSheet(sheet_name, preview, first_row, load)
+    return RawSheet(sheet_name, preview, first_row, load, may_hold_nul=nul, nul_cells=removed)
 
 
 def _columns(records: list[list[Any]], width: int) -> list[pd.Series]:
@@ -249,7 +254,10 @@ def sniff_delimiter(lines: list[str], ext: str) -> str:
     """The delimiter that splits the most lines into the same number (> 1) of fields."""
     best, best_score = "\t" if ext == ".tsv" else ",", 0
     for delimiter in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # e.g. a wide line that this delimiter does not split
+            continue
         wide = [c for c in counts if c > 1]
         if not wide:
             continue
@@ -267,14 +275,14 @@ def read_text(path: Path, name: str, data: bytes | None = None) -> RawSheet:
         data, converted = mixed_to_utf8(data)
         encoding, notes = "utf-8", [_mixed_note(converted, name)]
     lines = _head_lines(data, encoding)
-    delimiter = _guarded_csv(name, lambda: sniff_delimiter(lines[:PREVIEW_ROWS],
-                                                           Path(name).suffix.lower()))
-    preview = _guarded_csv(name, lambda: list(csv.reader(lines, delimiter=delimiter)))
+    delimiter = sniff_delimiter(lines[:PREVIEW_ROWS], Path(name).suffix.lower())
+    preview = _preview(lines, delimiter, name)
     preview = [[_no_nul(cell) for cell in row] for row in preview[:PREVIEW_ROWS]]
     guarded = delimiter != FORMULA_GUARD  # in a tab-separated file a TAB is a separator
     if guarded:
         preview = [[_unguard(cell) for cell in row] for row in preview]
     nul = _may_hold_nul(data, encoding)
+    removed: list[int] = []
 
     held = [data]  # released once loaded
 
@@ -287,11 +295,13 @@ def read_text(path: Path, name: str, data: bytes | None = None) -> RawSheet:
             frame = _read_slow(raw, encoding, delimiter, index, width, name)
             columns = [frame[i] for i in range(width)]
         del raw
+        if nul:
+            columns = [_without_nul(column, removed) for column in columns]
         if guarded:
             columns = [_unguard_column(column) for column in columns]
         return Body(columns, np.arange(index + 1, index + 1 + _height(columns[0])))
 
-    return RawSheet(None, preview, 1, load, notes, nul)
+    return RawSheet(None, preview, 1, load, notes, nul, removed)
 
 
 def _head_lines(data: bytes, encoding: str) -> list[str]:
@@ -320,15 +330,16 @@ def _no_nul(cell: Any) -> Any:
     return cell.replace(NUL, "") if isinstance(cell, str) and NUL in cell else cell
 
 
-def _guarded_csv(name: str, work: Callable[[], T]) -> T:
+def _preview(lines: list[str], delimiter: str, name: str) -> list[list[str]]:
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
-        return work()
+        return list(reader)
     except csv.Error as exc:
-        raise _csv_refusal(name, exc, None) from exc
+        raise _csv_refusal(name, exc, reader.line_num) from exc
 
 
 def _csv_refusal(name: str, exc: csv.Error, line: int | None) -> FileRefused:
-    where = f"line {line:,}" if line else "one of its first lines"
+    where = f"line {line:,}" if line else "a line"
     if "field larger than field limit" in str(exc):
         return FileRefused(
             f"{name}: {where} holds a cell of more than {csv.field_size_limit():,} "
@@ -337,6 +348,30 @@ def _csv_refusal(name: str, exc: csv.Error, line: int | None) -> FileRefused:
             Code.UNREADABLE_FILE, name)
     return FileRefused(f"{name}: the file could not be read as a table ({where}: {exc}). "
                        "Check the file; export it again.", Code.UNREADABLE_FILE, name)
+
+
+def _without_nul(column: pd.Series | Coded, removed: list[int]) -> pd.Series | Coded:
+    """A column without NUL characters; how many cells held one is appended to
+    ``removed``. A factorised column: its distinct values only, then factorised again."""
+    if not isinstance(column, tuple):
+        holds = np.fromiter((isinstance(v, str) and NUL in v for v in column), dtype=bool,
+                            count=len(column))
+        if not holds.any():
+            return column
+        removed.append(int(holds.sum()))
+        column = column.copy()
+        column[holds] = [v.replace(NUL, "") for v in column[holds]]
+        return column
+    codes, uniques = column
+    text = pd.Series(uniques, dtype=STR, copy=False)
+    holds = text.str.contains(NUL, regex=False).to_numpy(dtype=bool)
+    if not holds.any():
+        return column
+    removed.append(int(np.isin(codes, np.flatnonzero(holds)).sum()))
+    new_codes, new_uniques = pd.factorize(text.str.replace(NUL, "", regex=False)
+                                          .to_numpy(dtype=object))
+    return (lookup(codes, np.asarray(new_codes, dtype=np.intp), -1),
+            pd.Series(new_uniques, dtype=STR).array)
 
 
 def strip_nul(frame: pd.DataFrame) -> int:
