@@ -290,3 +290,17 @@ def test_unreadable_thresholds_are_a_usage_error(cli, monkeypatch: pytest.Monkey
     assert (result.exit_code, result.output.strip()) == (
         2, "Error: TRACKER_IMPLAUSIBLE_DROP='10%' is not a share from 0 to 1 (e.g. 0.25); "
         "fix or unset it.")
+
+
+def test_ctrl_c_during_an_import_imports_nothing_and_says_so(
+        cli, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from imports import isolated
+
+    def interrupted(*_args: object, **_kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(isolated, "parse_isolated", interrupted)
+    result = cli("import", "roster.csv")
+    assert (result.exit_code, result.output) == (130, "Interrupted: nothing was imported.\n")
+    with unit_of_work(engine) as session:
+        assert session.scalar(text("SELECT count(*) FROM import_batches")) == 0
