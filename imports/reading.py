@@ -247,6 +247,8 @@ def decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
+        if encoding.startswith("utf-16"):  # cut short: an odd byte at the end
+            return data.decode(encoding, errors="replace")
         return data.decode("latin-1")  # cp1252 leaves five bytes undefined
 
 
@@ -291,7 +293,7 @@ def read_text(path: Path, name: str, data: bytes | None = None) -> RawSheet:
         try:
             columns: list[pd.Series | Coded] = [*_read_fast(raw, encoding, delimiter, index,
                                                             width)]
-        except (pa.ArrowInvalid, pa.ArrowException):
+        except (pa.ArrowInvalid, pa.ArrowException, UnicodeDecodeError):
             frame = _read_slow(raw, encoding, delimiter, index, width, name)
             columns = [frame[i] for i in range(width)]
         del raw

@@ -113,3 +113,11 @@ def test_a_10000_column_file_finds_its_header(tmp_path: Path) -> None:
 ])
 def test_shown_names_are_clean_and_short(name: str, shown: str) -> None:
     assert shown_name(name) == shown
+
+
+def test_a_utf16_file_cut_short_is_read(tmp_path: Path) -> None:
+    """Found by the fuzzer: Arrow's transcoder raised UnicodeDecodeError on an odd byte."""
+    data = (HEADER + "00123,Ann Lee,OIC Module 1,13/01/2026\n").encode("utf-16") + b"t"
+    parsed = parse_file(write(tmp_path / "cut.csv", data), today=TODAY)
+    assert parsed.records[["row", "staff_number", "full_name"]].values.tolist() == [
+        [2, "00123", "Ann Lee"]]
