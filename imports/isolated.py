@@ -13,6 +13,11 @@ Children are forked from a server process that has the importers loaded already
 (multiprocessing's "forkserver"): each parse starts in milliseconds, not seconds, and
 never inherits the caller's threads, locks or open database connections.
 
+A child never runs the caller's main script again: multiprocessing would, to rebuild
+``__main__`` in the child, and under Streamlit ``__main__`` is the page script (it would
+run a page in the child). ``_no_main_for`` takes that step out for this module's
+children only.
+
 Both faces call this; tests call ``parse_file`` directly, and this module's own tests
 pass a stand-in ``reader`` (a module-level function) to make the child misbehave.
 """
@@ -20,6 +25,7 @@ pass a stand-in ``reader`` (a module-level function) to make the child misbehave
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.spawn
 import os
 import resource
 import signal
@@ -37,6 +43,27 @@ from tracker.records import ParsedFile
 Reader = Callable[..., ParsedFile]
 Outcome = tuple[Any, ...]  # ("ok", ParsedFile) | ("refused", FileRefused) | ("memory",) | ...
 AGAIN = "Check the file (is it the export the source system wrote?); export it again"
+CHILD = "tracker-parse"  # the name of the child processes
+
+
+def _no_main_for(original: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+    """multiprocessing's preparation data, without the main module for our children."""
+    if getattr(original, "tracker_wrapped", False):
+        return original
+
+    def preparation_data(name: str) -> dict[str, Any]:
+        data = original(name)
+        if name == CHILD:
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    preparation_data.tracker_wrapped = True  # type: ignore[attr-defined]
+    return preparation_data
+
+
+multiprocessing.spawn.get_preparation_data = _no_main_for(  # type: ignore[assignment]
+    multiprocessing.spawn.get_preparation_data)
 
 
 def parse_isolated(path: Path, *, limits: ParseLimits | None = None,
@@ -48,11 +75,12 @@ def parse_isolated(path: Path, *, limits: ParseLimits | None = None,
     limits = limits or load_settings().limits
     path = Path(path)
     name = str(options.get("file_name") or path.name)
+    path = path.resolve()  # the fork server's working folder is where it started
     memory = limits.memory_bytes(path.stat().st_size)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["imports", "imports.isolated", "imports.warm"])
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, daemon=True, name="tracker-parse",
+    child = context.Process(target=_child, daemon=True, name=CHILD,
                             args=(send, reader or parse_file, path, memory, _env(), options))
     child.start()
     send.close()
@@ -67,8 +95,13 @@ def parse_isolated(path: Path, *, limits: ParseLimits | None = None,
 
 
 def _env() -> dict[str, str]:
-    """The caller's TRACKER_* settings (the fork server's environment is as it started)."""
-    return {key: value for key, value in os.environ.items() if key.startswith("TRACKER_")}
+    """The caller's TRACKER_* settings and working folder (the fork server's are as they
+    were when it started)."""
+    env = {key: value for key, value in os.environ.items() if key.startswith("TRACKER_")}
+    return {**env, CWD: os.getcwd()}
+
+
+CWD = "\x00cwd"  # the key of the working folder in _env (no variable has this name)
 
 
 def _wait(receive: Connection, seconds: int) -> Outcome:
@@ -85,6 +118,7 @@ def _child(send: Connection, reader: Reader, path: Path, memory: int, env: dict[
            options: dict[str, Any]) -> None:
     """In the child: limit memory, parse, send back the outcome (Ctrl-C is the caller's)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.chdir(env.pop(CWD))
     for key in [k for k in os.environ if k.startswith("TRACKER_")]:
         del os.environ[key]
     os.environ.update(env)
