@@ -5,6 +5,7 @@ the audit log; each returns the message to show."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -156,22 +157,25 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
     was imported before; ``date_order``: how to read dates a column leaves ambiguous;
     ``columns``: the user's column mapping, header -> field; ``accept``: even if it looks
     implausible, judged by the rules in use): nothing is written."""
-    from imports import FileRefused, parse_file
+    from imports import FileRefused
+    from imports.isolated import parse_isolated
 
     require(user, "upload")
     settings = data.settings()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
+        path = Path(folder) / temp_name(name)
         path.write_bytes(content)
         try:
             with unit_of_work(data.engine()) as session:
                 known = mappings.load_mappings(session)
                 layouts = profiles.load_layouts(session, force_code, Kind(kind) if kind else None)
-            parsed = parse_file(path, kind=Kind(kind) if kind else None, mappings=known,
-                                today=settings.today(), file_name=name, date_order=date_order,
-                                max_bytes=settings.max_upload_mb * 1024 * 1024,
-                                columns=columns, layouts=layouts,
-                                roster=matching.roster_keys(data.engine(), force_code))
+            parsed = parse_isolated(path, limits=settings.limits,
+                                    kind=Kind(kind) if kind else None, mappings=known,
+                                    today=settings.today(), file_name=name,
+                                    date_order=date_order,
+                                    max_bytes=settings.max_upload_mb * 1024 * 1024,
+                                    columns=columns, layouts=layouts,
+                                    roster=matching.roster_keys(data.engine(), force_code))
         except FileRefused as exc:
             return _refused_upload(name, exc, Kind(kind) if kind else None, columns)
     try:
@@ -183,6 +187,19 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
         return Upload(name, error=str(exc))
     return Upload(name, plan=plan, error=plan.refused, content=content,
                   columns=dict(columns or {}))
+
+
+def temp_name(name: str) -> str:
+    """A safe file name to write an upload under, keeping its extension (what the reader
+    goes by): no folders, no control characters, not "." or "..", not empty, at most 100
+    characters. The name shown in messages stays the one uploaded."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not ext.strip() or len(ext) > 10:
+        stem, ext = base, ""
+    stem = stem.strip(" .")[:80].strip(" .") or "upload"
+    return f"{stem}.{ext.lower()}" if ext else stem
 
 
 def _refused_upload(name: str, exc: FileRefused, kind: Kind | None,

@@ -16,8 +16,10 @@ Importers write nothing; ``tracker.ingest`` decides and writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,10 +29,10 @@ from imports.dates import DATE_ORDERS
 from imports.errors import FileRefused
 from imports.guards import check_size, check_workbook, sniff_format
 from imports.parse import Parsed, parse_tables
-from imports.reading import read_sheets
-from imports.report import problems_frame, write_problems
+from imports.reading import NUL, read_sheets, strip_nul
+from imports.report import problems_frame, sort_report, write_problems
 from tracker.mappings import Mappings
-from tracker.problems import Report
+from tracker.problems import Code, Problem, Report, Severity
 from tracker.records import Kind, Layout, ParsedFile, RosterKeys
 
 __all__ = ["DATE_ORDERS", "FileRefused", "layout_signature", "parse_file", "problems_frame",
@@ -54,20 +56,22 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
         raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, "
                          f"not {date_order!r}")
     path = Path(path)
-    name = file_name or path.name
+    name = shown_name(file_name or path.name)
     check_size(path, name, max_bytes)
     fmt = sniff_format(path, name)
-    if fmt == "workbook":
-        check_workbook(path, name)
+    nul = check_workbook(path, name) if fmt == "workbook" else False
     data = path.read_bytes() if fmt == "text" else None  # read once: hashed and parsed
     digest = hashlib.sha256(data).hexdigest() if data is not None else _sha256(path)
-    sheets = read_sheets(path, name, fmt, data)
+    sheets = read_sheets(path, name, fmt, data, nul)
     del data  # the reader keeps what it needs
     hints = Hints(mappings or Mappings(), columns or {}, layouts or {}, roster)
     chosen = choose_tables(sheets, name, kind, sheet, hints)
     report = Report()
+    report.extend(note for raw in sheets for note in raw.notes)
     parsed: Parsed = parse_tables(chosen.kind, chosen.tables, name, today or dt.date.today(),
                                   hints.mappings, report, date_order)
+    if nul or any(raw.may_hold_nul for raw in sheets):
+        _strip_nul(parsed, report, name, sum(n for raw in sheets for n in raw.nul_cells))
     first = chosen.tables[0]
     return ParsedFile(
         file_name=name, sha256=digest, kind=chosen.kind, records=parsed.records, report=report,
@@ -77,6 +81,43 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
         detail=parsed.detail, headers=list(first.header.cells), signature=chosen.signature,
         decisions=first.decisions, layout_used=chosen.layout_used,
     )
+
+
+MAX_NAME = 255
+
+
+def shown_name(name: str) -> str:
+    """A file's name as messages and the database show it: no control characters (NUL
+    included), at most MAX_NAME characters (its extension kept), never empty."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "upload"
+    if len(name) <= MAX_NAME:
+        return name
+    _, dot, ext = name.rpartition(".")
+    ext = f".{ext}" if dot and len(ext) <= 10 else ""
+    return f"{name[: MAX_NAME - len(ext) - 1]}\u2026{ext}"
+
+
+def _strip_nul(parsed: Parsed, report: Report, name: str, cells: int) -> None:
+    """No NUL character in what was read (PostgreSQL cannot store one, SQLite would keep it
+    unseen): the reader took them out of the cells (``cells`` of them), here they go from
+    records and problems too, with a warning when cells held one."""
+    cells += strip_nul(parsed.records)
+    report.problems[:] = [_problem_without_nul(p) for p in report.problems]
+    if cells:
+        report.add(Problem(Code.BAD_VALUE, Severity.WARNING,
+                           f"{cells:,} cell{'s' if cells > 1 else ''} held NUL characters "
+                           "(invisible, often left by a damaged export); they were taken "
+                           "out. Check the file; export it again if values look wrong.",
+                           file=name))
+        sort_report(report)
+
+
+def _problem_without_nul(problem: Problem) -> Problem:
+    if NUL not in f"{problem.message}{problem.value or ''}{problem.column or ''}":
+        return problem
+    return dataclasses.replace(problem, message=problem.message.replace(NUL, ""),
+                               value=problem.value and problem.value.replace(NUL, ""),
+                               column=problem.column and problem.column.replace(NUL, ""))
 
 
 def _sha256(path: Path) -> str:

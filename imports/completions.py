@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from imports import cells
-from imports.dates import ambiguous_dates, parse_dates
+from imports.dates import ambiguous_dates, not_a_date, parse_dates
 from imports.report import add_rows, day
 from imports.statuses import COMPLETED, NOT_COMPLETED, classify, flag_prior_learning
 from imports.table import Context, Table
@@ -194,8 +194,7 @@ def _check_dates(cands: Cands, dates: Any, title: _Titles, live: np.ndarray,
              f'({dates.order} elsewhere); write it as YYYY-MM-DD and import again.', file)
     bad = live & dates.bad & ~dates.conflict
     add_rows(report, bad, rows, Code.BAD_DATE, Severity.ERROR, column, raw,
-             lambda v, i: f'"{v}" is not a date this tool can read; write it as DD/MM/YYYY '
-             "and import again.", file)
+             lambda v, i: not_a_date(v, "write it as DD/MM/YYYY and import again."), file)
     ok = live & ~missing & ~dates.bad & ~dates.conflict
     ordinal = dates.ordinal
     future = ok & (ordinal > ctx.today.toordinal())

@@ -14,6 +14,7 @@ Each distinct value is parsed once (columns of a million rows hold a few thousan
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,6 +159,19 @@ def _decide_order(numeric: pd.DataFrame, dayfirst: bool) -> tuple[str, bool, np.
     readable_both = ((first <= 12) & (second <= 12) & (first != second)).to_numpy()
     return ("day-first" if dayfirst else "month-first", bool(readable_both.any()),
             np.zeros(len(numeric), dtype=bool))
+
+
+_TIME_ONLY = r"^\d{1,2}:\d{2}(?::\d{2})?$"
+
+
+def not_a_date(value: str | None, fix: str) -> str:
+    """The message for a value that is not a date; ``fix`` says what to do. A time with no
+    date is what a workbook's date cell holding 0 or a negative serial number reads as."""
+    if value is not None and re.match(_TIME_ONLY, value.strip()):
+        return (f'"{value}" is a time with no date: a date cell in Excel shows one when it '
+                "holds 0 or a negative number (a date before 1900). Correct the date in the "
+                "source system and export the file again.")
+    return f'"{value}" is not a date this tool can read; {fix}'
 
 
 def ambiguous_dates(order: str, column: str | None, file: str) -> Problem:

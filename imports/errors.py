@@ -28,3 +28,15 @@ class FileRefused(Exception):
         self.decisions = decisions or []
         self.missing = missing or []
         self.kind = kind
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (a child process parses uploads: ``imports.isolated``)."""
+        return (_rebuild, (type(self), str(self), self.code, self.problems, self.headers,
+                           self.decisions, self.missing, self.kind))
+
+
+def _rebuild(cls: type[FileRefused], message: str, code: Code, problems: list[Problem],
+             headers: list[str], decisions: list[Any], missing: list[str],
+             kind: Kind | None) -> FileRefused:
+    return cls(message, code, None, problems, headers=headers, decisions=decisions,
+               missing=missing, kind=kind)

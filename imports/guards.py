@@ -7,13 +7,22 @@ and cells with repeat counts, so a few bytes can claim a billion cells.
 
 The fast xlsx reader (calamine) aborts the whole process, uncatchably, on a tiny workbook
 whose sheet claims a cell at XFD1000000: it allocates the full extent. So every workbook
-is checked here first, without any xlsx reader: the zip's entry count and declared sizes,
-and each worksheet's extent streamed from its XML (the ``<dimension>`` element and every row
-and cell reference), inflated with zlib a chunk at a time and bounded in bytes read.
+is checked here first, without any xlsx reader: the zip's entry count, its declared sizes
+(all parts together at most TRACKER_MAX_EXPANDED_MB, and no part expanding more than a
+real export does), and the extent of every part a reader could take for a sheet, streamed
+from its XML (the ``<dimension>`` element and every row and cell reference), inflated with
+zlib a chunk at a time and bounded in bytes read. A sheet part is found three ways, so a
+workbook cannot hide one: every target of every relationship part (``*.rels``), resolved
+the way the package format says and the way calamine does (``xl/`` + target, a leading
+``/`` dropped, case ignored); every part under a sheet folder; and every other part whose
+first bytes open a sheet. Every part is inflated once at most, and one that inflates to
+more than it declares is refused. This is the first wall; the second is that uploads are
+parsed in a child process with a memory limit (``imports.isolated``).
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import struct
 import zipfile
@@ -31,8 +40,11 @@ from tracker.config import load_settings
 from tracker.problems import Code
 
 MAX_ENTRIES = 10_000
-MAX_UNCOMPRESSED = 3 * 1024**3  # all entries together, as declared
 MAX_RATIO = 1_000  # uncompressed / compressed, per entry larger than 1 MB
+BIG_PART = 64 * 1024**2  # a part this big expands like a real export's sheet (about 10 times)
+MAX_BIG_RATIO = 100  # ... or it is refused
+SNIFF_BYTES = 64 * 1024  # how much of a part is read to tell whether it opens a sheet
+MAX_RELS_BYTES = 16 * 1024**2  # a relationship part larger than this is not a real one
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 MAX_CELLS = 50_000_000  # rows x columns a sheet's references may claim
@@ -126,29 +138,124 @@ def _cfb_refusal(path: Path, name: str, ext: str) -> FileRefused:
 class Extent:
     rows: int = 0
     cols: int = 0
+    nul: bool = False  # a NUL character (or its escape) was seen
 
     def grow(self, rows: int, cols: int) -> None:
         self.rows, self.cols = max(self.rows, rows), max(self.cols, cols)
 
 
-def check_workbook(path: Path, name: str) -> None:
-    """Refuse a corrupt workbook or a zip bomb before any xlsx reader touches it."""
+def check_workbook(path: Path, name: str, max_expanded: int | None = None) -> bool:
+    """Refuse a corrupt workbook or a zip bomb before any xlsx reader touches it.
+    ``max_expanded``: the most bytes all parts may expand to (default: the settings').
+    Returns whether a part may hold a NUL character (raw, or escaped as _x0000_), which
+    the reader's cells would then carry."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            _check_entries(infos, name)
-            names = {info.filename for info in infos}
+            _check_entries(infos, name, default_max_expanded() if max_expanded is None
+                           else max_expanded)
+            names = {info.filename.lower() for info in infos}
             if "mimetype" in names and "xl/workbook.xml" not in names:
-                _check_ods(path, archive, name)
-                return
+                return _check_ods(path, archive, name)
             if "xl/workbook.xml" not in names:
                 raise _corrupt(name, "it has no workbook part")
-            for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    _check_sheet_extent(path, archive, info, name)
+            return _check_xlsx_parts(path, archive, infos, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
             NotImplementedError, zlib.error) as exc:
         raise _corrupt(name, str(exc)) from exc
+
+
+def default_max_expanded() -> int:
+    return load_settings().limits.expanded_mb * 1024 * 1024
+
+
+def _check_xlsx_parts(path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
+                      name: str) -> bool:
+    """Every part a reader could take for a sheet is scanned for its extent; every other
+    part is inflated to check it is no bigger than it says. Whether any may hold NUL."""
+    targets = _relationship_targets(path, archive, infos, name)
+    nul = False
+    for info in infos:
+        if info.is_dir():
+            continue
+        if _is_sheet_part(path, archive, info, targets):
+            nul |= _check_sheet_extent(path, archive, info, name)
+        elif not info.filename.lower().endswith(".rels"):  # those were inflated already
+            nul |= _check_inflated_size(path, archive, info, name)
+    return nul
+
+
+def _marks_nul(chunk: bytes, seam: bytes = b"") -> bool:
+    """Whether ``chunk`` (after ``seam``, the end of the chunk before) may make a NUL: a raw
+    one, or OOXML's escape _x0000_ (calamine refuses the character reference &#0;)."""
+    return any(b"\x00" in text or b"_x0000_" in text for text in (seam[-8:] + chunk[:8], chunk))
+
+
+_SHEET_FOLDERS = ("worksheets/", "chartsheets/", "dialogsheets/", "macrosheets/")
+# The root element of a sheet part, after the XML declaration (and any comments).
+_SHEET_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)[\s/>]")
+_TARGET = re.compile(rb"""Target\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _is_sheet_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                   targets: set[str]) -> bool:
+    lower = info.filename.lower()
+    if lower in targets or any(folder in lower for folder in _SHEET_FOLDERS):
+        return True
+    if lower.endswith(".rels"):
+        return False
+    return bool(_SHEET_ROOT.search(_head(path, archive, info)))
+
+
+def _head(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    head = b""
+    for chunk in _inflated(path, archive, info, SNIFF_BYTES):
+        head += chunk
+        if len(head) >= SNIFF_BYTES:
+            break
+    return head
+
+
+def _relationship_targets(path: Path, archive: zipfile.ZipFile,
+                          infos: list[zipfile.ZipInfo], name: str) -> set[str]:
+    """Every part name (lower case) any relationship points to, resolved every way a
+    reader might: from the relationship part's own folder (the package format's rule),
+    from ``xl/`` (calamine's), and from the root for a target starting with "/"."""
+    targets: set[str] = set()
+    for info in infos:
+        if not info.filename.lower().endswith(".rels") or info.is_dir():
+            continue
+        if info.file_size > MAX_RELS_BYTES:
+            raise _bomb(name, f"its relationship part {info.filename} is "
+                              f"{info.file_size / 1024**2:.0f} MB")
+        _check_inflated_size(path, archive, info, name)
+        data = b"".join(_inflated(path, archive, info))
+        source = posixpath.dirname(posixpath.dirname(info.filename))  # "xl/_rels/x" -> "xl"
+        for quoted, single in _TARGET.findall(data):
+            target = (quoted or single).decode("utf-8", "replace")
+            targets.update(t.lower() for t in _resolutions(target, source))
+    return targets
+
+
+def _resolutions(target: str, source: str) -> set[str]:
+    """The part names ``target`` may mean, literal and normalised ("a/../b" -> "b")."""
+    bare = target.lstrip("/")
+    raw = {bare, f"{source}/{target}" if source else target, f"xl/{bare}",
+           f"xl/{target}", target[1:] if target.startswith("/") else target}
+    return raw | {posixpath.normpath(t).lstrip("/") for t in raw if t}
+
+
+def _check_inflated_size(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                         name: str) -> bool:
+    """A part must not inflate to more than its declared size (the declared sizes are what
+    the zip bomb checks trusted). Whether it may hold NUL."""
+    read, nul, seam = 0, False, b""
+    for chunk in _inflated(path, archive, info):
+        read += len(chunk)
+        if read > info.file_size:
+            raise _corrupt(name, f"{info.filename} is larger than it says")
+        nul, seam = nul or _marks_nul(chunk, seam), chunk[-8:]
+    return nul
 
 
 def _corrupt(name: str, why: str) -> FileRefused:
@@ -163,20 +270,23 @@ def _bomb(name: str, why: str) -> FileRefused:
                        Code.FILE_TOO_LARGE, name)
 
 
-def _check_entries(infos: list[zipfile.ZipInfo], name: str) -> None:
+def _check_entries(infos: list[zipfile.ZipInfo], name: str, max_expanded: int) -> None:
     if len(infos) > MAX_ENTRIES:
         raise _bomb(name, f"it holds {len(infos):,} parts (at most {MAX_ENTRIES:,} allowed)")
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED:
-        raise _bomb(name, f"it would expand to {total / 1024**3:.1f} GB")
+    if total > max_expanded:
+        raise _bomb(name, f"it would expand to {total / 1024**2:,.0f} MB (at most "
+                          f"{max_expanded / 1024**2:,.0f} MB allowed: TRACKER_MAX_EXPANDED_MB)")
     for info in infos:
-        if info.file_size > 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise _bomb(name, f"its part {info.filename} expands {ratio:,} times")
+        ratio = info.file_size // max(info.compress_size, 1)
+        if (info.file_size > 1024**2 and ratio > MAX_RATIO) or (
+                info.file_size > BIG_PART and ratio > MAX_BIG_RATIO):
+            raise _bomb(name, f"its part {info.filename} of {info.file_size / 1024**2:,.0f} MB "
+                              f"expands {ratio:,} times")
 
 
 def _check_sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                        name: str) -> None:
+                        name: str) -> bool:
     """Stream one worksheet's XML; bound the rows x columns its references claim.
 
     A sheet up to EXACT_SCAN_BYTES is scanned for every reference. A bigger one is scanned
@@ -189,6 +299,7 @@ def _check_sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipI
     if not exact and extent.rows <= NARROW_ROWS and extent.cols * NARROW_ROWS > MAX_CELLS:
         extent = _scan_sheet(path, archive, info, name, True)
     _check_extent(extent, name, _part_sheet(info.filename))
+    return extent.nul
 
 
 def _part_sheet(part: str) -> str:
@@ -206,18 +317,21 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, nam
             raise _corrupt(name, f"{info.filename} is larger than it says")
         _scan(seam + chunk[:SEAM], extent, exact)  # what the cut between chunks split
         _scan(chunk, extent, exact)
+        extent.nul = extent.nul or _marks_nul(chunk, seam)
         seam = chunk[-SEAM:]
         _check_extent(extent, name, _part_sheet(info.filename))
     return extent
 
 
-def _inflated(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """A part's bytes, CHUNK at a time at most. A deflated part is inflated with zlib
-    straight from the file (zipfile's CRC check and buffering would double the time;
-    calamine checks the CRC itself); anything else goes through zipfile."""
+def _inflated(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+              chunk_size: int | None = None) -> Iterator[bytes]:
+    """A part's bytes, CHUNK (or ``chunk_size``) at a time at most. A deflated part is
+    inflated with zlib straight from the file (zipfile's CRC check and buffering would
+    double the time; calamine checks the CRC itself); anything else goes through zipfile."""
+    size = chunk_size or CHUNK
     if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 1:
         with archive.open(info) as stream:
-            while chunk := stream.read(CHUNK):
+            while chunk := stream.read(size):
                 yield chunk
         return
     with path.open("rb") as handle:
@@ -229,9 +343,9 @@ def _inflated(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> It
         inflate, left, pending = zlib.decompressobj(-zlib.MAX_WBITS), info.compress_size, b""
         while not inflate.eof and (pending or left > 0):
             if not pending:
-                pending = handle.read(min(left, CHUNK))
+                pending = handle.read(min(left, size))
                 left = left - len(pending) if pending else 0
-            chunk = inflate.decompress(pending, CHUNK)
+            chunk = inflate.decompress(pending, size)
             pending = inflate.unconsumed_tail
             if chunk:
                 yield chunk
@@ -308,28 +422,42 @@ def is_ods(path: Path) -> bool:
             and entry[name_length + extra_length:] == ODS_MIMETYPE)
 
 
-def _check_ods(path: Path, archive: zipfile.ZipFile, name: str) -> None:
+def _check_ods(path: Path, archive: zipfile.ZipFile, name: str) -> bool:
     """An .ods: a spreadsheet (not another OpenDocument) with its content, whose tables
-    claim no more cells than an xlsx sheet may."""
-    with archive.open("mimetype") as stream:
+    claim no more cells than an xlsx sheet may. Every part named content.xml (in any case,
+    however many times) is scanned; every other part must inflate to what it declares."""
+    by_name = {info.filename.lower(): info for info in archive.infolist()}
+    with archive.open(by_name["mimetype"]) as stream:
         mimetype = stream.read(200).strip()
     if mimetype != ODS_MIMETYPE:
         kind = mimetype.decode("ascii", "replace").rsplit(".", 1)[-1]
         raise FileRefused(f"{name}: this is an OpenDocument {kind} file, not a spreadsheet; "
                           "save it as .ods or .xlsx and import that.",
                           Code.UNSUPPORTED_FORMAT, name)
-    try:
-        info = archive.getinfo("content.xml")
-    except KeyError:
-        raise _corrupt(name, "it has no content.xml") from None
+    contents = [i for i in archive.infolist() if i.filename.lower() == "content.xml"]
+    if not contents:
+        raise _corrupt(name, "it has no content.xml")
+    nul = False
+    for info in archive.infolist():
+        if info in contents:
+            nul |= _scan_ods_content(path, archive, info, name)
+        elif not info.is_dir():
+            nul |= _check_inflated_size(path, archive, info, name)
+    return nul
+
+
+def _scan_ods_content(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                      name: str) -> bool:
     scan = _OdsScan()
-    read = 0
+    read, nul, seam = 0, False, b""
     for chunk in _inflated(path, archive, info):
         read += len(chunk)
         if read > info.file_size:
-            raise _corrupt(name, "content.xml is larger than it says")
+            raise _corrupt(name, f"{info.filename} is larger than it says")
         scan.feed(chunk)
         _check_extent(scan.extent, name, scan.sheet)
+        nul, seam = nul or _marks_nul(chunk, seam), chunk[-8:]
+    return nul
 
 
 class _OdsScan:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from imports import cells
-from imports.dates import ambiguous_dates, parse_dates
+from imports.dates import ambiguous_dates, not_a_date, parse_dates
 from imports.report import add_rows
 from imports.table import Context, Table, mapped
 from tracker import vocab
@@ -133,8 +133,8 @@ def _dates(table: Table, name: str, ctx: Context, report: Report) -> np.ndarray:
     parsed = parse_dates(raw, dayfirst=ctx.dayfirst)
     wrong = parsed.bad | parsed.conflict
     add_rows(report, wrong, table.rows, Code.BAD_DATE, Severity.WARNING, table.label(name),
-             raw, lambda v, i: f'"{v}" is not a date this tool can '
-             "read; it was left empty. Write it as DD/MM/YYYY.", ctx.file_name)
+             raw, lambda v, i: not_a_date(v, "it was left empty. Write it as DD/MM/YYYY."),
+             ctx.file_name)
     if ctx.ambiguous(parsed):
         report.add(ambiguous_dates(parsed.order, table.label(name), ctx.file_name))
     values = parsed.values.copy()

@@ -6,6 +6,9 @@
 | requirement rules  | TRACKER_RULES             | the shipped tracker/data/rules.toml |
 | data folder        | TRACKER_DATA_DIR          | ./data                           |
 | max upload size    | TRACKER_MAX_UPLOAD_MB     | 200                              |
+| max workbook expanded size | TRACKER_MAX_EXPANDED_MB | 2048 (all parts, inflated)     |
+| memory to parse a file | TRACKER_PARSE_MEMORY_MB | 4096, or 40 x the file if more   |
+| time to parse a file | TRACKER_PARSE_SECONDS   | 600                              |
 | pseudonymise for inspectors | TRACKER_PSEUDONYMISE_INSPECTORS | 1                |
 | pseudonym secret   | TRACKER_PSEUDONYM_SECRET  | random, kept in the data folder  |
 | session expiry     | TRACKER_SESSION_MINUTES   | 480                              |
@@ -65,6 +68,28 @@ class Retention:
 RETENTION_VARIABLE = "TRACKER_RETENTION_MONTHS"
 RETENTION_FILE_VARIABLE = "TRACKER_RETENTION_FILE_MONTHS"
 
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """What reading one uploaded file may take (``imports.isolated``): ``memory_mb`` of
+    address space for the child process that parses it (or ``MEMORY_PER_FILE_BYTE`` times
+    the file's size, if more), ``seconds`` of wall time, and ``expanded_mb`` for a
+    workbook's parts once inflated (a zip bomb's bound, besides its ratio)."""
+
+    memory_mb: int = 4096
+    seconds: int = 600
+    expanded_mb: int = 2048
+
+    MEMORY_PER_FILE_BYTE = 40
+
+    def memory_bytes(self, file_size: int) -> int:
+        return max(self.memory_mb * 1024 * 1024, self.MEMORY_PER_FILE_BYTE * file_size)
+
+
+LIMIT_VARIABLES = {"memory_mb": "TRACKER_PARSE_MEMORY_MB", "seconds": "TRACKER_PARSE_SECONDS",
+                   "expanded_mb": "TRACKER_MAX_EXPANDED_MB"}
+
+
 THRESHOLD_VARIABLES = {"unmapped": "TRACKER_IMPLAUSIBLE_UNMAPPED",
                        "unmatched": "TRACKER_IMPLAUSIBLE_UNMATCHED",
                        "drop": "TRACKER_IMPLAUSIBLE_DROP",
@@ -85,6 +110,7 @@ class Settings:
     thresholds: Thresholds = Thresholds()
     idle_minutes: int = 30
     retention: Retention = field(default_factory=lambda: Retention())
+    limits: ParseLimits = ParseLimits()
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -133,6 +159,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         thresholds=load_thresholds(env),
         idle_minutes=_idle_minutes(env),
         retention=load_retention(env),
+        limits=load_limits(env),
     )
 
 
@@ -165,6 +192,21 @@ def _months(env: dict[str, str], variable: str) -> int | None:
         raise ValueError(f"{variable}={text!r} is not a whole number of months (e.g. 24; 0 "
                          "or unset: off); fix or unset it.")
     return int(text) or None
+
+
+
+def load_limits(env: dict[str, str]) -> ParseLimits:
+    """The ParseLimits, each overridden by its variable (a whole number over 0) when set."""
+    values: dict[str, int] = {}
+    for name, variable in LIMIT_VARIABLES.items():
+        text = env.get(variable, "").strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) == 0:
+            raise ValueError(f"{variable}={text!r} is not a whole number over 0; fix or "
+                             "unset it.")
+        values[name] = int(text)
+    return ParseLimits(**values)
 
 
 def load_thresholds(env: dict[str, str]) -> Thresholds:

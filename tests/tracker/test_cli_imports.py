@@ -353,3 +353,17 @@ def test_an_overlapping_file_committed_meanwhile_leaves_only_the_new_rows(cli, r
         "lms-2.csv: imported as batch 3",
         "  kind lms-long, force avon-and-somerset, as of -",
         "  rows read 2, accepted 2, warnings 0, rejected 0, unmatched 0, new 1, unchanged 1"]
+
+
+def test_ctrl_c_during_an_import_imports_nothing_and_says_so(
+        cli, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from imports import isolated
+
+    def interrupted(*_args: object, **_kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(isolated, "parse_isolated", interrupted)
+    result = cli("import", "roster.csv")
+    assert (result.exit_code, result.output) == (130, "Interrupted: nothing was imported.\n")
+    with unit_of_work(engine) as session:
+        assert session.scalar(text("SELECT count(*) FROM import_batches")) == 0

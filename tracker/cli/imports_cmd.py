@@ -148,11 +148,11 @@ def import_files(
     any was refused."""
     columns = parse_columns(column)
     engine = _engine(ctx)
-    results = [_import_one(ctx, engine, path, kind=kind, force=force,
-                           as_of=as_of.date() if as_of else None, sheet=sheet,
-                           dry_run=dry_run, reimport=reimport, partial=partial,
-                           date_order=date_order.value if date_order else None,
-                           accept=accept, actor=_user(user), columns=columns) for path in files]
+    results = _import_each(files, lambda path: _import_one(
+        ctx, engine, path, kind=kind, force=force, as_of=as_of.date() if as_of else None,
+        sheet=sheet, dry_run=dry_run, reimport=reimport, partial=partial,
+        date_order=date_order.value if date_order else None, accept=accept,
+        actor=_user(user), columns=columns))
     if as_json:
         typer.echo(json.dumps(results, indent=2, default=str))
     else:
@@ -162,12 +162,30 @@ def import_files(
         raise typer.Exit(1)
 
 
+def _import_each(files: list[Path],
+                 one: Callable[[Path], dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each file in turn. Ctrl-C stops with what was imported and what was not (a file's
+    import is one transaction: an interrupted one leaves nothing), exit code 130."""
+    results: list[dict[str, Any]] = []
+    for path in files:
+        try:
+            results.append(one(path))
+        except KeyboardInterrupt:
+            done = [r["file"] for r in results if r.get("batch_id") is not None]
+            typer.echo("Interrupted: nothing was imported." if not done else
+                       f"Interrupted: nothing of {path.name} was imported; "
+                       f"{', '.join(done)} imported before it stay imported.", err=True)
+            raise typer.Exit(130) from None
+    return results
+
+
 def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | None,
                 force: str, as_of: dt.date | None, sheet: str | None, dry_run: bool,
                 reimport: bool, partial: bool, date_order: str | None, accept: bool,
                 actor: str, columns: dict[str, str]) -> dict[str, Any]:
     """Parse, plan and (unless a dry run) commit one file; a result for printing."""
-    from imports import FileRefused, parse_file
+    from imports import FileRefused
+    from imports.isolated import parse_isolated
     from tracker.ingest import ImportRefused, commit_import, plan_import
     from tracker.mappings import load_mappings
     from tracker.matching import roster_keys
@@ -178,7 +196,8 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
         mappings = load_mappings(session)
         layouts = load_layouts(session, force, kind)
     try:
-        parsed = parse_file(path, kind=kind, mappings=mappings, today=settings.today(),
+        parsed = parse_isolated(path, limits=settings.limits, kind=kind, mappings=mappings,
+                                today=settings.today(),
                             file_name=path.name, sheet=sheet, date_order=date_order,
                             max_bytes=settings.max_upload_mb * 1024 * 1024,
                             columns=columns, layouts=layouts,
