@@ -15,7 +15,7 @@ from imports.evidence import SAMPLE_ROWS, Sample, sample
 from imports.header import Header, cell_text, find_header
 from imports.kinds import SPECS, missing_required
 from imports.reading import Body, RawSheet
-from imports.recognise import Recognition, recognise
+from imports.recognise import MAX_COLUMNS, Recognition, recognise
 from imports.table import Table, drop_blank_and_totals
 from tracker.mappings import Mappings
 from tracker.problems import Code
@@ -102,7 +102,7 @@ def _preview_samples(raw: RawSheet, header: Header) -> list[Sample]:
     """A sample of each column from the preview rows under the header."""
     below = raw.preview[header.index + 1:]
     return [sample([row[i] if i < len(row) else None for row in below])
-            for i in range(len(header.cells))]
+            for i in range(min(len(header.cells), MAX_COLUMNS))]
 
 
 def _fits(raw: RawSheet, header: Header, kind: Kind, hints: Hints) -> bool:
@@ -147,7 +147,7 @@ def _recognise(header: Header, body: Body, kind: Kind, name: str, hints: Hints,
     spec = SPECS[kind]
     fixed = _fixed(header.cells, kind, name, layout.columns if layout else {}, "saved mapping")
     fixed.update(_fixed(header.cells, kind, name, hints.columns, "your mapping"))
-    samples = [sample(body.sample(i, SAMPLE_ROWS)) for i in range(body.width)]
+    samples = [sample(body.sample(i, SAMPLE_ROWS)) for i in range(min(body.width, MAX_COLUMNS))]
 
     def distinct(index: int) -> tuple[list[str], int]:
         """Up to IDENTITY_SAMPLE of a column's distinct values (spread evenly through

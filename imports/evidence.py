@@ -145,6 +145,9 @@ def is_honorific(text: str) -> bool:
 
 
 def _looks_date(values: Sample) -> float:
+    if not any(isinstance(v, (dt.date, dt.datetime)) or any(c.isdigit() for c in t)
+               for v, t in zip(values.raw, values.values, strict=True)):
+        return 0.0  # a date has a digit (or is a date cell): no parse needed
     raw = np.array([v if isinstance(v, (dt.date, dt.datetime)) else t
                     for v, t in zip(values.raw, values.values, strict=True)], dtype=object)
     parsed = parse_dates(raw)

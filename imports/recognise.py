@@ -24,6 +24,7 @@ from tracker.records import Decision, RosterKeys
 # kinds of value that can say what a column is without its header (``Fit.decisive``)
 DECISIVE = frozenset({"email", "rank", "workforce", "unit", "employment", "course",
                       "completion", "force"})
+MAX_COLUMNS = 500  # columns recognised at most (a 10,000-column file must not take minutes)
 AGREE = 0.5  # values must fit at least this share for a header to be believed
 IDENTITY_FIELDS = ("staff_number", "collar_number", "email", "username")
 # roster key -> the field a column agreeing with it feeds
@@ -67,7 +68,8 @@ def recognise(headers: Sequence[str], samples: Sequence[Sample], fields: Sequenc
     by_name = {f.name: f for f in fields}
     fits: dict[tuple[int, str], Fit] = {}
     rejected: dict[int, str] = {}
-    for cand in _candidates(headers, samples, fields, mappings, out, fits, rejected):
+    for cand in _candidates(headers[:MAX_COLUMNS], samples, fields, mappings, out, fits,
+                            rejected):
         if cand.column in out.decisions or cand.field.name in out.columns:
             continue
         _decide(out, headers, cand.column, cand.field.name, cand.source, cand.evidence)
@@ -76,12 +78,15 @@ def recognise(headers: Sequence[str], samples: Sequence[Sample], fields: Sequenc
     for index, header in enumerate(headers):
         if header and index not in out.decisions:
             out.decisions[index] = Decision(header, None, "", rejected.get(
-                index, _unused(samples[index] if index < len(samples) else None)))
+                index, _unused(samples[index] if index < len(samples) else None, index)))
     return out
 
 
-def _unused(values: Sample | None) -> str:
+def _unused(values: Sample | None, index: int = 0) -> str:
     """Why a column feeds nothing, in words."""
+    if index >= MAX_COLUMNS:
+        return (f"only the first {MAX_COLUMNS:,} columns are recognised; say what it holds "
+                "if it matters")
     if values and sum(map(is_honorific, values.values)) >= len(values) / 2:
         return "its values are honorifics (Mr, Mrs, Dr)"
     return "no field of this kind of file fits its header or its values"

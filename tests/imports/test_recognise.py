@@ -157,3 +157,14 @@ def test_a_saved_layout_of_another_kind_is_not_applied(tmp_path: Path) -> None:
                         layouts={saved.signature: saved})
     assert not parsed.layout_used
     assert parsed.columns["unit"] == "Area"
+
+
+def test_only_the_first_500_columns_are_recognised_and_the_rest_say_so(tmp_path: Path) -> None:
+    header = ["Payroll", "Title", "Forename", "Surname", "Rank", "Area"]
+    wide = [[*row, *(["x"] * 600)] for row in roster_rows(header)]
+    wide[0][6:] = [f"Extra {i}" for i in range(600)]
+    parsed = parse_file(write(tmp_path / "roster-wide.csv", wide), today=TODAY)
+    assert parsed.columns["unit"] == "Area"
+    assert parsed.decisions[-1].describe() == (
+        '"Extra 599" not used: only the first 500 columns are recognised; say what it holds '
+        "if it matters")
