@@ -243,8 +243,9 @@ def test_every_export_of_every_face_is_formula_safe(
 
 def test_a_carriage_return_in_a_file_name_stays_in_its_cell(
         hostile: Callable[..., Any], engine: Engine, tmp_path: Path) -> None:
-    """The LMS file's name holds CR: the problem report has one row per problem, and the
-    file name comes back whole in its own column."""
+    """The LMS file's name holds CR: the name shown and stored has its control characters
+    taken out (``imports.shown_name``), the problem report has one row per problem, and
+    the name, still starting with @, is made inert in its own column."""
     out = tmp_path / "p.csv"
     hostile("imports", "problems", "2", "--out", str(out))
     rows = _csv_rows(out.read_bytes().decode("utf-8-sig"))
@@ -252,7 +253,7 @@ def test_a_carriage_return_in_a_file_name_stays_in_its_cell(
         stored = session.scalar(select(func.count()).select_from(ImportProblem)
                                 .where(ImportProblem.batch_id == 2))
     assert len(rows) == 1 + int(stored or 0) and len(rows) > 1
-    assert {row[0] for row in rows[1:]} == {"'@lms\r=1+1.csv"}
+    assert {row[0] for row in rows[1:]} == {"'@lms=1+1.csv"}
     assert all(len(row) == 7 for row in rows)
 
 

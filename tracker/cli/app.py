@@ -38,6 +38,13 @@ class State:
             self._engine = make_engine(self.db_url)
         return self._engine
 
+    def close(self) -> None:
+        """Give the database connections back when the command ends (a long test run or
+        a script calling many commands must not pile them up on the server)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     def rules(self) -> RuleSet:
         try:
             return load_rules(self.rules_path)
@@ -67,6 +74,7 @@ def main(
     except ValueError as exc:  # a TRACKER_* variable that cannot be read
         fail(str(exc), code=2)
     ctx.obj = State(settings, db or settings.db_url, rules or settings.rules_path)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def state(ctx: typer.Context) -> State:
