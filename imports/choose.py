@@ -22,7 +22,6 @@ from tracker.problems import Code
 from tracker.records import Kind, Layout, RosterKeys
 from tracker.text import fold
 
-KIND_NAMES = ", ".join(k.value for k in Kind)
 IDENTITY_SAMPLE = 5_000  # distinct identifiers compared with the roster, at most
 
 

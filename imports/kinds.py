@@ -82,7 +82,6 @@ SPECS: dict[Kind, KindSpec] = {spec.kind: spec for spec in (
     KindSpec(Kind.MOODLE_ACTIVITY, MOODLE_LEARNER,
              (), _single(moodle.parse_activity), identity_by_values=False),
 )}
-LABELS: dict[Kind, str] = {kind: kind.label for kind in SPECS}
 
 
 def missing_required(found: dict[str, int], kind: Kind) -> tuple[Field, ...] | None:
