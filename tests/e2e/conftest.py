@@ -1,0 +1,76 @@
+"""Fixtures of the browser suite: the dashboard on a seeded temporary database, and
+Debian's Chromium driven by Playwright. Skipped when either is missing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.dashboards.conftest import ROOT, TODAY, seed
+from tests.e2e.harness import (
+    CHROMIUM,
+    NATIONAL_INSPECTOR,
+    SHOTS,
+    free_port,
+    import_named_problems,
+    wait_healthy,
+)
+from tracker import auth
+from tracker.db import init_db, make_engine, unit_of_work
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}; install Debian's chromium package",
+                allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{folder / 'tracker.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    seed(engine)
+    auth.ensure_demo_users(engine)
+    with unit_of_work(engine) as session:
+        auth.add_user(session, *NATIONAL_INSPECTOR[:1], "inspector", NATIONAL_INSPECTOR[1],
+                      "e2e")
+    engine.dispose()
+    port = free_port()
+    env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_TODAY": TODAY.isoformat(),
+           "TRACKER_DATA_DIR": str(folder)}
+    env.pop("TRACKER_AUTH", None)
+    import_named_problems(url, env)
+    log = (folder / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    SHOTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM),
+                                     args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield chromium
+        chromium.close()
+
+
