@@ -11,6 +11,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import audit
+from tracker.config import load_settings
 from tracker.models import Exemption, Force, Person, PersonState
 
 REASONS = (
@@ -113,7 +114,7 @@ def list_exemptions(engine: Engine, *, force_id: int | None = None,
         frame = pd.DataFrame(conn.execute(query).mappings().all())
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    today = active_on or dt.date.today()
+    today = active_on or load_settings().today()
     frame["active"] = (frame["starts_on"] <= today) & (
         frame["ends_on"].isna() | (frame["ends_on"].fillna(dt.date.max) >= today))
     return frame[LIST_COLUMNS]

@@ -37,7 +37,7 @@ from tracker.bulk import (
     mark,
     sqlite_bulk_pragmas,
 )
-from tracker.config import Thresholds
+from tracker.config import Thresholds, load_settings
 from tracker.db import force_ids, module_ids, unit_of_work
 from tracker.matching import (
     AUTO_LINK_ACTOR,
@@ -145,7 +145,8 @@ def plan_import(engine: Engine, parsed: ParsedFile, *, force_code: str, as_of: d
         if force_code not in forces:
             raise ValueError(f"Unknown force {force_code!r}; use a force code such as "
                              "avon-and-somerset (see tracker/data/forces.toml).")
-        when = as_of or parsed.as_of or (dt.date.today() if parsed.kind.is_roster else None)
+        today = load_settings().today() if parsed.kind.is_roster else None
+        when = as_of or parsed.as_of or today
         plan = ImportPlan(parsed, force_code, forces[force_code], when, actor,
                           full_roster=full_roster, allow_reimport=allow_reimport, rules=rules,
                           thresholds=thresholds or Thresholds())
