@@ -163,9 +163,10 @@ def test_every_page_of_every_role_meets_wcag_aa(server: str, browser: Any,
 def focus_by_tab(page: Any, matches: str, presses: int = 150) -> int:
     """Press Tab until the focused element matches the JS predicate ``matches`` (given the
     element); the number of presses it took."""
+    check = f"() => {{ const e = document.activeElement; return !!e && ({matches}); }}"
     for n in range(1, presses + 1):
         page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const e = document.activeElement; return !!e && ({matches}); }}"):
+        if page.evaluate(check):
             return n
     focused = page.evaluate("() => document.activeElement && document.activeElement.outerHTML")
     raise AssertionError(f"not reached by {presses} Tab presses; focus is on {focused[:300]}")
@@ -180,7 +181,7 @@ def test_upload_works_by_keyboard_alone(server: str, browser: Any) -> None:
     page.get_by_test_id("stFileUploader").wait_for(timeout=WAIT_MS)
     settle(page)
 
-    focus_by_tab(page, "e.closest('[data-testid=stFileUploader]') !== null")
+    to_picker = focus_by_tab(page, "e.closest('[data-testid=stFileUploader]') !== null")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Enter")
     chooser.value.set_files(str(UPLOAD))
@@ -188,10 +189,13 @@ def test_upload_works_by_keyboard_alone(server: str, browser: Any) -> None:
     settle(page)
     blocking = [describe(v) for v in axe_violations(page) if v["impact"] in BLOCKING]
     assert not blocking, "\n".join(blocking)
+    full_page_shot(page, "training-lead-upload-preview")
 
-    focus_by_tab(page, "e.tagName === 'BUTTON' && e.innerText.startsWith('Confirm: import')",
-                 presses=200)
+    to_confirm = focus_by_tab(
+        page, "e.tagName === 'BUTTON' && e.innerText.startsWith('Confirm: import')", presses=200)
     page.keyboard.press("Enter")
     page.get_by_text(f"Imported {UPLOAD.name} as batch").wait_for(timeout=WAIT_MS)
     full_page_shot(page, "training-lead-upload-done-by-keyboard")
+    print(f"Upload by keyboard: {to_picker} Tab presses to the file picker, {to_confirm} "
+          "more to Confirm")
     page.close()
