@@ -70,3 +70,5 @@ for req, status, chart in later:
                                      req.deadline, ui.titled(f"{req.title}: coverage week by "
                                                              "week", today)),
                         key=f"trend_{req.id}")
+        with st.expander("Week by week: the numbers"):
+            ui.table(trend.weekly, f"{req.id}-week-by-week-{today}", user)
