@@ -42,6 +42,23 @@ IDENTITY_COLUMNS = ("full_name", "staff_number", "collar_number", "email", "line
 T = TypeVar("T")
 
 
+# ---------------------------------------------------------------- page style
+
+# WCAG 2.2 AA fixes to Streamlit's own widgets that its theme cannot make (colours are in
+# .streamlit/config.toml): the day, month and year of a date box are each a click target
+# at least 24 px square (2.5.8 Target Size, Minimum).
+ACCESSIBLE_CSS = """<style>
+[data-testid="stDateInput"] [role="spinbutton"] {
+  display: inline-block; min-width: 24px; min-height: 24px; text-align: center;
+}
+</style>"""
+
+
+def page_style() -> None:
+    """Once per run, before any page (the log-in screen included): ``ACCESSIBLE_CSS``."""
+    st.html(ACCESSIBLE_CSS)
+
+
 # ---------------------------------------------------------------- log-in and the guard
 
 

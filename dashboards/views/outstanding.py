@@ -40,7 +40,7 @@ label = {"department": "department_label", "rank": "rank_label",
          "line_manager": "line_manager_name"}.get(group, group)
 shown_counts = counts[[c for c in dict.fromkeys([group, label]) if c in counts]
                       + ["outstanding", "in_scope", "coverage_pct"]]
-st.subheader(f"Outstanding by {GROUPS[group].lower()}")
+st.header(f"Outstanding by {GROUPS[group].lower()}")
 ui.table(shown_counts, f"{requirement}-outstanding-by-{group}-{as_of}", user)
-st.subheader("People")
+st.header("People")
 ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user)
