@@ -149,7 +149,7 @@ HINTS: dict[HintCode, Hint] = {
         "Nothing to do: only completions count.", added=False),
     Code.UNMATCHED_LEARNER: Hint(
         "Learner matches nobody on the roster",
-        "Review it in the queue: tracker match list.",
+        "See the queue with: tracker match list.",
         "Confirm who they are on the Data quality page (Unmatched learners, Confirm match), "
         "or mark them Not one of ours."),
     Code.DATE_DISAGREEMENT: Hint(
@@ -177,7 +177,8 @@ HINTS: dict[HintCode, Hint] = {
     Refusal.MANAGER_WITHOUT_DEPARTMENT: Hint(
         "Manager without departments",
         "Give at least one with --department CODE (e.g. --department response).",
-        "Give at least one department code (e.g. response) under Departments."),
+        'Give at least one department code (e.g. response) under "Departments, for a '
+        'manager".'),
     Refusal.NO_BATCH: Hint(
         "No such import batch",
         "`tracker imports list` shows them.",
