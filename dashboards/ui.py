@@ -141,7 +141,7 @@ def _login_form() -> None:
         if result.ok and result.user is not None:
             _remember(result.user)
             st.rerun()
-        st.error(result.message)
+        st.error(result.text("dashboard"))
 
 
 def _oidc_gate() -> CurrentUser:
@@ -159,7 +159,7 @@ def _oidc_gate() -> CurrentUser:
     if user is None or (user.email or "") != email.strip().lower():
         result = auth.user_for_email(data.engine(), email)
         if not result.ok or result.user is None:
-            st.error(result.message)
+            st.error(result.text("dashboard"))
             st.button("Log out", key="oidc_logout", on_click=st.logout)
             st.stop()
         _remember(result.user)
