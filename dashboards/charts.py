@@ -30,6 +30,7 @@ BANDS = ["red", "amber", "green", ""]
 BAND_COLOURS = {"red": OKABE_ITO["vermillion"], "amber": OKABE_ITO["orange"],
                 "green": OKABE_ITO["bluish_green"], "": "#D9D9D9"}
 NO_ONE_DUE = "No one due yet"
+INK = "#1F1F1F"  # axis labels: near-black, well above 4.5:1 on white
 MUTED = 0.6  # small groups: the band's colour this far towards white
 PLOT_WIDTH = 1000  # px the heatmap's cells share at 1440 px wide (sidebar and labels off)
 
@@ -118,11 +119,16 @@ def heatmap(summary: pd.DataFrame, title: str, target: float) -> go.Figure:
                                                strict=True)],
         hovertemplate="%{hovertext}<extra></extra>", name="cells"))
     _band_legend(fig, target)
-    fig.update_xaxes(side="top", tickfont={"size": 13}, tickangle=0, showgrid=False)
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 13}, showgrid=False)
+    tick = {"size": 13, "color": INK}
+    fig.update_xaxes(side="top", tickfont=tick, tickangle=0, showgrid=False)
+    fig.update_yaxes(autorange="reversed", tickfont=tick, showgrid=False)
+    lines = max((s.count("<br>") + 1 for s in columns), default=1)
+    _layout(fig, title, height=max(320, 78 * len(ranks) + 190 + 16 * lines))
     fig.update_layout(plot_bgcolor="white", hovermode="closest", clickmode="event+select",
+                      title={"y": 0.99, "yref": "container", "yanchor": "top"},
+                      margin={"t": 60 + 16 * lines},
                       legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"})
-    return _layout(fig, title, height=max(320, 78 * len(ranks) + 200))
+    return fig
 
 
 def _band_legend(fig: go.Figure, target: float) -> None:
