@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboards.ui import OKABE_ITO, RAG_WORDS, STATUS_COLOURS, STATUS_WORDS
-from tracker.report import group_status, steady_pace_pct, training_start
+from tracker.report import CLOSE_POINTS, group_status, steady_pace_pct, training_start
 from tracker.rules import Requirement
 from tracker.trend import RECENT_WEEKS, Trend
 
@@ -32,7 +33,9 @@ BAND_COLOURS = {"red": OKABE_ITO["vermillion"], "amber": OKABE_ITO["orange"],
 NO_ONE_DUE = "No one due yet"
 INK = "#1F1F1F"  # axis labels: near-black, well above 4.5:1 on white
 MUTED = 0.6  # small groups: the band's colour this far towards white
-PLOT_WIDTH = 1000  # px the heatmap's cells share at 1440 px wide (sidebar and labels off)
+CHART_WIDTH = 980  # px of a full-width chart in a 1440 px window with the sidebar open
+CHAR_PX = 7.0  # about how wide a character of 13 px text is
+RANK_WRAP = 16  # rank names wrap at this many characters
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -63,7 +66,7 @@ def heatmap_cells(summary: pd.DataFrame, target: float) -> pd.DataFrame:
     rag, words = group_status(summary["coverage_pct"], target, small)
     status = rag.map(lambda r: RAG_WORDS[r] if r else NO_ONE_DUE)
     band = rag.map(BANDS.index) + 4 * small.astype(int)
-    text = [f"<b>{_pct_word(p)}</b><br>{s}<br>{c} of {n}" + (" · small" if sm else "")
+    text = [f"<b>{_pct_word(p)}</b><br>{s}<br>{c} of {n}" + ("<br><i>small</i>" if sm else "")
             for p, s, c, n, sm in zip(summary["coverage_pct"], status, summary["completed"],
                                       counted, small, strict=True)]
     return summary.assign(counted=counted, pct=pd.to_numeric(summary["coverage_pct"],
@@ -85,6 +88,39 @@ def wrap_label(label: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(label, max(width, 6), break_long_words=False)) or label
 
 
+@dataclass(frozen=True)
+class Geometry:
+    """How the heatmap fits CHART_WIDTH: the cell width, the cell text's size, the labels
+    as shown (wrapped) and whether the department names are turned to fit."""
+
+    cell_width: float
+    text_size: int
+    ranks: dict[str, str]
+    departments: dict[str, str]
+    tickangle: int
+    top: int  # px above the cells for the title and the department names
+    row_height: int
+
+
+def geometry(ranks: list[str], departments: list[str]) -> Geometry:
+    """Rank names wrapped at RANK_WRAP characters; the cells share what is left of
+    CHART_WIDTH; text sized to the cell (10-14 px); department names wrapped to the cell,
+    or turned 40 degrees when a single word is wider than the cell."""
+    shown_ranks = {r: wrap_label(r, RANK_WRAP) for r in ranks}
+    widest = max((len(line) for r in shown_ranks.values() for line in r.split("<br>")),
+                 default=0)
+    cell_width = (CHART_WIDTH - widest * CHAR_PX - 40) / max(len(departments), 1)
+    size = int(max(10, min(14, cell_width / 6.5)))
+    chars = int(cell_width / CHAR_PX)
+    turn = any(len(word) > chars for d in departments for word in d.split())
+    shown = {d: d if turn else wrap_label(d, chars) for d in departments}
+    lines = max((v.count("<br>") + 1 for v in shown.values()), default=1)
+    longest = max((len(d) for d in departments), default=0)
+    top = 60 + (int(longest * CHAR_PX * 0.65) if turn else 17 * lines)
+    return Geometry(cell_width, size, shown_ranks, shown, -40 if turn else 0, top,
+                    4 * (size + 4) + 12)
+
+
 def heatmap(summary: pd.DataFrame, title: str, target: float) -> go.Figure:
     """Rank (rows) x department (columns), each cell banded by the report's group rule
     against ``target`` (the steady-pace coverage for the as-of date), with the percentage,
@@ -94,22 +130,42 @@ def heatmap(summary: pd.DataFrame, title: str, target: float) -> go.Figure:
     cells = heatmap_cells(summary, target)
     ranks = list(dict.fromkeys(cells["rank_label"]))
     depts = list(dict.fromkeys(cells["department_label"]))
-    cell_width = PLOT_WIDTH / max(len(depts), 1)
-    size = int(max(10, min(14, cell_width / 6.5)))
-    shown = {d: wrap_label(d, int(cell_width / 7.5)) for d in depts}
-    cells = cells.assign(x=cells["department_label"].map(shown))
-    grid = cells.pivot_table(index="rank_label", columns="x", values=["band", "text"],
-                             aggfunc="first").reindex(index=ranks)
-    columns = [shown[d] for d in depts]
-    band = grid["band"].reindex(columns=columns).to_numpy(dtype=float)
-    text = grid["text"].reindex(columns=columns).fillna("").to_numpy()
+    geo = geometry(ranks, depts)
+    cells = cells.assign(x=cells["department_label"].map(geo.departments),
+                         y=cells["rank_label"].map(geo.ranks))
+    rows, columns = [geo.ranks[r] for r in ranks], [geo.departments[d] for d in depts]
+
+    def grid(values: str) -> pd.DataFrame:
+        return cells.pivot(index="y", columns="x", values=values).reindex(
+            index=rows, columns=columns)
+
     fig = go.Figure(go.Heatmap(
-        z=band, x=columns, y=ranks, text=text, texttemplate="%{text}",
-        textfont={"size": size, "color": OKABE_ITO["black"]}, colorscale=_band_scale(),
-        zmin=-0.5, zmax=7.5, showscale=False, hoverinfo="skip", xgap=2, ygap=2))
-    fig.add_trace(go.Scatter(
-        x=cells["x"], y=cells["rank_label"], mode="markers", showlegend=False,
-        marker={"size": min(cell_width, 60) * 0.9, "symbol": "square", "opacity": 0},
+        z=grid("band").to_numpy(dtype=float), x=columns, y=rows,
+        text=grid("text").fillna("").to_numpy(), texttemplate="%{text}",
+        textfont={"size": geo.text_size, "color": OKABE_ITO["black"]},
+        colorscale=_band_scale(), zmin=-0.5, zmax=7.5, showscale=False, hoverinfo="skip",
+        xgap=2, ygap=2))
+    fig.add_trace(_click_targets(cells, geo))
+    _band_legend(fig, target)
+    tick = {"size": 13, "color": INK}
+    # fixed ranges: autorange would pad for the invisible markers and part labels and cells
+    fig.update_xaxes(side="top", tickfont=tick, tickangle=geo.tickangle, showgrid=False,
+                     range=[-0.5, len(columns) - 0.5])
+    fig.update_yaxes(tickfont=tick, showgrid=False, range=[len(rows) - 0.5, -0.5])
+    _layout(fig, title, height=geo.row_height * len(ranks) + geo.top + 90)
+    fig.update_layout(plot_bgcolor="white", hovermode="closest", clickmode="event+select",
+                      title={"y": 0.99, "yref": "container", "yanchor": "top"},
+                      margin={"t": geo.top},
+                      legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"})
+    return fig
+
+
+def _click_targets(cells: pd.DataFrame, geo: Geometry) -> go.Scatter:
+    """An invisible square marker on each cell, with the group's codes and its hover."""
+    return go.Scatter(
+        x=cells["x"], y=cells["y"], mode="markers", showlegend=False, name="cells",
+        marker={"size": min(geo.cell_width, geo.row_height) * 0.8, "symbol": "square",
+                "opacity": 0},
         selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
         customdata=cells[["rank", "department"]].to_numpy(),
         hovertext=[f"{r}, {d}: {_pct_word(p)}, {s}, {c} of {n} completed"
@@ -117,31 +173,20 @@ def heatmap(summary: pd.DataFrame, title: str, target: float) -> go.Figure:
                                                cells["pct"], cells["status"],
                                                cells["completed"], cells["counted"],
                                                strict=True)],
-        hovertemplate="%{hovertext}<extra></extra>", name="cells"))
-    _band_legend(fig, target)
-    tick = {"size": 13, "color": INK}
-    fig.update_xaxes(side="top", tickfont=tick, tickangle=0, showgrid=False)
-    fig.update_yaxes(autorange="reversed", tickfont=tick, showgrid=False)
-    lines = max((s.count("<br>") + 1 for s in columns), default=1)
-    _layout(fig, title, height=max(320, 78 * len(ranks) + 190 + 16 * lines))
-    fig.update_layout(plot_bgcolor="white", hovermode="closest", clickmode="event+select",
-                      title={"y": 0.99, "yref": "container", "yanchor": "top"},
-                      margin={"t": 60 + 16 * lines},
-                      legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top"})
-    return fig
+        hovertemplate="%{hovertext}<extra></extra>")
 
 
 def _band_legend(fig: go.Figure, target: float) -> None:
     """Legend entries for the bands (the heatmap itself has none)."""
-    entries = [("green", f"On track: at or above {target:.0f}%"),
-               ("amber", f"At risk: within 10 points below {target:.0f}%"),
+    entries = [("green", f"On track: at or above {target:.1f}%"),
+               ("amber", f"At risk: up to {CLOSE_POINTS:.0f} points below {target:.1f}%"),
                ("red", "Off track: further below"), ("", NO_ONE_DUE)]
     for band, label in entries:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label,
                                  marker={"size": 14, "symbol": "square",
                                          "color": BAND_COLOURS[band]}, hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
-                             name="Paler, marked 'small': fewer than 10 people",
+                             name="Paler, marked small: fewer than 10 people",
                              marker={"size": 14, "symbol": "square",
                                      "color": _tint(BAND_COLOURS["amber"], MUTED)},
                              hoverinfo="skip"))

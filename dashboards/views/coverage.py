@@ -71,13 +71,18 @@ def clicked(event: Any) -> list[Any] | None:
     return list(codes) if codes else None
 
 
-def open_outstanding(rank: list[str], dept: list[str]) -> None:
+def open_outstanding(rank: list[str | None], dept: list[str | None]) -> None:
     """Outstanding filtered to ``rank`` and ``dept`` (codes in the URL, as its contract
     says: req, asof, rank, dept; the workforce filter kept)."""
+    if None in rank or None in dept:
+        st.warning("That group's rank or department is not mapped yet, so the Outstanding "
+                   "page cannot be filtered to it. Map it on the Data quality page, or open "
+                   "Outstanding and group by unit.")
+        return
     params: dict[str, str | list[str]] = {"req": requirement, "asof": as_of.isoformat()}
     for param, values in (("rank", rank), ("dept", dept), ("wf", wf_filter)):
         if values:
-            params[param] = list(values)
+            params[param] = [str(v) for v in values]
     st.switch_page("views/outstanding.py", query_params=params)
 
 
@@ -100,8 +105,8 @@ for by, label in (("rank", "rank"), ("department", "department")):
         key=f"bars_{by}", **select)
     st.markdown(charts.bars_summary(frame, f"{by}_label", label))
     if (bar := clicked(bars)) is not None:
-        open_outstanding([bar[0]] if by == "rank" else rank_filter,
-                         [bar[0]] if by == "department" else dept_filter)
+        open_outstanding([bar[0]] if by == "rank" else list(rank_filter),
+                         [bar[0]] if by == "department" else list(dept_filter))
     with st.expander(f"By {label}: the numbers"):
         ui.table(frame.drop(columns=["requirement"]), f"{requirement}-by-{by}-{as_of}", user)
 

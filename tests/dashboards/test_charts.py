@@ -44,8 +44,9 @@ def test_cells_are_banded_by_the_report_rule_and_small_groups_marked() -> None:
     # bands 0-3 are red, amber, green, none; 4-7 the same muted for small groups
     assert cells["band"].tolist() == [4, 2, 1, 7]
     assert cells["text"].tolist() == [
-        "<b>25%</b><br>Off track<br>1 of 4 · small", "<b>75%</b><br>On track<br>9 of 12",
-        "<b>45%</b><br>At risk<br>9 of 20", "<b>–</b><br>No one due yet<br>0 of 0 · small"]
+        "<b>25%</b><br>Off track<br>1 of 4<br><i>small</i>",
+        "<b>75%</b><br>On track<br>9 of 12", "<b>45%</b><br>At risk<br>9 of 20",
+        "<b>–</b><br>No one due yet<br>0 of 0<br><i>small</i>"]
 
 
 def test_small_groups_are_muted_towards_white() -> None:
@@ -66,7 +67,7 @@ def test_heatmap_grid_text_and_clickable_codes() -> None:
     assert list(heat.x) == ["CID", "Response", "Control Room"]
     z = pd.DataFrame(heat.z, index=heat.y, columns=heat.x)
     assert z.loc["Inspector", "CID"] == 4 and z.loc["Sergeant", "Response"] == 1
-    assert pd.isna(z.loc["Inspector", "Response"])  # no such group: an empty cell
+    assert z.isna().loc["Inspector", "Response"]  # no such group: an empty cell
     assert heat.textfont.size >= 12  # sized to the cell, not shrunk to fit
     assert heat.showscale is False
     cells = fig.data[1]
@@ -77,15 +78,30 @@ def test_heatmap_grid_text_and_clickable_codes() -> None:
                                   "completed")
     assert cells.showlegend is False
     legend = [t.name for t in fig.data[2:]]  # the heatmap has no legend: these stand in
-    assert legend == ["On track: at or above 50%", "At risk: within 10 points below 50%",
+    assert legend == ["On track: at or above 50.0%", "At risk: up to 10 points below 50.0%",
                       "Off track: further below", "No one due yet",
-                      "Paler, marked 'small': fewer than 10 people"]
+                      "Paler, marked small: fewer than 10 people"]
     assert fig.layout.clickmode == "event+select"
 
 
 def test_long_department_names_are_wrapped_to_the_cell() -> None:
     assert charts.wrap_label("Corporate Services", 10) == "Corporate<br>Services"
     assert charts.wrap_label("CID", 10) == "CID"
+
+
+def test_names_fit_the_cells_wrapped_or_turned() -> None:
+    few = charts.geometry(["Inspector"], ["Control Room", "CID", "Corporate Services"])
+    # (980 - 9 x 7 - 40) / 3 = 292 px a cell: every name fits on one line, level
+    assert few.departments["Corporate Services"] == "Corporate Services"
+    assert few.tickangle == 0 and few.text_size == 14
+    many = charts.geometry(["Constable", "Deputy Assistant Commissioner"],
+                           [f"Dept {i}" for i in range(11)] + ["Neighbourhood"])
+    # the rank wraps at 16 characters; (980 - 16 x 7 - 40) / 12 = 69 px, 9 characters a
+    # cell: "Neighbourhood" (13) cannot fit, so the names are turned, not wrapped
+    assert many.ranks["Deputy Assistant Commissioner"] == "Deputy Assistant<br>Commissioner"
+    assert many.tickangle == -40
+    assert many.departments["Neighbourhood"] == "Neighbourhood"
+    assert many.text_size == 10
 
 
 def test_heatmap_summary_counts_bands_and_names_the_lowest() -> None:
@@ -203,7 +219,8 @@ def test_trend_numbers_hold_every_line() -> None:
     assert len(numbers) == 8  # 2 weeks, 5 more forecast weeks, the deadline
 
 
-@pytest.mark.parametrize("cells,size", [(4, 14), (11, 13), (20, 10)])
+# "Inspector" takes 9 x 7 px; the cells share (980 - 63 - 40) px: 219, 80 or 44 px each
+@pytest.mark.parametrize("cells,size", [(4, 14), (11, 12), (20, 10)])
 def test_cell_text_size_follows_the_cell_width(cells: int, size: int) -> None:
     rows = [("oic-hydra", "inspector", "Inspector", f"d{i}", f"Dept {i}", 12, 0, 6, 0, 6,
              50.0, False) for i in range(cells)]

@@ -7,6 +7,7 @@ trend chart shows its legend with every line named. Screenshots go under
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -40,7 +41,7 @@ def _outstanding_query(page: object) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)  # type: ignore[attr-defined]
 
 
-def _open_coverage(page: object, server: str) -> object:
+def _open_coverage(page: object, server: str) -> Any:
     login(page, server, "demo-lead")
     nav(page, "Coverage")
     charts = page.get_by_test_id("stPlotlyChart")  # type: ignore[attr-defined]
