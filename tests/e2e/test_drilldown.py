@@ -35,6 +35,26 @@ def _tick(chart: object, axis: str, label: str) -> object:
     raise AssertionError(f"no {axis} tick labelled {label!r}: {ticks.all_text_contents()}")
 
 
+CELL_CENTRE = """([rank, dept]) => {
+    const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+    const cells = gd.data.find(t => t.name === 'cells');
+    const i = cells.customdata.findIndex(c => c[0] === rank && c[1] === dept);
+    if (i < 0) return null;
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const box = gd.getBoundingClientRect();
+    return [box.left + xa._offset + xa.d2p(cells.x[i]),
+            box.top + ya._offset + ya.d2p(cells.y[i])];
+}"""
+
+
+def _cell_centre(page: object, rank: str, dept: str) -> tuple[float, float]:
+    """Where the heatmap draws the cell of (rank, dept) codes, from Plotly's own axes
+    (level, wrapped or turned labels alike)."""
+    centre = page.evaluate(CELL_CENTRE, [rank, dept])  # type: ignore[attr-defined]
+    assert centre is not None, f"no heatmap cell for {rank}, {dept}"
+    return float(centre[0]), float(centre[1])
+
+
 def _outstanding_query(page: object) -> dict[str, list[str]]:
     page.wait_for_url("**/outstanding?**", timeout=WAIT_MS)  # type: ignore[attr-defined]
     settle(page)
@@ -57,8 +77,10 @@ def test_clicking_a_heatmap_cell_opens_its_people(server: str, browser: object) 
     assert heat.get_by_text("On track: at or above").count() == 1  # the bands' legend
     heat.scroll_into_view_if_needed()
     shot(page, "drill-01-coverage-heatmap")
-    x, _ = _centre(_tick(heat, "x", "Response"))
-    _, y = _centre(_tick(heat, "y", "Inspector"))
+    x, y = _cell_centre(page, "inspector", "response")
+    tick_x, _ = _centre(_tick(heat, "x", "Response"))  # the labels agree with the axes
+    _, tick_y = _centre(_tick(heat, "y", "Inspector"))
+    assert abs(x - tick_x) < 5 and abs(y - tick_y) < 5
     page.mouse.click(x, y)  # type: ignore[attr-defined]
     query = _outstanding_query(page)
     assert query["rank"] == ["inspector"]
