@@ -23,4 +23,6 @@ by_force = data.labelled(result.summary(by=("force",)))
 st.caption(f"{len(by_force)} forces with people in scope.")
 st.plotly_chart(charts.force_bars(by_force, ui.titled(f"{titles[requirement]} coverage by force",
                                                       as_of)), key="force_bars")
-ui.table(by_force.drop(columns=["requirement"]), f"{requirement}-by-force-{as_of}", user)
+st.markdown(charts.force_summary(by_force))
+with st.expander("Coverage by force: the numbers"):
+    ui.table(by_force.drop(columns=["requirement"]), f"{requirement}-by-force-{as_of}", user)

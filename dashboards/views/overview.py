@@ -66,9 +66,9 @@ for req, status, chart in later:
         ui.rag_badge(trend.rag, f"{trend.rag_reason} ({trend.rag_rule})")
     with chart.container():
         st.caption(data.forecast_text(trend))
-        st.plotly_chart(charts.trend(trend.weekly, trend.needed, trend.forecast_date,
-                                     req.deadline, ui.titled(f"{req.title}: coverage week by "
-                                                             "week", today)),
+        st.plotly_chart(charts.trend(trend, req, ui.titled(f"{req.title}: coverage week by "
+                                                           "week", today)),
                         key=f"trend_{req.id}")
-        with st.expander("Week by week: the numbers"):
-            ui.table(trend.weekly, f"{req.id}-week-by-week-{today}", user)
+        st.markdown(charts.trend_summary(trend, req))
+        with st.expander("Coverage week by week: the numbers"):
+            ui.table(charts.trend_numbers(trend, req), f"{req.id}-trend-{today}", user)

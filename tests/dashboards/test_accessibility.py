@@ -4,7 +4,6 @@ theme's and the charts' text colours reach WCAG's 4.5:1 on white."""
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 
 import pandas as pd
@@ -60,22 +59,14 @@ def test_status_bars_name_each_status_in_words_and_show_the_numbers() -> None:
 
 
 def test_the_heatmap_writes_each_cells_percentage() -> None:
-    summary = _summary().assign(rank_label="Inspector", coverage_pct=[50.0, 16.7])
-    cells = charts.heatmap(summary, "Coverage").data[0]
+    summary = _summary().assign(rank_label="Inspector", coverage_pct=[50.0, 16.7],
+                                small_group=False, rank="inspector",
+                                department=["cid", "response"])
+    cells = charts.heatmap(summary, "Coverage", 60.0).data[0]
     assert cells.texttemplate
     shown = [str(text) for row in cells.text for text in row]
-    assert [text.split("<br>")[0] for text in shown] == ["50%", "17%"]
-
-
-def test_the_trend_lines_are_named_in_a_legend() -> None:
-    weeks = pd.DataFrame({"week": pd.to_datetime(["2026-02-23", "2026-03-02"]),
-                          "coverage_pct": [40.0, 50.0]})
-    needed = pd.DataFrame({"week": pd.to_datetime(["2026-03-02", "2026-04-30"]),
-                           "needed_pct": [50.0, 100.0]})
-    figure = charts.trend(weeks, needed, None, dt.date(2026, 4, 30), "Trend")
-    names = [trace.name for trace in figure.data]
-    assert {"Coverage", "Needed to reach 100% by the deadline"} <= set(names)
-    assert all(names) and figure.layout.showlegend is not False
+    assert [text.split("<br>")[0] for text in shown] == ["<b>50%</b>", "<b>17%</b>"]
+    assert [text.split("<br>")[1] for text in shown] == ["At risk", "Off track"]
 
 
 def _badge(rag: str | None) -> None:
