@@ -23,6 +23,7 @@ from tracker import audit, coverage, hints, models, vocab
 from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
 from tracker.db import make_engine, unit_of_work
+from tracker.explain import Explanation, RequirementWhy
 from tracker.report import map_unique, modules_text
 from tracker.rules import DEFAULT_RULES, RuleSet, load_rules
 from tracker.trend import RECENT_WEEKS, Trend
@@ -311,15 +312,32 @@ def person_statuses(result: coverage.CoverageResult, person_id: int) -> pd.DataF
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def explain(token: Token, person: str, force: str | None, as_of: dt.date) -> str:
-    """The engine's plain-words explanation of a person's status (``tracker.explain``);
-    ``person`` is a staff number, collar number, email or person id."""
+def explain(token: Token, person: str, force: str | None,
+            as_of: dt.date) -> Explanation | str:
+    """The engine's explanation of a person's status (``tracker.explain``), or why there is
+    none (a message); ``person`` is a staff number, collar number, email or person id."""
     from tracker.explain import ExplainError, explain
 
     try:
-        return explain(engine(), rules(), person, as_of, force=force).to_text()
+        return explain(engine(), rules(), person, as_of, force=force)
     except ExplainError as exc:
         return hints.explain(exc, "dashboard")
+
+
+def evidence_rows(why: RequirementWhy) -> pd.DataFrame:
+    """A requirement's completions, one row per import that reported each: module (its
+    title), completed on, counted or why not, file, row, imported when and by whom."""
+    rows = [{"module": c.module_title or c.module, "completed_on": c.completed_on,
+             "counted": "Counted" if c.counted else "Not counted", "note": c.note,
+             "file_name": e.file_name if e else "", "row": e.row if e else None,
+             "imported_at": e.imported_at if e else None,
+             "imported_by": e.imported_by if e else ""}
+            for c in why.completions for e in (c.evidence or [None])]
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+
+
+EVIDENCE_COLUMNS = ["module", "completed_on", "counted", "note", "file_name", "row",
+                    "imported_at", "imported_by"]
 
 
 def report_file(user: CurrentUser, as_of: dt.date, force: str | None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from typing import Any, cast
 
 import pandas as pd
@@ -33,6 +34,7 @@ from tracker.population import (
 from tracker.rule_words import (
     ConditionCheck,
     clause_checks,
+    day_words,
     excluded_words,
     in_scope_words,
     out_of_scope_words,
@@ -96,6 +98,7 @@ class Explanation:
     on_roster: bool
     roster_reason: str
     requirements: list[RequirementWhy]
+    roster_words: str = ""  # roster_reason with dates as "2 Mar 2026" (for the dashboard)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO text), ready for JSON."""
@@ -243,7 +246,8 @@ def explain(engine: Engine, rules: RuleSet, person: str, as_of: dt.date, *,
         for req in rules.requirements
     ]
     return Explanation(as_of, _person_dict(states), _state_dict(states),
-                       reason is None, _roster_text(states, reason, as_of), whys)
+                       reason is None, _roster_text(states, reason, as_of), whys,
+                       roster_words=_roster_text(states, reason, as_of, day_words))
 
 
 def _person_dict(states: pd.DataFrame) -> dict[str, Any]:
@@ -271,18 +275,20 @@ def _state_dict(states: pd.DataFrame) -> dict[str, Any]:
             "status": row["status"]}
 
 
-def _roster_text(states: pd.DataFrame, reason: str | None, as_of: dt.date) -> str:
+def _roster_text(states: pd.DataFrame, reason: str | None, as_of: dt.date,
+                 day: Callable[[dt.date], str] = dt.date.isoformat) -> str:
+    """Whether the person is on the roster on ``as_of``, dates written by ``day``."""
     row = _state_dict(states)
     snapshot = row["snapshot_date"]
     which = ("the latest roster snapshot on or before that date" if snapshot <= as_of
              else "the earliest roster snapshot (none is older)")
     if reason is None:
-        return f"On the roster on {as_of.isoformat()}; state taken from {which}."
+        return f"On the roster on {day(as_of)}; state taken from {which}."
     if reason == "not started":
-        return f"Not counted: starts on {row['start_date']}, after {as_of.isoformat()}."
+        return f"Not counted: starts on {day(row['start_date'])}, after {day(as_of)}."
     if reason == "left":
-        return f"Not counted: left on {row['leaving_date']}, on or before {as_of.isoformat()}."
-    return f"Not counted: marked a leaver in the roster of {snapshot}."
+        return f"Not counted: left on {day(row['leaving_date'])}, on or before {day(as_of)}."
+    return f"Not counted: marked a leaver in the roster of {day(snapshot)}."
 
 
 def _why(req: Requirement, states: pd.DataFrame, reason: str | None,
@@ -361,8 +367,9 @@ def _used(req: Requirement, completions: pd.DataFrame, as_of: dt.date) -> list[C
 
 
 def _evidence(group: pd.DataFrame) -> list[Evidence]:
-    """The imports that reported one completion, oldest report first."""
-    reported = group[group["batch_id"].notna()]
+    """The imports that reported one completion, oldest report first, each batch and row
+    once."""
+    reported = group[group["batch_id"].notna()].drop_duplicates(["batch_id", "row"])
     return [Evidence(int(r.batch_id), str(r.file_name),
                      None if pd.isna(r.row) else int(r.row),
                      None if pd.isna(r.imported_at) else pd.Timestamp(r.imported_at)
