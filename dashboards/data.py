@@ -381,7 +381,7 @@ def evidence_rows(why: RequirementWhy) -> pd.DataFrame:
              "imported_at": e.imported_at if e else None,
              "imported_by": e.imported_by if e else ""}
             for c in why.completions for e in (c.evidence or [None])]
-    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS).astype({"row": "Int64"})
 
 
 EVIDENCE_COLUMNS = ["module", "completed_on", "counted", "note", "file_name", "row",

@@ -14,8 +14,8 @@ out in plain words (``scope_words``, module titles, ``Evidence`` rows).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 import pandas as pd
@@ -368,14 +368,19 @@ def _used(req: Requirement, completions: pd.DataFrame, as_of: dt.date) -> list[C
 
 def _evidence(group: pd.DataFrame) -> list[Evidence]:
     """The imports that reported one completion, oldest report first, each batch and row
-    once."""
+    once (a batch's report without a row number is dropped when it gives one elsewhere)."""
     reported = group[group["batch_id"].notna()].drop_duplicates(["batch_id", "row"])
-    return [Evidence(int(r.batch_id), str(r.file_name),
-                     None if pd.isna(r.row) else int(r.row),
-                     None if pd.isna(r.imported_at) else pd.Timestamp(r.imported_at)
-                     .to_pydatetime(),
-                     None if pd.isna(r.imported_by) else str(r.imported_by))
-            for r in reported.itertuples(index=False)]
+    numbered = set(reported.loc[reported["row"].notna(), "batch_id"])
+    reported = reported[reported["row"].notna() | ~reported["batch_id"].isin(numbered)]
+    return [Evidence(int(r["batch_id"]), str(r["file_name"]), _int_or_none(r["row"]),
+                     None if pd.isna(r["imported_at"])
+                     else pd.Timestamp(r["imported_at"]).to_pydatetime(),
+                     None if pd.isna(r["imported_by"]) else str(r["imported_by"]))
+            for r in reported.to_dict(orient="records")]
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
 
 
 def module_title(code: str) -> str:
