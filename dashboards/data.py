@@ -355,7 +355,8 @@ PERSON_COLUMNS = ["requirement", "status", "late", "modules_done", "modules_miss
 def person_statuses(result: coverage.CoverageResult, person_id: int) -> pd.DataFrame:
     people = result.people
     rows = people.loc[people["person_id"] == person_id, PERSON_COLUMNS]
-    rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text))
+    rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text),
+                       exemption_reason=rows["exemption_reason"].fillna(""))
     return rows.reset_index(drop=True)
 
 
