@@ -1,5 +1,6 @@
 """Imports: the history of uploaded files (who, when, which file, what was read, accepted,
-rejected), the row-level problems of each, and undo (training leads). Users who see no
+rejected; the columns a training lead reads first, the technical ones last, the counts in
+words), the row-level problems of each, and undo (training leads). Users who see no
 names (inspectors when pseudonymised, administrators) get the problems as counts by code
 and column, without the values and messages that can carry learners' names."""
 
@@ -16,7 +17,8 @@ HISTORY_CONFIG = {
     "id": st.column_config.NumberColumn("Batch", format="%d"),
     "file_name": st.column_config.TextColumn("File"),
     "kind": st.column_config.TextColumn("Kind of file"),
-    "imported_at": st.column_config.DatetimeColumn("Imported", format="D MMM YYYY, HH:mm"),
+    "imported_at": st.column_config.DatetimeColumn("Imported", format="D MMM YYYY, HH:mm",
+                                                   help="Date and time (UTC) of the import."),
     "imported_by": st.column_config.TextColumn("Imported by"),
     "status": st.column_config.TextColumn(
         "Status", help="committed: its records count; undone: taken back out (see Undone)."),

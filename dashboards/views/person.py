@@ -62,7 +62,8 @@ def requirement_section(req: RequirementWhy) -> None:
         "file_name": st.column_config.TextColumn("File"),
         "row": st.column_config.NumberColumn(
             "Row", format="%d", help="The row in the file as Excel shows it (header is row 1)."),
-        "imported_at": st.column_config.DatetimeColumn("Imported", format="D MMM YYYY, HH:mm"),
+        "imported_at": st.column_config.DatetimeColumn(
+            "Imported", format="D MMM YYYY, HH:mm", help="Date and time (UTC) of the import."),
         "imported_by": st.column_config.TextColumn("Imported by")})
 
 
