@@ -155,7 +155,7 @@ def _number_rows(engine: Engine, staff: str) -> None:
 
 
 def _text(at: AppTest) -> str:
-    parts = [*at.title, *at.subheader, *at.markdown, *at.caption, *at.warning, *at.info]
+    parts = [*at.title, *at.header, *at.markdown, *at.caption, *at.warning, *at.info]
     return "\n".join(str(e.value) for e in parts)
 
 
@@ -218,7 +218,7 @@ def test_manager_finds_only_people_of_their_departments(db: Engine) -> None:
     at.text_input(key="person_query").input("Cat Cole").run()  # CID: not theirs
     assert at.warning[0].value == ("Nobody matches 'Cat Cole' in your departments. Check "
                                    "the spelling, or search by staff number.")
-    assert not at.subheader
+    assert not at.header
     at.text_input(key="person_query").input("Eve East").run()  # Response: theirs
     assert not at.exception
     assert "Police officer, Constable, in Response" not in _text(at)  # not in Hydra scope
