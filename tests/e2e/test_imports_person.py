@@ -17,6 +17,17 @@ from tests.e2e.harness import NAMED_PROBLEMS, WAIT_MS, login, nav, settle, shot
 pytestmark = pytest.mark.e2e
 
 
+def _serious_axe_findings(page: object) -> list[str]:
+    """axe-core's serious and critical WCAG findings on the page as it is now (none when
+    axe-playwright-python is not installed: the accessibility suite says so itself)."""
+    try:
+        from tests.e2e import test_accessibility as a11y
+    except (ImportError, pytest.skip.Exception):
+        return []
+    return [a11y.describe(v) for v in a11y.axe_violations(page)
+            if v["impact"] in a11y.BLOCKING]
+
+
 def _picker_text(page: object) -> str:
     box = page.get_by_test_id("stSelectbox").filter(has_text="Batch")  # type: ignore[attr-defined]
     return str(box.get_by_role("combobox").input_value())  # what the box shows
@@ -43,6 +54,7 @@ def test_undo_then_the_picker_says_undone(server: str, browser: object) -> None:
     assert NAMED_PROBLEMS.name in text and text.endswith("· undone"), text
     assert "committed" not in text
     assert page.get_by_text("is undone; there is nothing to undo.").count() == 1  # type: ignore[attr-defined]
+    assert _serious_axe_findings(page) == []
     shot(page, "imports-after-undo")
     page.close()
 
@@ -67,5 +79,6 @@ def test_person_page_reads_in_plain_words(server: str, browser: object) -> None:
         assert code not in text, code
     assert main.get_by_test_id("stCode").count() == 0
     assert main.get_by_test_id("stDataFrame").count() == 3  # status, and two evidence tables
+    assert _serious_axe_findings(page) == []
     shot(page, "person-plain-words")
     page.close()
