@@ -23,6 +23,8 @@ from tracker import audit, coverage, hints, models, vocab
 from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
 from tracker.db import make_engine, unit_of_work
+from tracker.explain import Explanation, RequirementWhy
+from tracker.records import Kind
 from tracker.report import map_unique, modules_text
 from tracker.rules import DEFAULT_RULES, RuleSet, load_rules
 from tracker.trend import RECENT_WEEKS, Trend
@@ -150,18 +152,65 @@ def forces_with_people(token: Token) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def import_history(token: Token, force: str | None) -> pd.DataFrame:
-    """Import batches, newest first, with who, when, file and counts, and whether the file
-    is kept as uploaded."""
-    b = models.ImportBatch
+    """Import batches, newest first, with who, when, file and counts (problems recorded
+    included), and whether the file is kept as uploaded."""
+    b, p = models.ImportBatch, models.ImportProblem
+    problems = (select(func.count(p.id)).where(p.batch_id == b.id).correlate(b)
+                .scalar_subquery())
     query = (select(b.id, b.imported_at, b.imported_by, b.file_name, b.kind,
                     models.Force.code.label("force"), b.as_of, b.rows_read, b.rows_accepted,
                     b.rows_new, b.rows_unchanged, b.rows_rejected, b.rows_unmatched, b.status,
-                    b.undone_at, b.undone_by, b.sha256,
+                    b.undone_at, b.undone_by, problems.label("problems"), b.sha256,
                     exists().where(models.ImportFile.sha256 == b.sha256).label("file_kept"))
              .outerjoin(models.Force, models.Force.id == b.force_id).order_by(b.id.desc()))
     if force:
         query = query.where(models.Force.code == force)
     return read_frame(query)
+
+
+# The Imports table: what a training lead reads first, the technical columns last.
+HISTORY_COLUMNS = [
+    "id", "file_name", "kind", "imported_at", "imported_by", "status", "rows_read",
+    "rows_accepted", "accepted", "rows_rejected", "problems", "undone", "as_of", "force",
+    "rows_new", "rows_unchanged", "rows_unmatched", "sha256", "file_kept",
+]
+
+
+def kind_label(kind: str) -> str:
+    """'HR roster' for 'hr-roster'; an unknown kind as it is stored."""
+    try:
+        return Kind(kind).label
+    except ValueError:
+        return kind
+
+
+def accepted_words(kind: str, rows_read: int, accepted: int) -> str:
+    """What a file gave, in words that cannot be misread: '12,866 completions from 5,161
+    rows' (a Moodle course report has a row per learner and a column pair per module, so
+    it can give more completions than it has rows); '24 people from 24 rows' (rosters)."""
+    noun = (("person", "people") if kind == Kind.HR_ROSTER.value
+            else ("completion", "completions"))
+    return (f"{accepted:,} {noun[0] if accepted == 1 else noun[1]} from {rows_read:,} "
+            f"row{'' if rows_read == 1 else 's'}")
+
+
+def history_view(history: pd.DataFrame) -> pd.DataFrame:
+    """``import_history`` as the Imports page shows it: kinds by their labels, the counts
+    in words, as-of '–' when the file has none, undone when and by whom in one column, the
+    columns in ``HISTORY_COLUMNS`` order."""
+    def undone(at: Any, by: Any) -> str:
+        return "" if pd.isna(at) else f"{at.day} {at:%b %Y %H:%M} by {by or 'unknown'}"
+
+    return history.assign(
+        kind=[kind_label(k) for k in history["kind"]],
+        accepted=[accepted_words(k, int(r), int(a)) for k, r, a in
+                  zip(history["kind"], history["rows_read"], history["rows_accepted"],
+                      strict=True)],
+        undone=[undone(at, by) for at, by in zip(history["undone_at"], history["undone_by"],
+                                                 strict=True)],
+        as_of=[f"{d.day} {d:%b %Y}" if isinstance(d, dt.date) else "–"
+               for d in history["as_of"]],
+    )[HISTORY_COLUMNS]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -306,20 +355,38 @@ PERSON_COLUMNS = ["requirement", "status", "late", "modules_done", "modules_miss
 def person_statuses(result: coverage.CoverageResult, person_id: int) -> pd.DataFrame:
     people = result.people
     rows = people.loc[people["person_id"] == person_id, PERSON_COLUMNS]
-    rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text))
+    rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text),
+                       exemption_reason=rows["exemption_reason"].fillna(""))
     return rows.reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def explain(token: Token, person: str, force: str | None, as_of: dt.date) -> str:
-    """The engine's plain-words explanation of a person's status (``tracker.explain``);
-    ``person`` is a staff number, collar number, email or person id."""
+def explain(token: Token, person: str, force: str | None,
+            as_of: dt.date) -> Explanation | str:
+    """The engine's explanation of a person's status (``tracker.explain``), or why there is
+    none (a message); ``person`` is a staff number, collar number, email or person id."""
     from tracker.explain import ExplainError, explain
 
     try:
-        return explain(engine(), rules(), person, as_of, force=force).to_text()
+        return explain(engine(), rules(), person, as_of, force=force)
     except ExplainError as exc:
         return hints.explain(exc, "dashboard")
+
+
+def evidence_rows(why: RequirementWhy) -> pd.DataFrame:
+    """A requirement's completions, one row per import that reported each: module (its
+    title), completed on, counted or why not, file, row, imported when and by whom."""
+    rows = [{"module": c.module_title or c.module, "completed_on": c.completed_on,
+             "counted": "Counted" if c.counted else "Not counted", "note": c.note,
+             "file_name": e.file_name if e else "", "row": e.row if e else None,
+             "imported_at": e.imported_at if e else None,
+             "imported_by": e.imported_by if e else ""}
+            for c in why.completions for e in (c.evidence or [None])]
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS).astype({"row": "Int64"})
+
+
+EVIDENCE_COLUMNS = ["module", "completed_on", "counted", "note", "file_name", "row",
+                    "imported_at", "imported_by"]
 
 
 def report_file(user: CurrentUser, as_of: dt.date, force: str | None,

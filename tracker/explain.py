@@ -5,11 +5,16 @@ modules missing and any exemption.
 
 The status itself comes from ``tracker.coverage.compute`` restricted to the person, so an
 explanation can never disagree with the coverage figures.
+
+The result is structured (dataclasses): the CLI prints ``to_text()`` (codes and ISO dates, for
+people who type them back), ``to_dict()`` gives JSON, and the dashboard lays the same fields
+out in plain words (``scope_words``, module titles, ``Evidence`` rows).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
@@ -19,12 +24,37 @@ from sqlalchemy import Engine, func, select, union_all
 from tracker import models, vocab
 from tracker.coverage import compute, months_before
 from tracker.hints import Advised, Refusal
-from tracker.population import absence, failed_conditions, from_day, load_states, scope
+from tracker.population import (
+    absence,
+    failed_conditions,
+    from_day,
+    load_states,
+    scope,
+)
+from tracker.rule_words import (
+    ConditionCheck,
+    clause_checks,
+    day_words,
+    excluded_words,
+    in_scope_words,
+    out_of_scope_words,
+)
 from tracker.rules import Requirement, RuleSet
 
 
 class ExplainError(Advised):
     """The person asked about cannot be found, or is ambiguous; the message says what to do."""
+
+
+@dataclass
+class Evidence:
+    """One import that reported a completion: which file, which row, imported when, by whom."""
+
+    batch_id: int
+    file_name: str
+    row: int | None
+    imported_at: dt.datetime | None
+    imported_by: str | None
 
 
 @dataclass
@@ -36,6 +66,8 @@ class CompletionUsed:
     batch_ids: list[int]
     files: list[str]
     rows: list[int | None]
+    module_title: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass
@@ -48,6 +80,8 @@ class RequirementWhy:
     include_clause: int | None
     exclude_clause: int | None
     status: str  # completed | exempt | not_yet_due | outstanding | not in scope | not on roster
+    scope_words: str = ""  # the scope reason in plain words, no codes (for the dashboard)
+    checks: list[list[ConditionCheck]] = field(default_factory=list)  # per include clause
     late: bool = False
     expired: bool = False
     completed_on: dt.date | None = None
@@ -64,6 +98,7 @@ class Explanation:
     on_roster: bool
     roster_reason: str
     requirements: list[RequirementWhy]
+    roster_words: str = ""  # roster_reason with dates as "2 Mar 2026" (for the dashboard)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO text), ready for JSON."""
@@ -159,16 +194,19 @@ def _completions(engine: Engine, person_id: int) -> pd.DataFrame:
     first report on the completion itself, any later ones as evidence."""
     c, m, ev, b = (models.Completion, models.Module, models.CompletionEvidence,
                    models.ImportBatch)
-    first = (select(m.code, c.completed_on, c.id, c.batch_id, b.file_name, c.row)
+    first = (select(m.code, c.completed_on, c.id, c.batch_id, b.file_name, c.row,
+                    b.imported_at, b.imported_by)
              .join(m, m.id == c.module_id).outerjoin(b, b.id == c.batch_id)
              .where(c.person_id == person_id))
-    others = (select(m.code, c.completed_on, c.id, ev.batch_id, b.file_name, ev.row)
+    others = (select(m.code, c.completed_on, c.id, ev.batch_id, b.file_name, ev.row,
+                     b.imported_at, b.imported_by)
               .join(m, m.id == c.module_id).join(ev, ev.completion_id == c.id)
               .join(b, b.id == ev.batch_id).where(c.person_id == person_id))
     with engine.connect() as conn:
         rows: list[Any] = list(conn.execute(union_all(first, others)).all())
     frame = pd.DataFrame.from_records(
-        rows, columns=["module", "completed_on", "completion_id", "batch_id", "file_name", "row"])
+        rows, columns=["module", "completed_on", "completion_id", "batch_id", "file_name", "row",
+                       "imported_at", "imported_by"])
     return frame.sort_values(["module", "completed_on", "completion_id", "batch_id"],
                              ignore_index=True)
 
@@ -208,7 +246,8 @@ def explain(engine: Engine, rules: RuleSet, person: str, as_of: dt.date, *,
         for req in rules.requirements
     ]
     return Explanation(as_of, _person_dict(states), _state_dict(states),
-                       reason is None, _roster_text(states, reason, as_of), whys)
+                       reason is None, _roster_text(states, reason, as_of), whys,
+                       roster_words=_roster_text(states, reason, as_of, day_words))
 
 
 def _person_dict(states: pd.DataFrame) -> dict[str, Any]:
@@ -236,18 +275,20 @@ def _state_dict(states: pd.DataFrame) -> dict[str, Any]:
             "status": row["status"]}
 
 
-def _roster_text(states: pd.DataFrame, reason: str | None, as_of: dt.date) -> str:
+def _roster_text(states: pd.DataFrame, reason: str | None, as_of: dt.date,
+                 day: Callable[[dt.date], str] = dt.date.isoformat) -> str:
+    """Whether the person is on the roster on ``as_of``, dates written by ``day``."""
     row = _state_dict(states)
     snapshot = row["snapshot_date"]
     which = ("the latest roster snapshot on or before that date" if snapshot <= as_of
              else "the earliest roster snapshot (none is older)")
     if reason is None:
-        return f"On the roster on {as_of.isoformat()}; state taken from {which}."
+        return f"On the roster on {day(as_of)}; state taken from {which}."
     if reason == "not started":
-        return f"Not counted: starts on {row['start_date']}, after {as_of.isoformat()}."
+        return f"Not counted: starts on {day(row['start_date'])}, after {day(as_of)}."
     if reason == "left":
-        return f"Not counted: left on {row['leaving_date']}, on or before {as_of.isoformat()}."
-    return f"Not counted: marked a leaver in the roster of {snapshot}."
+        return f"Not counted: left on {day(row['leaving_date'])}, on or before {day(as_of)}."
+    return f"Not counted: marked a leaver in the roster of {day(snapshot)}."
 
 
 def _why(req: Requirement, states: pd.DataFrame, reason: str | None,
@@ -264,6 +305,8 @@ def _why(req: Requirement, states: pd.DataFrame, reason: str | None,
         requirement=req.id, title=req.title, deadline=req.deadline, in_scope=in_scope,
         scope_reason=_scope_text(req, states, include, exclude, reason),
         include_clause=include, exclude_clause=exclude, status=status,
+        scope_words=scope_words(req, states, include, exclude, reason),
+        checks=[clause_checks(states, c) for c in req.include],
         completions=_used(req, completions, as_of), exemptions=exemptions,
     )
     if row is not None:
@@ -290,6 +333,21 @@ def _scope_text(req: Requirement, states: pd.DataFrame, include: int | None,
     return text
 
 
+def scope_words(req: Requirement, states: pd.DataFrame, include: int | None,
+                exclude: int | None, reason: str | None) -> str:
+    """Why the person is in scope or not, in plain words: the labels of their rank,
+    department and workforce type against what the rule covers; no codes, no clauses."""
+    if include is None:
+        return out_of_scope_words([clause_checks(states, c) for c in req.include])
+    included = clause_checks(states, req.include[include - 1])
+    if exclude is not None:
+        return excluded_words(included, clause_checks(states, req.exclude[exclude - 1]))
+    text = in_scope_words(included)
+    if reason is not None:
+        text += " Not counted on this date: not on the roster (see above)."
+    return text
+
+
 def _used(req: Requirement, completions: pd.DataFrame, as_of: dt.date) -> list[CompletionUsed]:
     """Each completion of the requirement's modules: counted (the earliest on or before the
     date; with a validity period, the latest, if still valid) or why not."""
@@ -301,10 +359,34 @@ def _used(req: Requirement, completions: pd.DataFrame, as_of: dt.date) -> list[C
             module=str(module), completed_on=cast(dt.date, day), counted=False, note="",
             batch_ids=[int(b) for b in group["batch_id"] if pd.notna(b)],
             files=[str(f) for f in group["file_name"] if pd.notna(f)],
-            rows=[int(r) if pd.notna(r) else None for r in group["row"]]))
+            rows=[int(r) if pd.notna(r) else None for r in group["row"]],
+            module_title=module_title(str(module)), evidence=_evidence(group)))
     for module in req.modules:
         _mark(req, [u for u in used if u.module == module], as_of)
     return used
+
+
+def _evidence(group: pd.DataFrame) -> list[Evidence]:
+    """The imports that reported one completion, oldest report first, each batch and row
+    once (a batch's report without a row number is dropped when it gives one elsewhere)."""
+    reported = group[group["batch_id"].notna()].drop_duplicates(["batch_id", "row"])
+    numbered = set(reported.loc[reported["row"].notna(), "batch_id"])
+    reported = reported[reported["row"].notna() | ~reported["batch_id"].isin(numbered)]
+    return [Evidence(int(r["batch_id"]), str(r["file_name"]), _int_or_none(r["row"]),
+                     None if pd.isna(r["imported_at"])
+                     else pd.Timestamp(r["imported_at"]).to_pydatetime(),
+                     None if pd.isna(r["imported_by"]) else str(r["imported_by"]))
+            for r in reported.to_dict(orient="records")]
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def module_title(code: str) -> str:
+    """A module's title ("OIC e-learning module 1: ..."), or its code when it has none."""
+    module = vocab.modules().modules.get(code)
+    return module.title if module else code
 
 
 def _mark(req: Requirement, items: list[CompletionUsed], as_of: dt.date) -> None:

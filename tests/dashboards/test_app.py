@@ -245,7 +245,7 @@ def test_person_page_explains_a_status(db: Engine) -> None:
     assert not at.exception
     rows = at.dataframe[0].value
     assert dict(zip(rows["requirement"], rows["status"], strict=True)) == {
-        "oic-hydra": "Exempt", "oic-elearning": "Outstanding"}
+        "OIC Hydra exercise": "Exempt", "OIC e-learning (all four modules)": "Outstanding"}
 
 
 # ---------------------------------------------------------------- log-in, lock-out, expiry

@@ -133,3 +133,55 @@ def test_to_dict_is_json_and_to_text_reads(roster: Engine) -> None:
     assert "OIC e-learning (all four modules) [oic-elearning], deadline 2026-04-30: " \
            "OUTSTANDING" in text
     assert "  Missing: oic-el-4" in text
+
+
+# ---------------------------------------------------------------- the plain-words layer
+
+
+def test_scope_in_words_from_the_rule(roster: Engine) -> None:
+    ann = explain(roster, load_rules(), "101", DEADLINE)
+    hydra = by_id(ann, "oic-hydra")
+    assert hydra.scope_words == ("In scope: Police officer, Inspector, in CID, one of the "
+                                 "departments this requirement covers.")
+    assert [(c.what, c.wanted, c.person, c.met) for c in hydra.checks[0]] == [
+        ("workforce type", ["Police officer"], "Police officer", True),
+        ("rank", ["Inspector"], "Inspector", True),
+        ("department", ["Control Room", "Response", "Neighbourhood", "CID", "Roads Policing"],
+         "CID", True)]
+    assert by_id(ann, "oic-elearning").scope_words == (
+        "In scope: Police officer, one of the workforce types this requirement covers.")
+    cath = by_id(explain(roster, load_rules(), "103", DEADLINE), "oic-hydra")
+    assert cath.scope_words == "Not in scope: rank is Chief Inspector, not Inspector."
+
+
+def test_excluded_and_not_on_roster_in_words(roster: Engine) -> None:
+    text = load_rules().text.replace(
+        'department = ["control-room", "custody"]',
+        'department = ["control-room", "custody"]\n\n[[requirement.exclude]]\n'
+        'department = ["cid"]\ndetective = true')
+    rules = parse_rules(text, Path("custom.toml"))
+    dan = by_id(explain(roster, rules, "102", DEADLINE), "oic-elearning")
+    assert dan.scope_words == ("Not in scope: Police officer, one of the workforce types this "
+                               "requirement covers, but this requirement leaves out people "
+                               "in CID and a detective.")
+    len_ = explain(roster, load_rules(), "104", DEADLINE)
+    assert len_.roster_words == "Not counted: left on 15 Mar 2026, on or before 30 Apr 2026."
+    assert by_id(len_, "oic-hydra").scope_words.endswith(
+        " Not counted on this date: not on the roster (see above).")
+
+
+def test_evidence_names_file_row_and_who_imported_it_when(roster: Engine) -> None:
+    result = explain(roster, load_rules(), "101", DEADLINE)
+    [used] = by_id(result, "oic-hydra").completions
+    assert used.module_title == "OIC Hydra exercise"
+    [evidence] = used.evidence
+    with unit_of_work(roster) as s:
+        batch = s.scalars(select(models.ImportBatch).where(
+            models.ImportBatch.file_name == "hydra-feb.xlsx")).one()
+        assert (evidence.batch_id, evidence.file_name, evidence.row, evidence.imported_at,
+                evidence.imported_by) == (batch.id, "hydra-feb.xlsx", 7, batch.imported_at,
+                                          batch.imported_by)
+    data = json.loads(json.dumps(result.to_dict()))
+    hydra = next(r for r in data["requirements"] if r["requirement"] == "oic-hydra")
+    assert hydra["completions"][0]["evidence"][0]["row"] == 7
+    assert hydra["scope_words"].startswith("In scope: Police officer, Inspector")
