@@ -5,8 +5,9 @@ the colour-blind-safe palette (Okabe and Ito). No page logic lives here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,7 @@ from tracker.rules import RuleSet
 USER_KEY = "tracker_user"
 CLOCK_KEY = "tracker_session_clock"
 NOTICE_KEY = "tracker_login_notice"
+WANTED_KEY = "tracker_wanted_page"  # the page and filters a logged-out URL asked for
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -81,8 +83,55 @@ def login_gate() -> CurrentUser:
     if oidc:
         st.info(st.session_state.pop(NOTICE_KEY, "Log in again to carry on."))
         st.stop()
+    _remember_wanted()
     _login_form()
     st.stop()
+
+
+class Wanted(NamedTuple):
+    """Where a URL opened while logged out pointed: the page's URL path (its id) and the
+    filters in its query string, to open once the user has logged in."""
+
+    page: str
+    params: dict[str, list[str]]
+
+
+def _remember_wanted() -> None:
+    """Keep the page and filters the browser's URL asks for, once per logged-out spell
+    (after "Log out" there is nothing to keep: the next log-in starts at the home page).
+    Before ``st.navigation`` has run, ``st.context.url`` is the address as typed, without
+    its query string; ``st.query_params`` has the filters."""
+    if WANTED_KEY in st.session_state:
+        return
+    path = urlsplit(st.context.url or "").path.rstrip("/")
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.session_state[WANTED_KEY] = Wanted(path.rsplit("/", 1)[-1], params)
+
+
+def land(user: CurrentUser, current: Any, pages: Mapping[str, Any]) -> None:
+    """The first run after log-in: open the page the URL asked for with its filters; if
+    the user's role may not open it, say so on the page they land on (and audit it).
+    ``current`` is the page ``st.navigation`` chose; ``pages`` the user's pages by id."""
+    wanted = st.session_state.pop(WANTED_KEY, None)
+    if not isinstance(wanted, Wanted):
+        return
+    if wanted.page in pages:
+        if pages[wanted.page].url_path != current.url_path:
+            st.switch_page(pages[wanted.page], query_params=wanted.params)
+        st.query_params.from_dict(wanted.params)
+        return
+    st.query_params.clear()
+    if wanted.page not in auth.PAGES:
+        return
+    title = auth.PAGES[wanted.page][0]
+    if auth.may_open(user, wanted.page):  # the National page, for a user of one force
+        st.info(f"The link you followed opens the {title} page, which compares forces; you "
+                f"see one force, so you are on the {current.title} page instead.")
+        return
+    _audit_refusal(user, wanted.page)
+    st.error(f"The link you followed opens the {title} page, which your role "
+             f"({auth.ROLE_LABELS.get(user.role, user.role)}) cannot open, so you are on the "
+             f"{current.title} page instead. Ask an administrator if you need it.")
 
 
 def _live_session(user: CurrentUser, oidc: bool) -> CurrentUser | None:
@@ -183,6 +232,7 @@ def logout() -> None:
         auth.record_logout(data.engine(), user)
     _forget()
     st.session_state[NOTICE_KEY] = "You have logged out."
+    st.session_state[WANTED_KEY] = None  # the next log-in starts at the home page
     if auth.auth_mode() == "oidc":
         st.logout()
 
@@ -196,13 +246,17 @@ def page_user(page: str) -> CurrentUser:
         st.warning("Log in first: open the tracker's home page.")
         st.stop()
     if not auth.may_open(user, page):
-        with unit_of_work(data.engine()) as session:
-            audit.record(session, user.username, "page-refused", page)
+        _audit_refusal(user, page)
         st.error(f"The {title} page is not open to your role "
                  f"({auth.ROLE_LABELS.get(user.role, user.role)}). Ask an administrator "
                  "if you need it.")
         st.stop()
     return user
+
+
+def _audit_refusal(user: CurrentUser, page: str) -> None:
+    with unit_of_work(data.engine()) as session:
+        audit.record(session, user.username, "page-refused", page)
 
 
 class Page(NamedTuple):
