@@ -9,12 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboards import actions, data, mapping, ui
 from tracker.plausibility import EXAMPLE_HEADERS, Check, Finding
 from tracker.records import Kind
 
 KINDS = {"": "Detect automatically", **{k.value: k.label for k in Kind}}
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"]
+FILE_TYPES_TEXT = ("CSV or text (.csv, .txt, .tsv), Excel (.xlsx, .xlsm, .xls) or "
+                   "OpenDocument (.ods)")
 PLANS = "upload_plans"
 MAPS = "upload_columns"  # the user's column mapping by (file id, kind chosen)
 
@@ -34,7 +38,8 @@ forces = data.forces_with_people(token)
 c = st.columns(4)
 if user.force_code:
     force = user.force_code
-    c[0].text_input("Force", value=force, disabled=True, key="upload_force_fixed")
+    c[0].text_input("Force", value=data.force_name(force), disabled=True,
+                    key="upload_force_fixed")
 else:
     from tracker import vocab
     codes = list(vocab.forces().forces)
@@ -49,10 +54,19 @@ full = c[3].checkbox("Full roster", value=True, key="upload_full",
                      "left. Unticked: a partial update (only the people listed change).")
 
 round_ = st.session_state.get("upload_round", 0)
-files = st.file_uploader("LMS, HR or Hydra exports (CSV, Excel)", accept_multiple_files=True,
-                         type=["csv", "txt", "tsv", "xlsx", "xlsm", "ods", "xls"],
-                         key=f"upload_files_{round_}",
-                         max_upload_size=settings.max_upload_mb)
+try:
+    files = st.file_uploader("LMS, HR or Hydra exports (CSV, Excel)", accept_multiple_files=True,
+                             type=FILE_TYPES, key=f"upload_files_{round_}",
+                             max_upload_size=settings.max_upload_mb)
+except StreamlitAPIException as exc:  # a file of another type got past the browser's check
+    if exc.error_id != "file-uploader-invalid-extension":
+        raise
+    st.session_state["upload_round"] = round_ + 1  # a fresh, empty uploader
+    st.session_state["upload_message"] = [
+        "A file of a type this page does not read was left out, and nothing was read. Upload "
+        f"only {FILE_TYPES_TEXT} files."]
+    st.rerun()
+st.caption(f"Files it reads: {FILE_TYPES_TEXT}, up to {settings.max_upload_mb:,} MB each.")
 if not files:
     st.info("Drop one or more files above. You will see what they would change before "
             "anything is saved.")
