@@ -2,7 +2,11 @@
 ``tracker serve``).
 
 Log-in first; then only the pages the user's role may open are in the navigation
-(``tracker.auth.pages_for``), and each page checks again at its top.
+(``tracker.auth.pages_for``), and each page checks again at its top. A link opened while
+logged out (``/outstanding?req=...&by=rank``) opens after log-in with its filters; a page
+the role may not open is named in a refusal on the home page (``ui.land``). Nothing is
+fetched from the internet: the favicon is an emoji (a ``:material/...:`` favicon would
+come from a font CDN; the icons inside the app come with Streamlit's own files).
 
 Two ways to log in:
 
