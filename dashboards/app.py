@@ -2,7 +2,11 @@
 ``tracker serve``).
 
 Log-in first; then only the pages the user's role may open are in the navigation
-(``tracker.auth.pages_for``), and each page checks again at its top.
+(``tracker.auth.pages_for``), and each page checks again at its top. A link opened while
+logged out (``/outstanding?req=...&by=rank``) opens after log-in with its filters; a page
+the role may not open is named in a refusal on the home page (``ui.land``). Nothing is
+fetched from the internet: the favicon is an emoji (a ``:material/...:`` favicon would
+come from a font CDN; the icons inside the app come with Streamlit's own files).
 
 Two ways to log in:
 
@@ -47,7 +51,7 @@ ICONS = {
     "admin": ":material/admin_panel_settings:",
 }
 
-st.set_page_config(page_title="OIC training tracker", page_icon=":material/school:",
+st.set_page_config(page_title="OIC training tracker", page_icon="🎓",
                    layout="wide")
 ui.page_style()
 
@@ -56,8 +60,9 @@ page_ids = auth.pages_for(user.role)
 if "national" in page_ids and (user.force_code is not None
                                or len(data.forces_with_people(data.state_token())) < 2):
     page_ids.remove("national")  # coverage by force: only when several forces have people
-pages = [st.Page(VIEWS / f"{page}.py", title=auth.PAGES[page][0], icon=ICONS[page],
-                 url_path=page, default=(i == 0)) for i, page in enumerate(page_ids)]
-current = st.navigation(pages)
+pages = {page: st.Page(VIEWS / f"{page}.py", title=auth.PAGES[page][0], icon=ICONS[page],
+                       url_path=page, default=(i == 0)) for i, page in enumerate(page_ids)}
+current = st.navigation(list(pages.values()))
 ui.sidebar(user)
+ui.land(user, current, pages)  # after log-in: the page a link asked for, or why not
 current.run()

@@ -498,3 +498,34 @@ def person_by_staff_number(token: Token, staff_number: str, force: str | None) -
     found = find_people(token, staff_number, force)
     exact = found[found["staff_number"] == staff_number.strip()]
     return int(exact["person_id"].iloc[0]) if len(exact) == 1 else None
+
+
+# ---------------------------------------------------------------- names for people
+
+
+def force_name(code: str | None) -> str:
+    """A force's name ("Avon and Somerset Police") from its code; "all forces" for None."""
+    if code is None:
+        return "all forces"
+    force = vocab.forces().forces.get(code)
+    return force.name if force else code
+
+
+def department_names(codes: Sequence[str]) -> str:
+    """Department names, comma separated ("Response, Neighbourhood policing")."""
+    return ", ".join(vocab.department_label(code) for code in codes)
+
+
+def rules_file_text() -> str:
+    """Which requirement rules file is in force, in a user's words: its name, whose it
+    is, when it last changed and a short fingerprint (the first 12 hex digits of its
+    SHA-256), never the server's path."""
+    import hashlib
+
+    path = rules_path()
+    changed = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+    whose = ("the tracker's standard rules" if settings().rules_path is None
+             else "this installation's own rules")
+    fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return (f"{path.name} ({whose}), last changed {changed.day} {changed:%b %Y at %H:%M} "
+            f"UTC, fingerprint {fingerprint}")

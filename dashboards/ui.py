@@ -5,8 +5,9 @@ the colour-blind-safe palette (Okabe and Ito). No page logic lives here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,8 @@ from tracker.rules import RuleSet
 USER_KEY = "tracker_user"
 CLOCK_KEY = "tracker_session_clock"
 NOTICE_KEY = "tracker_login_notice"
+WANTED_KEY = "tracker_wanted_page"  # the page and filters a logged-out URL asked for
+LANDING_KEY = "tracker_landing_notice"  # why the page landed on is not the one asked for
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -81,8 +84,65 @@ def login_gate() -> CurrentUser:
     if oidc:
         st.info(st.session_state.pop(NOTICE_KEY, "Log in again to carry on."))
         st.stop()
+    _remember_wanted()
     _login_form()
     st.stop()
+
+
+class Wanted(NamedTuple):
+    """Where a URL opened while logged out pointed: the page's URL path (its id) and the
+    filters in its query string, to open once the user has logged in."""
+
+    page: str
+    params: dict[str, list[str]]
+
+
+def _remember_wanted() -> None:
+    """Keep the page and filters the browser's URL asks for, once per logged-out spell
+    (after "Log out" the next log-in starts at the home page, whatever the URL says).
+    Before ``st.navigation`` has run, ``st.context.url`` is the address as typed, without
+    its query string; ``st.query_params`` has the filters."""
+    if WANTED_KEY in st.session_state:
+        return
+    path = urlsplit(st.context.url or "").path.rstrip("/")
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.session_state[WANTED_KEY] = Wanted(path.rsplit("/", 1)[-1], params)
+
+
+def land(user: CurrentUser, current: Any, pages: Mapping[str, Any]) -> None:
+    """The first run after log-in: open the page the URL asked for, with its filters; if
+    the user may not open it, open the first page and say why there (a refusal by role is
+    audited). ``current`` is the page ``st.navigation`` chose; ``pages`` the user's pages
+    by id, the first being the home page."""
+    wanted = st.session_state.pop(WANTED_KEY, None)
+    if isinstance(wanted, Wanted):
+        target, params = pages.get(wanted.page), wanted.params
+        if target is None:
+            target, params = next(iter(pages.values())), {}
+            _not_opened(user, wanted.page, target.title)
+        if target.url_path != current.url_path:
+            st.switch_page(target, query_params=params)
+        st.query_params.from_dict(params)
+    if LANDING_KEY in st.session_state:
+        kind, text = st.session_state.pop(LANDING_KEY)
+        (st.error if kind == "error" else st.info)(text)
+
+
+def _not_opened(user: CurrentUser, page: str, instead: str) -> None:
+    """Why the page a link asked for is not the one shown (kept for the landing page)."""
+    if page not in auth.PAGES:
+        return  # an address that is no page: the home page, without a word
+    title = auth.PAGES[page][0]
+    if auth.may_open(user, page):  # the National page, for a user of one force
+        st.session_state[LANDING_KEY] = ("info", (
+            f"The link you followed opens the {title} page, which compares forces; you "
+            f"see one force, so you are on the {instead} page instead."))
+        return
+    _audit_refusal(user, page)
+    st.session_state[LANDING_KEY] = ("error", (
+        f"The link you followed opens the {title} page, which your role "
+        f"({auth.ROLE_LABELS.get(user.role, user.role)}) cannot open, so you are on the "
+        f"{instead} page instead. Ask an administrator if you need it."))
 
 
 def _live_session(user: CurrentUser, oidc: bool) -> CurrentUser | None:
@@ -183,6 +243,8 @@ def logout() -> None:
         auth.record_logout(data.engine(), user)
     _forget()
     st.session_state[NOTICE_KEY] = "You have logged out."
+    st.session_state[WANTED_KEY] = Wanted("", {})  # the next log-in: the home page,
+    st.query_params.clear()  # without this page's filters
     if auth.auth_mode() == "oidc":
         st.logout()
 
@@ -196,13 +258,17 @@ def page_user(page: str) -> CurrentUser:
         st.warning("Log in first: open the tracker's home page.")
         st.stop()
     if not auth.may_open(user, page):
-        with unit_of_work(data.engine()) as session:
-            audit.record(session, user.username, "page-refused", page)
+        _audit_refusal(user, page)
         st.error(f"The {title} page is not open to your role "
                  f"({auth.ROLE_LABELS.get(user.role, user.role)}). Ask an administrator "
                  "if you need it.")
         st.stop()
     return user
+
+
+def _audit_refusal(user: CurrentUser, page: str) -> None:
+    with unit_of_work(data.engine()) as session:
+        audit.record(session, user.username, "page-refused", page)
 
 
 class Page(NamedTuple):
@@ -226,10 +292,9 @@ def open_page(page: str) -> Page:
 
 def sidebar(user: CurrentUser) -> None:
     with st.sidebar:
-        st.caption(f"Logged in as **{user.label}**"
-                   + (f" · {user.force_code}" if user.force_code else " · all forces"))
+        st.caption(f"Logged in as **{user.label}** · {data.force_name(user.force_code)}")
         if user.role == "manager":
-            st.caption("Departments: " + ", ".join(user.departments))
+            st.caption("Departments: " + data.department_names(user.departments))
         clock = st.session_state.get(CLOCK_KEY)
         if clock is not None and auth.auth_mode() == "password":
             ends = clock.started_at + dt.timedelta(minutes=data.settings().session_minutes)

@@ -311,8 +311,12 @@ def unlock(session: Session, username: str, actor: str) -> User:
 
 def set_active(session: Session, username: str, active: bool, actor: str) -> User:
     """Deactivate a user (they can no longer log in, and an open dashboard session ends at
-    its next page run) or reactivate them."""
+    its next page run) or reactivate them. Nobody deactivates themself: another
+    administrator must (so an administrator cannot lock themself out by mistake)."""
     user = require_user(session, username)
+    if not active and user.username == actor:
+        raise AuthError("You cannot deactivate your own account; another administrator "
+                        "can, if it is needed.")
     user.active = active
     if active:
         user.failed_logins, user.locked_until = 0, None

@@ -1,6 +1,6 @@
-"""Admin: users and roles (add, change role, reset password, unlock, deactivate), the
-permission table, the requirement rules in force with their source file, and the audit
-log."""
+"""Admin: users and roles (add, change role, reset password, unlock, deactivate and
+reactivate; nobody deactivates themself), the permission table, the requirement rules in
+force with which file they come from, and the audit log."""
 
 from __future__ import annotations
 
@@ -68,12 +68,19 @@ with users_tab:
             run(f"Password of {who} reset.", auth.reset_password, who, new_password)
         if c[2].button("Unlock", key="unlock"):
             run(f"{who} unlocked.", auth.unlock, who)
+        active = bool(users.set_index("username").at[who, "active"])
+        yourself = who == user.username
         c = st.columns(3)
-        if c[0].button("Deactivate", key="deactivate"):
+        if c[0].button("Deactivate", key="deactivate", disabled=yourself or not active,
+                       help="You cannot deactivate your own account; another administrator "
+                       "can." if yourself else "They can no longer log in; an open session "
+                       "ends at its next page."):
             run(f"{who} deactivated: their open sessions end at their next page.",
                 auth.set_active, who, False)
-        if c[1].button("Reactivate", key="reactivate"):
+        if c[1].button("Reactivate", key="reactivate", disabled=active):
             run(f"{who} can log in again.", auth.set_active, who, True)
+        c[2].caption(f"{who} is active." if active
+                     else f"{who} is deactivated: they cannot log in.")
 
 with perms_tab:
     table = pd.DataFrame({role: ["yes" if a in auth.PERMISSIONS[role] else "" for a in
@@ -85,8 +92,9 @@ with perms_tab:
         for r in auth.ROLES))
 
 with rules_tab:
-    st.caption(f"Source file: {data.rules_path()} (read-only here; change the file and "
-               "restart, or point TRACKER_RULES at another file).")
+    st.caption(f"Rules file: {data.rules_file_text()}. Read-only here: whoever runs the "
+               "tracker's server changes the file (or the TRACKER_RULES setting) and "
+               "restarts it.")
     st.code(data.rules().text, language="toml")
 
 with audit_tab:

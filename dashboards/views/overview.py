@@ -20,6 +20,8 @@ result = data.coverage_result(token, today, force, departments)
 summary = result.summary()
 
 st.title(ui.titled("OIC training coverage", today))
+if departments:
+    st.caption(f"Your departments only: {data.department_names(departments)}.")
 if result.people.empty:
     st.info("Nobody is in scope yet. A training lead uploads the HR roster first, then the "
             "LMS and Hydra exports (Upload page).")

@@ -14,8 +14,8 @@ pseudonymise = not auth.shows_identities(user, settings.pseudonymise_inspectors)
 
 as_of = ui.url_date("As of", "asof", settings.today())
 st.title(ui.titled("Compliance report", as_of))
-scope_text = ((f"{user.force_code}" if user.force_code else "all forces")
-              + (f", departments {', '.join(departments)}" if departments else ""))
+scope_text = (data.force_name(user.force_code)
+              + (f", departments {data.department_names(departments)}" if departments else ""))
 st.write(f"For {scope_text}; every requirement; people "
          + ("shown as pseudonyms (no names, emails or staff numbers)." if pseudonymise
             else "named, so the outstanding list can be used to chase them."))
@@ -41,7 +41,7 @@ with cols[2]:
         on_click="ignore", icon=":material/download:")
 
 st.header("Requirement rules in force")
-st.caption(f"Source: {data.rules_path()}")
+st.caption(f"Rules file: {data.rules_file_text()}.")
 for req in rules.requirements:
     with st.expander(f"{req.title}: deadline {ui.day_text(req.deadline)}"):
         st.write(req.description or req.title)

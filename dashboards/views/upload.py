@@ -15,6 +15,10 @@ from tracker.plausibility import EXAMPLE_HEADERS, Check, Finding
 from tracker.records import Kind
 
 KINDS = {"": "Detect automatically", **{k.value: k.label for k in Kind}}
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"]
+FILE_TYPES_TEXT = ("CSV or text (.csv, .txt, .tsv), Excel (.xlsx, .xlsm, .xls) or "
+                   "OpenDocument (.ods)")
+
 PLANS = "upload_plans"
 MAPS = "upload_columns"  # the user's column mapping by (file id, kind chosen)
 
@@ -34,7 +38,8 @@ forces = data.forces_with_people(token)
 c = st.columns(4)
 if user.force_code:
     force = user.force_code
-    c[0].text_input("Force", value=force, disabled=True, key="upload_force_fixed")
+    c[0].text_input("Force", value=data.force_name(force), disabled=True,
+                    key="upload_force_fixed")
 else:
     from tracker import vocab
     codes = list(vocab.forces().forces)
@@ -49,10 +54,21 @@ full = c[3].checkbox("Full roster", value=True, key="upload_full",
                      "left. Unticked: a partial update (only the people listed change).")
 
 round_ = st.session_state.get("upload_round", 0)
+
+
+def readable(name: str) -> bool:
+    return Path(name).suffix.lower().lstrip(".") in FILE_TYPES
+
+
 files = st.file_uploader("LMS, HR or Hydra exports (CSV, Excel)", accept_multiple_files=True,
-                         type=["csv", "txt", "tsv", "xlsx", "xlsm", "ods", "xls"],
-                         key=f"upload_files_{round_}",
-                         max_upload_size=settings.max_upload_mb)
+                         key=f"upload_files_{round_}", max_upload_size=settings.max_upload_mb)
+st.caption(f"Files it reads: {FILE_TYPES_TEXT}, up to {settings.max_upload_mb:,} MB each.")
+# The types are checked here, not by the uploader's own filter, whose refusal is only a
+# tooltip in the browser (and an exception, should a file get past it).
+for file in [f for f in files or [] if not readable(f.name)]:
+    st.error(f"{file.name} is not a file this page reads, so it is left out. Save it from its "
+             f"system as {FILE_TYPES_TEXT} and upload that; remove it from the list above.")
+files = [f for f in files or [] if readable(f.name)]
 if not files:
     st.info("Drop one or more files above. You will see what they would change before "
             "anything is saved.")

@@ -540,12 +540,12 @@ def test_admin_adds_a_user(db: Engine) -> None:
 
 def test_admin_deactivates_and_reactivates_a_user(db: Engine) -> None:
     at = app_for(db, "demo-admin", page="admin")
-    at.selectbox(key="change_user").set_value("demo-lead")
+    at.selectbox(key="change_user").set_value("demo-lead").run()  # enables Deactivate
     at.button(key="deactivate").click().run()
     assert [s.value for s in at.success] == [
         "demo-lead deactivated: their open sessions end at their next page."]
     assert not auth.authenticate(db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).ok
-    at.selectbox(key="change_user").set_value("demo-lead")
+    at.selectbox(key="change_user").set_value("demo-lead").run()
     at.button(key="reactivate").click().run()
     assert [s.value for s in at.success] == ["demo-lead can log in again."]
     assert auth.authenticate(db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).ok

@@ -72,13 +72,19 @@ def shot(page: object, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
-def login(page: object, url: str, username: str, password: str | None = None) -> None:
+OVERVIEW_TITLE = "OIC training coverage, as of"
+
+
+def login(page: object, url: str, username: str, password: str | None = None, *,
+          lands_on: str = OVERVIEW_TITLE) -> None:
+    """Open ``url`` (logged out, so the log-in form shows), log in, and wait for the text
+    the landing page shows: the Overview's title unless ``lands_on`` says another."""
     page.goto(url)  # type: ignore[attr-defined]
     page.get_by_label("User name").fill(username)  # type: ignore[attr-defined]
     page.get_by_label("Password", exact=True).fill(  # type: ignore[attr-defined]
         password or auth.DEMO_USERS[username][1])
     page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
-    page.get_by_text("OIC training coverage, as of").wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
+    page.get_by_text(lands_on).first.wait_for(timeout=WAIT_MS)  # type: ignore[attr-defined]
     settle(page)
 
 

@@ -86,10 +86,12 @@ def test_inspector_has_no_upload_page(server: str, browser: object) -> None:
     shot(page, "11-overview-inspector")
     nav(page, "Outstanding")
     shot(page, "12-outstanding-inspector-pseudonymised")
-    # A crafted URL (a reload starts a new session, so the log-in comes first):
+    # A crafted URL (a reload starts a new session, so the log-in comes first): the
+    # inspector lands on the Overview, told in words that their role cannot open Upload.
     login(page, f"{server}/upload", "demo-inspector")
     assert page.locator("input[type=file]").count() == 0
     assert page.get_by_text("OIC training coverage, as of").count() == 1
+    assert page.get_by_text("which your role (Inspector (read-only)) cannot open").count() == 1
     shot(page, "13-inspector-upload-url")
     page.close()
 
