@@ -36,4 +36,5 @@ class BarProgress:
         low, high = self.part
         within = (stage.fraction(done, total) - low) / (high - low)
         value = (self.index + min(max(within, 0.0), 1.0)) / self.count
-        self.bar.progress(value, text=f"{self.name}: {stage.text(done, total)}")
+        self.bar.progress(min(round(value, 4), 1.0),  # st.progress refuses 1.0000000001
+                          text=f"{self.name}: {stage.text(done, total)}")
