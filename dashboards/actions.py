@@ -23,6 +23,7 @@ from tracker.db import unit_of_work
 from tracker.hints import explain, hint_column, with_hint
 from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
 from tracker.models import Force, ImportBatch, Person
+from tracker.progress import Progress, no_progress
 from tracker.records import Kind
 
 if TYPE_CHECKING:
@@ -153,12 +154,14 @@ class Upload:
 def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,
                 kind: str | None, as_of: dt.date | None, full_roster: bool,
                 reimport: bool = False, date_order: str | None = None,
-                columns: Mapping[str, str] | None = None, accept: bool = False) -> Upload:
+                columns: Mapping[str, str] | None = None, accept: bool = False,
+                progress: Progress = no_progress) -> Upload:
     """Read an uploaded file (``imports.parse_file``, with the force's saved layouts) and
     plan its import (``tracker.ingest.plan_import``; ``reimport``: even if the same content
     was imported before; ``date_order``: how to read dates a column leaves ambiguous;
     ``columns``: the user's column mapping, header -> field; ``accept``: even if it looks
-    implausible, judged by the rules in use): nothing is written."""
+    implausible, judged by the rules in use; ``progress``: told each stage): nothing is
+    written."""
     from imports import FileRefused
     from imports.isolated import parse_isolated
 
@@ -177,14 +180,15 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
                                     date_order=date_order,
                                     max_bytes=settings.max_upload_mb * 1024 * 1024,
                                     columns=columns, layouts=layouts,
-                                    roster=matching.roster_keys(data.engine(), force_code))
+                                    roster=matching.roster_keys(data.engine(), force_code),
+                                    progress=progress)
         except FileRefused as exc:
             return _refused_upload(name, exc, Kind(kind) if kind else None, columns)
     try:
         plan = plan_import(data.engine(), parsed, force_code=force_code, as_of=as_of,
                            actor=user.username, full_roster=full_roster,
                            allow_reimport=reimport, rules=data.rules(),
-                           thresholds=settings.thresholds, accept=accept)
+                           thresholds=settings.thresholds, accept=accept, progress=progress)
     except ValueError as exc:
         return Upload(name, error=explain(exc, "dashboard"))
     return Upload(name, plan=plan, error=plan.refusal("dashboard"), content=content,
@@ -242,16 +246,16 @@ def original_file(batch_id: int, user: CurrentUser) -> Callable[[], bytes]:
     return fetch
 
 
-def commit_upload(upload: Upload, user: CurrentUser) -> str:
+def commit_upload(upload: Upload, user: CurrentUser, progress: Progress = no_progress) -> str:
     """Write a planned upload in one transaction (``tracker.ingest.commit_import``, which
-    records it in the audit log)."""
+    records it in the audit log), telling ``progress`` as the rows are written."""
     require(user, "upload")
     if upload.plan is None or upload.error:
         return f"{upload.name} was not imported: {upload.error}"
     if user.force_code is not None and upload.plan.force_code != user.force_code:
         raise Refused("You can only import files for your own force.")
     try:
-        batch = commit_import(data.engine(), upload.plan, upload.content)
+        batch = commit_import(data.engine(), upload.plan, upload.content, progress)
     except ImportRefused as exc:
         return f"{upload.name} was not imported: {explain(exc, 'dashboard')}"
     return (f"Imported {upload.name} as batch #{batch.id}: {batch.rows_accepted:,} rows "

@@ -33,6 +33,7 @@ from imports.reading import NUL, read_sheets, strip_nul
 from imports.report import problems_frame, sort_report, write_problems
 from tracker.mappings import Mappings
 from tracker.problems import Code, Problem, Report, Severity
+from tracker.progress import Progress, Stage, no_progress
 from tracker.records import Kind, Layout, ParsedFile, RosterKeys
 
 __all__ = ["DATE_ORDERS", "FileRefused", "layout_signature", "parse_file", "problems_frame",
@@ -44,19 +45,22 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
                sheet: str | None = None, max_bytes: int | None = None,
                date_order: str | None = None, columns: Mapping[str, str] | None = None,
                layouts: Mapping[str, Layout] | None = None,
-               roster: RosterKeys | None = None) -> ParsedFile:
+               roster: RosterKeys | None = None,
+               progress: Progress = no_progress) -> ParsedFile:
     """Read one export. ``kind`` overrides detection, ``sheet`` picks a workbook's sheet,
     ``today`` bounds completion dates (future dates are errors), ``file_name`` is the name
     shown in messages (an upload's original name), ``max_bytes`` overrides the size limit,
     ``date_order`` ("day-first" or "month-first") says how to read the numeric dates of a
     column that does not settle it itself (by default: day-first, with an AMBIGUOUS_DATES
     warning). ``columns`` (header -> field, or "ignore"), ``layouts`` (saved mappings by
-    layout signature) and ``roster`` (the force's identifiers) guide recognition."""
+    layout signature) and ``roster`` (the force's identifiers) guide recognition.
+    ``progress`` is told each stage (reading, recognising columns, checking rows)."""
     if date_order not in (None, *DATE_ORDERS):
         raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}, "
                          f"not {date_order!r}")
     path = Path(path)
     name = shown_name(file_name or path.name)
+    progress(Stage.READING)
     check_size(path, name, max_bytes)
     fmt = sniff_format(path, name)
     nul = check_workbook(path, name) if fmt == "workbook" else False
@@ -65,7 +69,8 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     sheets = read_sheets(path, name, fmt, data, nul)
     del data  # the reader keeps what it needs
     hints = Hints(mappings or Mappings(), columns or {}, layouts or {}, roster)
-    chosen = choose_tables(sheets, name, kind, sheet, hints)
+    chosen = choose_tables(sheets, name, kind, sheet, hints, progress)
+    progress(Stage.CHECKING, total=sum(len(t) for t in chosen.tables))
     report = Report()
     report.extend(note for raw in sheets for note in raw.notes)
     parsed: Parsed = parse_tables(chosen.kind, chosen.tables, name, today or dt.date.today(),

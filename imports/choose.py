@@ -19,6 +19,7 @@ from imports.recognise import MAX_COLUMNS, Recognition, recognise
 from imports.table import Table, drop_blank_and_totals
 from tracker.mappings import Mappings
 from tracker.problems import Code
+from tracker.progress import Progress, Stage, no_progress
 from tracker.records import Kind, Layout, RosterKeys
 from tracker.text import fold
 
@@ -52,9 +53,10 @@ class Chosen:
 
 
 def choose_tables(sheets: list[RawSheet], name: str, kind: Kind | None, sheet: str | None,
-                  hints: Hints | None = None) -> Chosen:
+                  hints: Hints | None = None, progress: Progress = no_progress) -> Chosen:
     """The kind of the file and the table(s) to read: one sheet, or for a Hydra workbook
-    every sheet with a delegate header."""
+    every sheet with a delegate header (``progress`` is told when a table's columns are
+    being recognised)."""
     hints = hints or Hints()
     sheets = _named_sheet(sheets, name, sheet) if sheet else sheets
     found = [(raw, header) for raw in sheets if (header := find_header(raw)) is not None]
@@ -81,7 +83,7 @@ def choose_tables(sheets: list[RawSheet], name: str, kind: Kind | None, sheet: s
     layout = hints.layouts.get(signature)
     layout = layout if layout is not None and layout.kind is the_kind else None
     tables = [_table(raw, header, the_kind, name, multi and len(picked) > 1, multi, hints,
-                     layout) for raw, header in picked]
+                     layout, progress) for raw, header in picked]
     if not any(len(t) for t in tables):
         where = _where(*picked[0], multi)
         raise FileRefused(f"{name}: there are column headings ({where}) "
@@ -129,9 +131,10 @@ def _listing(header: Header) -> str:
 
 
 def _table(raw: RawSheet, header: Header, kind: Kind, name: str, label: bool, multi: bool,
-           hints: Hints, layout: Layout | None) -> Table:
+           hints: Hints, layout: Layout | None, progress: Progress = no_progress) -> Table:
     body = raw.load(header.index + 1, len(header.cells))
     body, blank, total = drop_blank_and_totals(body)
+    progress(Stage.RECOGNISING, total=sum(1 for cell in header.cells if cell))
     found = _recognise(header, body, kind, name, hints, layout)
     missing = missing_required(found.columns, kind)
     if missing is not None:

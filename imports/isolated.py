@@ -18,6 +18,9 @@ A child never runs the caller's main script again: multiprocessing would, to reb
 run a page in the child). ``_no_main_for`` takes that step out for this module's
 children only.
 
+The child tells the caller's ``progress`` each stage of the parse over the same pipe
+(a few small messages per file, none per row).
+
 Both faces call this; tests call ``parse_file`` directly, and this module's own tests
 pass a stand-in ``reader`` (a module-level function) to make the child misbehave.
 """
@@ -29,6 +32,7 @@ import multiprocessing.spawn
 import os
 import resource
 import signal
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -38,10 +42,12 @@ from typing import Any
 from imports.errors import FileRefused
 from tracker.config import ParseLimits, load_settings
 from tracker.problems import Code
+from tracker.progress import Progress, Stage, no_progress
 from tracker.records import ParsedFile
 
 Reader = Callable[..., ParsedFile]
 Outcome = tuple[Any, ...]  # ("ok", ParsedFile) | ("refused", FileRefused) | ("memory",) | ...
+TOLD = "progress"  # a message before the outcome: (TOLD, stage's name, done, total)
 AGAIN = "Check the file (is it the export the source system wrote?); export it again"
 CHILD = "tracker-parse"  # the name of the child processes
 
@@ -67,9 +73,11 @@ multiprocessing.spawn.get_preparation_data = _no_main_for(  # type: ignore[assig
 
 
 def parse_isolated(path: Path, *, limits: ParseLimits | None = None,
-                   reader: Reader | None = None, **options: Any) -> ParsedFile:
+                   reader: Reader | None = None, progress: Progress = no_progress,
+                   **options: Any) -> ParsedFile:
     """``imports.parse_file(path, **options)`` in a child process within ``limits``
-    (default: the settings'). ``reader`` stands in for ``parse_file`` (tests)."""
+    (default: the settings'), telling ``progress`` its stages. ``reader`` stands in for
+    ``parse_file`` (tests)."""
     from imports import parse_file
 
     limits = limits or load_settings().limits
@@ -85,7 +93,7 @@ def parse_isolated(path: Path, *, limits: ParseLimits | None = None,
     child.start()
     send.close()
     try:
-        outcome = _wait(receive, limits.seconds)
+        outcome = _wait(receive, limits.seconds, progress)
     finally:  # also on Ctrl-C in the caller: the child goes too
         if child.is_alive():
             child.kill()
@@ -104,14 +112,19 @@ def _env() -> dict[str, str]:
 CWD = "\x00cwd"  # the key of the working folder in _env (no variable has this name)
 
 
-def _wait(receive: Connection, seconds: int) -> Outcome:
-    if not receive.poll(seconds):
-        return ("timeout",)
-    try:
-        outcome: Outcome = receive.recv()
-    except EOFError:  # the child died before it could answer
-        return ("died",)
-    return outcome
+def _wait(receive: Connection, seconds: int, progress: Progress) -> Outcome:
+    """The child's outcome, passing on what it tells of its progress on the way."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if not receive.poll(max(0.0, deadline - time.monotonic())):
+            return ("timeout",)
+        try:
+            outcome: Outcome = receive.recv()
+        except EOFError:  # the child died before it could answer
+            return ("died",)
+        if outcome[0] != TOLD:
+            return outcome
+        progress(Stage[outcome[1]], outcome[2], outcome[3])
 
 
 def _child(send: Connection, reader: Reader, path: Path, memory: int, env: dict[str, str],
@@ -124,7 +137,7 @@ def _child(send: Connection, reader: Reader, path: Path, memory: int, env: dict[
     os.environ.update(env)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        outcome: Outcome = ("ok", reader(path, **options))
+        outcome: Outcome = ("ok", reader(path, progress=_teller(send), **options))
     except MemoryError:
         outcome = ("memory",)
     except FileRefused as exc:
@@ -132,6 +145,13 @@ def _child(send: Connection, reader: Reader, path: Path, memory: int, env: dict[
     except Exception as exc:  # a bug: raised again in the caller, with this traceback
         outcome = ("error", exc, traceback.format_exc())
     _send(send, outcome)
+
+
+def _teller(send: Connection) -> Progress:
+    """In the child: a ``Progress`` that sends each call to the caller."""
+    def tell(stage: Stage, done: int | None = None, total: int | None = None) -> None:
+        send.send((TOLD, stage.name, done, total))
+    return tell
 
 
 def _send(send: Connection, outcome: Outcome) -> None:

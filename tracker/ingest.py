@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +60,7 @@ from tracker.models import (
 )
 from tracker.plausibility import Finding
 from tracker.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Severity
+from tracker.progress import Progress, Stage, no_progress
 from tracker.records import ParsedFile
 from tracker.rules import RuleSet, load_rules
 
@@ -143,11 +145,12 @@ class ImportPlan:
 def plan_import(engine: Engine, parsed: ParsedFile, *, force_code: str, as_of: dt.date | None,
                 actor: str, allow_reimport: bool = False, full_roster: bool = True,
                 rules: RuleSet | None = None, thresholds: Thresholds | None = None,
-                accept: bool = False) -> ImportPlan:
+                accept: bool = False, progress: Progress = no_progress) -> ImportPlan:
     """A dry run: what importing ``parsed`` for ``force_code`` would change. Writes nothing.
     ``as_of`` defaults to the file's own date, else today (rosters need one). An implausible
     import (judged against ``rules``, default the shipped ones, and ``thresholds``) is
-    refused with its first finding's message, unless ``accept``."""
+    refused with its first finding's message, unless ``accept``. ``progress`` is told when
+    the file's people are matched."""
     with unit_of_work(engine) as session:
         forces = force_ids(session)
         if force_code not in forces:
@@ -158,12 +161,13 @@ def plan_import(engine: Engine, parsed: ParsedFile, *, force_code: str, as_of: d
         plan = ImportPlan(parsed, force_code, forces[force_code], when, actor,
                           full_roster=full_roster, allow_reimport=allow_reimport, rules=rules,
                           thresholds=thresholds or Thresholds())
-        _plan(session, plan, forces)
+        _plan(session, plan, forces, progress)
     _judge(engine, plan, rules or load_rules(), plan.thresholds, accept)
     return plan
 
 
-def _plan(session: Session, plan: ImportPlan, forces: dict[str, int]) -> None:
+def _plan(session: Session, plan: ImportPlan, forces: dict[str, int],
+          progress: Progress = no_progress) -> None:
     """Fill in ``plan`` from what ``session`` reads (the lock's mark first: anything a
     writer commits after it changes the mark)."""
     plan.seen = import_lock.mark(session)
@@ -176,9 +180,9 @@ def _plan(session: Session, plan: ImportPlan, forces: dict[str, int]) -> None:
         return
     _check_already_imported(session, plan, plan.allow_reimport)
     if parsed.kind.is_roster:
-        _plan_roster(session, plan)
+        _plan_roster(session, plan, progress)
     else:
-        _plan_completions(session, plan, forces)
+        _plan_completions(session, plan, forces, progress)
     _count_rows(plan)
 
 
@@ -304,8 +308,9 @@ def _current_roster(session: Session, plan: ImportPlan) -> pd.DataFrame:
     return frame
 
 
-def _plan_roster(session: Session, plan: ImportPlan) -> None:
+def _plan_roster(session: Session, plan: ImportPlan, progress: Progress = no_progress) -> None:
     records = _roster_records(plan)
+    progress(Stage.COMPARING, total=len(records))
     current = _current_roster(session, plan)
     plan.frames["current"] = current
     merged = records.merge(current, on="staff_number", how="left", suffixes=("", "_db"))
@@ -416,8 +421,10 @@ def _take(column: pd.Series, codes: pd.Series) -> pd.Series:
                      dtype=column.dtype)
 
 
-def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int]) -> None:
+def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int],
+                      progress: Progress = no_progress) -> None:
     records, learners = _completion_records(plan, forces, module_ids(session))
+    progress(Stage.MATCHING, total=len(learners))
     plan.counts["accepted"] = len(records)
     force_list = sorted({int(f) for f in learners["force_id"].dropna().unique()})
     matched = match_learners(learners, Roster(session, force_list),
@@ -551,8 +558,8 @@ def _queued_keys(session: Session, plan: ImportPlan) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- committing
 
-def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = None
-                  ) -> ImportBatch:
+def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = None,
+                  progress: Progress = no_progress) -> ImportBatch:
     """Write the plan in ONE transaction (all or nothing) and return the batch. ``original``
     is the file's bytes, kept as uploaded (once per content); bytes that are no longer the
     file that was read are refused.
@@ -562,7 +569,7 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
     again under the lock and ``plan`` is brought up to date in place: the same file
     imported twice at once is refused the second time ("already imported as batch N"), and
     a file overlapping one committed meanwhile adds only what is still new, as if the two
-    had been imported one after the other."""
+    had been imported one after the other. ``progress`` is told as the rows are written."""
     if plan.refused:
         raise ImportRefused(plan.refused, plan.refused_code, batch=plan.already_imported)
     if original is not None and files.sha256_of(original) != plan.parsed.sha256:
@@ -574,9 +581,9 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
         _lock_current(engine, session, plan)
         batch = _new_batch(session, plan)
         if plan.parsed.kind.is_roster:
-            _write_roster(session, plan, batch)
+            _write_roster(session, plan, batch, progress)
         else:
-            _write_completions(session, plan, batch)
+            _write_completions(session, plan, batch, progress)
         _write_problems(session, plan, batch.id)
         if original is not None and packed is not None:
             files.keep(session, plan.parsed.sha256, plan.parsed.file_name, original,
@@ -680,7 +687,10 @@ def _write_problems(session: Session, plan: ImportPlan, batch_id: int) -> None:
                 ["batch_id", "code", "severity", "row", "column", "value", "message"], rows)
 
 
-def _write_roster(session: Session, plan: ImportPlan, batch: ImportBatch) -> None:
+def _write_roster(session: Session, plan: ImportPlan, batch: ImportBatch,
+                  progress: Progress = no_progress) -> None:
+    progress(Stage.WRITING_ROSTER,
+             total=len(plan.frames["states"]) + len(plan.frames["leavers"]))
     snapshot = RosterSnapshot(force_id=plan.force_id, batch_id=batch.id, as_of=plan.as_of,
                               full=plan.full_roster)
     session.add(snapshot)
@@ -719,13 +729,15 @@ def _update_identities(session: Session, plan: ImportPlan, batch: ImportBatch) -
                         clean.itertuples(index=False, name=None), strict=True)}}
 
 
-def _write_completions(session: Session, plan: ImportPlan, batch: ImportBatch) -> None:
+def _write_completions(session: Session, plan: ImportPlan, batch: ImportBatch,
+                       progress: Progress = no_progress) -> None:
     planned = plan.frames["completions"]
+    progress(Stage.WRITING, total=len(planned))
     new_people = _write_delegates(session, plan, batch)
     rows = planned[["module_id", "row", "raw_status", "raw_title", "score", "completion_id"]]
     rows = rows.assign(person_id=planned["person_id"].fillna(planned["new_key"].map(new_people)),
                        completed_on=_iso(planned["completed_on"]))
-    _insert_completions(session, rows, batch)
+    _insert_completions(session, rows, batch, progress)
     _write_unmatched(session, plan, batch.id)
 
 
@@ -751,22 +763,37 @@ def _write_delegates(session: Session, plan: ImportPlan, batch: ImportBatch) -> 
     return pd.Series(ids, index=people["new_key"].to_numpy(), dtype="Int64")
 
 
-def _insert_completions(session: Session, rows: pd.DataFrame, batch: ImportBatch) -> None:
+def _insert_completions(session: Session, rows: pd.DataFrame, batch: ImportBatch,
+                        progress: Progress = no_progress) -> None:
     """New completions go straight into ``completions`` (the database numbers them) with
     this batch and row as their first report; a completion already stored gets an evidence
     row (this batch reported it too). COPY or executemany of tuples, sorted in the natural
-    key's order so the unique indexes grow at their end."""
+    key's order so the unique indexes grow at their end; ``progress`` is told after each
+    chunk."""
     sqlite_bulk_pragmas(session)
     rows = rows.sort_values(["person_id", "module_id", "completed_on"], ignore_index=True)
     new = rows["completion_id"].isna()
     fresh = rows.loc[new].assign(source=batch.kind, batch_id=batch.id)
+    total = len(rows)
     with checks_set_aside(session, ["completions"], len(fresh)):
-        insert_frame(session, "completions", fresh[[
+        _insert_chunks(session, "completions", fresh[[
             "person_id", "module_id", "completed_on", "source", "batch_id", "raw_status",
-            "raw_title", "score", "row"]])
+            "raw_title", "score", "row"]], lambda n: progress(Stage.WRITING, n, total))
     seen = rows.loc[~new].assign(batch_id=batch.id)
     with checks_set_aside(session, ["completion_evidence"], len(seen)):
-        insert_frame(session, "completion_evidence", seen[["completion_id", "batch_id", "row"]])
+        _insert_chunks(session, "completion_evidence", seen[["completion_id", "batch_id", "row"]],
+                       lambda n: progress(Stage.WRITING, len(fresh) + n, total))
+
+
+WRITE_CHUNK = 50_000  # rows written between two reports of progress
+
+
+def _insert_chunks(session: Session, table: str, frame: pd.DataFrame,
+                   written: Callable[[int], None]) -> None:
+    """``insert_frame`` WRITE_CHUNK rows at a time, saying how many are written after each."""
+    for start in range(0, len(frame), WRITE_CHUNK):
+        insert_frame(session, table, frame.iloc[start:start + WRITE_CHUNK])
+        written(min(start + WRITE_CHUNK, len(frame)))
 
 
 def _write_unmatched(session: Session, plan: ImportPlan, batch_id: int) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboards import actions, data, mapping, ui
+from dashboards.progress import WRITING, BarProgress
 from tracker.plausibility import EXAMPLE_HEADERS, Check, Finding
 from tracker.records import Kind
 
@@ -85,11 +86,12 @@ for i, file in enumerate(files):
     key = (file.file_id, force, kind, as_of, full, again, order, accept,
            tuple(sorted(columns.items())))
     if key not in plans:
-        progress.progress(i / len(files), text=f"Reading {file.name}…")
         plans[key] = actions.plan_upload(file.name, file.getvalue(), user, force,
                                          kind=kind or None, as_of=as_of, full_roster=full,
                                          reimport=again, date_order=order, columns=columns,
-                                         accept=accept)
+                                         accept=accept,
+                                         progress=BarProgress(progress, file.name, i,
+                                                              len(files)))
     uploads.append((file.file_id, plans[key]))
 progress.empty()
 
@@ -224,7 +226,10 @@ ready = [u for _, u in uploads if u.plan is not None and not u.error]
 buttons = st.columns(2)
 if buttons[0].button(f"Confirm: import {len(ready)} file{'s' if len(ready) != 1 else ''}",
                key="upload_confirm", type="primary", disabled=not ready):
-    st.session_state["upload_message"] = [actions.commit_upload(u, user) for u in ready]
+    writing = st.progress(0.0, text="Writing…")
+    st.session_state["upload_message"] = [
+        actions.commit_upload(u, user, BarProgress(writing, u.name, i, len(ready), WRITING))
+        for i, u in enumerate(ready)]
     st.session_state[PLANS] = {}
     st.session_state["upload_round"] = round_ + 1
     st.rerun()

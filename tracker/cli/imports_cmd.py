@@ -18,10 +18,12 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from tracker.cli.app import app, fail, state
+from tracker.cli.terminal import TerminalProgress
 from tracker.db import unit_of_work
 from tracker.hints import explain, row_hint, with_hint
 from tracker.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
 from tracker.problems import Code, Problem, Report, Severity
+from tracker.progress import Progress, no_progress
 from tracker.records import FIELD_LABELS, Decision, Kind, ParsedFile
 
 if TYPE_CHECKING:
@@ -150,11 +152,20 @@ def import_files(
     any was refused."""
     columns = parse_columns(column)
     engine = _engine(ctx)
-    results = _import_each(files, lambda path: _import_one(
-        ctx, engine, path, kind=kind, force=force, as_of=as_of.date() if as_of else None,
-        sheet=sheet, dry_run=dry_run, reimport=reimport, partial=partial,
-        date_order=date_order.value if date_order else None, accept=accept,
-        actor=_user(user), columns=columns))
+
+    def one(path: Path) -> dict[str, Any]:
+        try:
+            with TerminalProgress(path.name, quiet=as_json) as progress:
+                return _import_one(
+                    ctx, engine, path, kind=kind, force=force,
+                    as_of=as_of.date() if as_of else None, sheet=sheet, dry_run=dry_run,
+                    reimport=reimport, partial=partial, accept=accept, actor=_user(user),
+                    date_order=date_order.value if date_order else None, columns=columns,
+                    progress=progress)
+        except ValueError as exc:  # a library refusal, said once the progress line is gone
+            fail(str(exc))
+
+    results = _import_each(files, one)
     if as_json:
         typer.echo(json.dumps(results, indent=2, default=str))
     else:
@@ -184,8 +195,10 @@ def _import_each(files: list[Path],
 def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | None,
                 force: str, as_of: dt.date | None, sheet: str | None, dry_run: bool,
                 reimport: bool, partial: bool, date_order: str | None, accept: bool,
-                actor: str, columns: dict[str, str]) -> dict[str, Any]:
-    """Parse, plan and (unless a dry run) commit one file; a result for printing."""
+                actor: str, columns: dict[str, str],
+                progress: Progress = no_progress) -> dict[str, Any]:
+    """Parse, plan and (unless a dry run) commit one file, telling ``progress`` each
+    stage; a result for printing. A library refusal (ValueError) is the caller's to say."""
     from imports import FileRefused
     from imports.isolated import parse_isolated
     from tracker.ingest import ImportRefused, commit_import, plan_import
@@ -203,17 +216,16 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
                             file_name=path.name, sheet=sheet, date_order=date_order,
                             max_bytes=settings.max_upload_mb * 1024 * 1024,
                             columns=columns, layouts=layouts,
-                            roster=roster_keys(engine, force))
+                            roster=roster_keys(engine, force), progress=progress)
     except FileRefused as exc:
         return _refused(path, exc, kind)
-    plan = _guard(lambda: plan_import(engine, parsed, force_code=force, as_of=as_of,
-                                      actor=actor, allow_reimport=reimport,
-                                      full_roster=not partial, rules=rules,
-                                      thresholds=settings.thresholds, accept=accept))
+    plan = plan_import(engine, parsed, force_code=force, as_of=as_of, actor=actor,
+                       allow_reimport=reimport, full_roster=not partial, rules=rules,
+                       thresholds=settings.thresholds, accept=accept, progress=progress)
     batch_id = None
     if plan.refused is None and not dry_run:
         try:  # the commit makes the plan again when another import came first
-            batch_id = commit_import(engine, plan, path.read_bytes()).id
+            batch_id = commit_import(engine, plan, path.read_bytes(), progress).id
         except ImportRefused as exc:
             plan.refused = str(exc)
         else:
@@ -267,11 +279,12 @@ def _column_result(decisions: list[Decision], layout_used: bool) -> dict[str, An
 
 def _remember_layout(engine: Engine, force: str, parsed: ParsedFile,
                      columns: dict[str, str], actor: str) -> None:
-    """Save the --column mapping for the file's layout; count a saved layout's use."""
+    """Save the --column mapping for the file's layout; count a saved layout's use (a
+    ValueError is the caller's to say)."""
     from tracker.profiles import remember
 
     with unit_of_work(engine) as session:
-        _guard(lambda: remember(session, force, parsed, columns, actor))
+        remember(session, force, parsed, columns, actor)
 
 
 def _column_lines(result: dict[str, Any]) -> list[str]:
