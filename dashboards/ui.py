@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboards import data
-from tracker import audit, auth
+from tracker import audit, auth, labels, vocab
 from tracker.auth import CurrentUser
 from tracker.config import Settings
 from tracker.db import unit_of_work
@@ -277,12 +277,13 @@ def requirement_select(rules_ids: Sequence[str], titles: dict[str, str]) -> str:
 
 def csv_export(frame: pd.DataFrame, name: str, user: CurrentUser,
                engine: Engine) -> Callable[[], bytes]:
-    """A callable for ``st.download_button``: makes the CSV when clicked, and records the
-    export in the audit log (who, what, how many rows)."""
+    """A callable for ``st.download_button``: makes the CSV (with the headings a person
+    reads, as the table shows them) when clicked, and records the export in the audit log
+    (who, what, how many rows)."""
     def build() -> bytes:
         with unit_of_work(engine) as session:
             audit.record(session, user.username, "export", f"{name}.csv", rows=len(frame))
-        return inert_csv(frame)
+        return inert_csv(labels.headed(frame))
     return build
 
 
@@ -301,20 +302,13 @@ def download(frame: pd.DataFrame, name: str, user: CurrentUser, label: str | Non
                        key=f"dl_{name}", on_click="ignore", icon=":material/download:")
 
 
-COLUMN_LABELS = {
-    "coverage_pct": "Coverage %", "in_scope": "In scope", "not_yet_due": "Not yet due",
-    "small_group": "Fewer than 10 people", "full_name": "Name", "email": "Email",
-    "department": "Department code", "department_label": "Department", "rank": "Rank code",
-    "rank_label": "Rank", "line_manager": "Line manager's staff number",
-    "line_manager_name": "Line manager", "force": "Force code", "force_name": "Force",
-    "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
-}
+COLUMN_LABELS = labels.COLUMN_HEADINGS  # one table for the dashboard and the report CSVs
 
 
 def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
-    """Readable headers for a table (the data and its CSV keep the plain column names)."""
-    return {str(c): st.column_config.Column(
-        COLUMN_LABELS.get(str(c), str(c).replace("_", " ").capitalize())) for c in frame.columns}
+    """Readable headers for a table: the same headings as its CSV download and the report's
+    CSVs (``tracker.labels``); the data keeps the plain column names."""
+    return {str(c): st.column_config.Column(labels.heading(c)) for c in frame.columns}
 
 
 def table(frame: pd.DataFrame, name: str, user: CurrentUser, *,
@@ -326,18 +320,41 @@ def table(frame: pd.DataFrame, name: str, user: CurrentUser, *,
     download(frame, name, user)
 
 
+INTERNAL_IDS = ("person_id",)  # the database's own keys: never shown, never downloaded
+
+
 def people_view(frame: pd.DataFrame, user: CurrentUser, as_of: dt.date) -> pd.DataFrame:
     """People as this user may see them: with names, or (inspectors, when the setting is
-    on) as the report's pseudonyms without names, emails or staff numbers."""
+    on) as the report's pseudonyms without names, emails or staff numbers; internal ids
+    dropped either way."""
+    internal = [c for c in INTERNAL_IDS if c in frame]
     if auth.shows_identities(user, data.settings().pseudonymise_inspectors):
-        return frame
+        return frame.drop(columns=internal)
     from tracker.report import pseudonym, pseudonym_key
 
     key = pseudonym_key(as_of, data.settings().pseudonym_secret())
     out = frame.drop(columns=[c for c in IDENTITY_COLUMNS if c in frame])
     if "person_id" in frame:
         out.insert(0, "pseudonym", [pseudonym(int(p), key) for p in frame["person_id"]])
-    return out.drop(columns=["person_id"], errors="ignore")
+    return out.drop(columns=internal)
+
+
+def people_words(ranks: Sequence[str], departments: Sequence[str]) -> str:
+    """"Inspectors in CID", "Sergeants and Inspectors", "Everyone in CID or Response": who
+    a filter by rank and department codes keeps, in words ("" for no filter)."""
+    def plural(label: str) -> str:
+        return label if label.lower().endswith(("staff", "s")) else f"{label}s"
+
+    who = _joined([plural(vocab.rank_label(r)) for r in ranks], "and")
+    where = _joined([vocab.department_label(d) for d in departments], "or")
+    if not where:
+        return who
+    return f"{who or 'Everyone'} in {where}"
+
+
+def _joined(words: Sequence[str], conjunction: str) -> str:
+    return words[0] if len(words) == 1 else (
+        f"{', '.join(words[:-1])} {conjunction} {words[-1]}" if words else "")
 
 
 # ---------------------------------------------------------------- words
