@@ -278,8 +278,8 @@ def outstanding_people(result: coverage.CoverageResult, requirement: str,
                             kind="stable")
     rows = rows.assign(
         modules_missing=map_unique(rows["modules_missing"], modules_text),
-        line_manager_name=rows["line_manager_name"].where(rows["line_manager_name"].notna(),
-                                                          rows["line_manager"]),
+        line_manager_name=rows["line_manager_name"].where(
+            rows["line_manager_name"].notna(), rows["line_manager"]).fillna(""),
         days_overdue=days_overdue(rows, result.requirement(requirement), result.as_of))
     return rows[OUTSTANDING_COLUMNS].reset_index(drop=True)
 

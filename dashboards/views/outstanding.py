@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data, ui
-from tracker import auth, vocab
+from tracker import auth, labels, vocab
 
 GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "Rank",
           "unit": "Unit"}
@@ -60,4 +60,6 @@ st.caption("Most people outstanding first (the most to chase), then lowest cover
 ui.table(data.outstanding_groups(view, requirement, group),
          f"{requirement}-outstanding-by-{group}-{as_of}", user)
 st.subheader("People")
-ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user)
+ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user,
+         column_config={"modules_missing": st.column_config.TextColumn(
+             labels.heading("modules_missing"), width="medium")})
