@@ -352,6 +352,29 @@ def people_words(ranks: Sequence[str], departments: Sequence[str]) -> str:
     return f"{who or 'Everyone'} in {where}"
 
 
+LINK_FILTERS = {"department": ("dept", vocab.department_label),
+                "rank": ("rank", vocab.rank_label)}
+
+
+def link_codes_left_out(options: dict[str, list[str]]) -> list[str]:
+    """The ranks and departments of the page's URL (``?rank=...&dept=...``) that are not
+    among ``options``, in words: "department CID". A code the vocabulary does not know is
+    not repeated (the URL is anyone's text): "unknown department code"."""
+    out = []
+    for column, (param, label) in LINK_FILTERS.items():
+        for code in st.query_params.get_all(param):
+            if code not in options.get(column, ()):
+                known = code in _codes(column)
+                out.append(f"{column} {label(code)}" if known
+                           else f"unknown {column} code")
+    return out
+
+
+def _codes(column: str) -> set[str]:
+    return set(vocab.departments().departments if column == "department"
+               else vocab.ranks().ranks)
+
+
 def _joined(words: Sequence[str], conjunction: str) -> str:
     return words[0] if len(words) == 1 else (
         f"{', '.join(words[:-1])} {conjunction} {words[-1]}" if words else "")

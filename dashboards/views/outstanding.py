@@ -28,9 +28,7 @@ with st.container(border=True):
         as_of = ui.url_date("As of", "asof", settings.today())
     result = data.coverage_result(token, as_of, force, departments)
     options = data.filter_options(result, requirement)
-    unknown = [f"{column} {label(code)}" for param, column, label in (
-        ("dept", "department", vocab.department_label), ("rank", "rank", vocab.rank_label))
-        for code in st.query_params.get_all(param) if code not in options[column]]
+    unknown = ui.link_codes_left_out(options)
     row = st.columns(2)
     with row[0]:
         dept_filter = ui.url_multiselect("Department", options["department"], "dept",
@@ -39,8 +37,8 @@ with st.container(border=True):
         rank_filter = ui.url_multiselect("Rank", options["rank"], "rank",
                                          format_func=vocab.rank_label)
 if unknown:
-    st.warning(f"Nobody in scope for {titles[requirement]} has the link's "
-               f"{', '.join(unknown)}, so that filter is left out.")
+    st.warning(f"The link's {' and '.join(unknown)} matches nobody in scope for "
+               f"{titles[requirement]}, so that filter is left out.")
 
 view = data.filtered(result, ranks=rank_filter, departments=dept_filter)
 people = data.outstanding_people(view, requirement, group)

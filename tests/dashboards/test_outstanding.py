@@ -157,8 +157,8 @@ def test_url_filters_can_be_cleared(db: Engine) -> None:
 def test_a_link_to_people_nobody_in_scope_has_says_so(db: Engine) -> None:
     at = _outstanding(db, "demo-manager", req=EL, dept="cid")  # not the manager's departments
     assert [w.value for w in at.warning] == [
-        "Nobody in scope for OIC e-learning (all four modules) has the link's department "
-        "CID, so that filter is left out."]
+        "The link's department CID matches nobody in scope for OIC e-learning (all four "
+        "modules), so that filter is left out."]
     assert set(at.dataframe[-1].value["department_label"]) == {"Response", "Neighbourhood"}
 
 
@@ -168,3 +168,18 @@ def test_inspectors_get_pseudonyms_first_and_no_ids(db: Engine) -> None:
     assert list(people.columns) == ["pseudonym", "rank_label", "department_label", "unit",
                                     "modules_missing", "days_overdue"]
     assert len(people) == 2 and people["pseudonym"].str.match(r"^P-[A-Z2-7]{8}$").all()
+
+
+def test_a_link_with_codes_nobody_knows_repeats_none_of_them(db: Engine) -> None:
+    at = _outstanding(db, "demo-lead", req=EL, dept="[see](https://example.org)",
+                      rank="inspector")
+    assert [w.value for w in at.warning] == [
+        "The link's unknown department code matches nobody in scope for OIC e-learning (all "
+        "four modules), so that filter is left out."]
+    assert sorted(at.dataframe[-1].value["full_name"]) == ["Cat Cole", "Dan Dale", "Vic Vale"]
+
+
+def test_url_filters_on_postgresql(pg_db: Engine) -> None:
+    at = _outstanding(pg_db, "demo-lead", req=EL, rank="inspector", dept="cid")
+    assert sorted(at.dataframe[-1].value["full_name"]) == ["Cat Cole", "Dan Dale"]
+    assert list(at.dataframe[-1].value.columns[:7]) == FIRST_COLUMNS
