@@ -224,9 +224,25 @@ def sidebar(user: CurrentUser) -> None:
 # ---------------------------------------------------------------- filters in the URL
 
 
-def _seed(widget_key: str, value: Any) -> None:
-    if widget_key not in st.session_state:
+def _seed(widget_key: str, value: Any, *, from_url: bool = False) -> None:
+    """Start a widget at ``value``; a value from the URL also replaces one the widget has
+    kept (a link, or another page's switch with its filters in the URL, wins over a
+    filter left behind under the same key: Coverage and Outstanding share them)."""
+    if widget_key not in st.session_state or (
+            from_url and st.session_state[widget_key] != value):
         st.session_state[widget_key] = value
+
+
+def _to_url(param: str, text: Callable[[Any], str | list[str] | None]) -> Callable[[], None]:
+    """An ``on_change`` callback: the widget's new value goes into the URL before the run,
+    so the run finds the URL and the widget agreeing (and only a link differs)."""
+    def write() -> None:
+        value = text(st.session_state[f"f_{param}"])
+        if value:
+            st.query_params[param] = value
+        else:
+            st.query_params.pop(param, None)
+    return write
 
 
 def url_select(label: str, options: Sequence[T], param: str, *,
@@ -234,20 +250,22 @@ def url_select(label: str, options: Sequence[T], param: str, *,
     """A select box whose value is kept in the URL as ``?param=value``."""
     by_text = {str(o): o for o in options}
     wanted = st.query_params.get(param)
-    start = by_text.get(wanted, default if default in options else options[0]) \
-        if wanted is not None else (default if default in options else options[0])
-    _seed(f"f_{param}", start)
-    value = st.selectbox(label, list(options), key=f"f_{param}", format_func=format_func)
+    fallback = default if default in options else options[0]
+    _seed(f"f_{param}", by_text.get(wanted or "", fallback), from_url=wanted in by_text)
+    value = st.selectbox(label, list(options), key=f"f_{param}", format_func=format_func,
+                         on_change=_to_url(param, str))
     st.query_params[param] = str(value)
     return value
 
 
 def url_multiselect(label: str, options: Sequence[str], param: str, *,
                     format_func: Callable[[str], str] = str) -> list[str]:
-    """A multi-select kept in the URL as ``?param=a&param=b`` (empty: everything)."""
-    _seed(f"f_{param}", [v for v in st.query_params.get_all(param) if v in options])
+    """A multi-select kept in the URL as ``?param=a&param=b`` (empty: everything); the
+    URL holds it, so a link's values are the ones shown."""
+    _seed(f"f_{param}", [v for v in st.query_params.get_all(param) if v in options],
+          from_url=True)
     value = st.multiselect(label, list(options), key=f"f_{param}", format_func=format_func,
-                           placeholder="All")
+                           placeholder="All", on_change=_to_url(param, list))
     if value:
         st.query_params[param] = value
     else:
@@ -258,11 +276,12 @@ def url_multiselect(label: str, options: Sequence[str], param: str, *,
 def url_date(label: str, param: str, default: dt.date) -> dt.date:
     """A date kept in the URL as ``?param=YYYY-MM-DD``."""
     try:
-        start = dt.date.fromisoformat(st.query_params.get(param, ""))
+        start, from_url = dt.date.fromisoformat(st.query_params.get(param, "")), True
     except ValueError:
-        start = default
-    _seed(f"f_{param}", start)
-    value = st.date_input(label, key=f"f_{param}", format="DD/MM/YYYY")
+        start, from_url = default, False
+    _seed(f"f_{param}", start, from_url=from_url)
+    value = st.date_input(label, key=f"f_{param}", format="DD/MM/YYYY", on_change=_to_url(
+        param, lambda d: d.isoformat() if isinstance(d, dt.date) else None))
     day = value if isinstance(value, dt.date) else default
     st.query_params[param] = day.isoformat()
     return day

@@ -183,3 +183,27 @@ def test_url_filters_on_postgresql(pg_db: Engine) -> None:
     at = _outstanding(pg_db, "demo-lead", req=EL, rank="inspector", dept="cid")
     assert sorted(at.dataframe[-1].value["full_name"]) == ["Cat Cole", "Dan Dale"]
     assert list(at.dataframe[-1].value.columns[:7]) == FIRST_COLUMNS
+
+
+def test_a_link_from_the_coverage_page_wins_over_its_filters(db: Engine) -> None:
+    """Coverage and Outstanding keep their filters under the same keys: arriving from the
+    Coverage page (its drill-down switches page with the codes in the URL), the URL's
+    rank, department, requirement and date are the ones shown, not the ones left behind."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.session_state["tracker_user"] = as_user(db, "demo-lead")
+    at.session_state["tracker_session_clock"] = auth.SessionClock()
+    at.run()
+    at.switch_page("views/coverage.py").run()
+    at.multiselect(key="f_dept").set_value(["response"]).run()
+    assert at.query_params["dept"] in ("response", ["response"])
+    at.switch_page("views/outstanding.py")
+    at.query_params.clear()
+    at.query_params.update({"req": EL, "asof": "2026-03-01", "rank": "inspector",
+                            "dept": "cid"})
+    at.run()
+    assert not at.exception
+    assert sorted(at.dataframe[-1].value["full_name"]) == ["Cat Cole", "Dan Dale"]
+    assert at.title[0].value.endswith("Inspectors in CID, as of 1 Mar 2026")
+    at.multiselect(key="f_dept").set_value([]).run()  # a change on the page still applies
+    assert sorted(at.dataframe[-1].value["full_name"]) == ["Cat Cole", "Dan Dale", "Vic Vale"]
+    assert "dept" not in at.query_params
