@@ -57,8 +57,7 @@ def outstanding_frame(rows: int, seed: int = 2025) -> pd.DataFrame:
 
 
 def report_data(rows: int) -> object:
-    sys.path.insert(0, str(ROOT))
-    from tests.tracker.report_samples import sample_data
+    from demodata.report_sample import sample_data
 
     data = sample_data(outstanding_rows=1)
     data.outstanding = outstanding_frame(rows)

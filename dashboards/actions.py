@@ -20,6 +20,7 @@ from dashboards.mapping import FileColumns
 from tracker import audit, auth, exemptions, files, mappings, matching, profiles
 from tracker.auth import CurrentUser
 from tracker.db import unit_of_work
+from tracker.hints import explain, hint_column, with_hint
 from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
 from tracker.models import Force, ImportBatch, Person
 from tracker.records import Kind
@@ -54,7 +55,7 @@ def undo(batch_id: int, user: CurrentUser) -> str:
     try:
         batch = undo_batch(data.engine(), batch_id, user.username)
     except UndoRefused as exc:
-        return str(exc)
+        return explain(exc, "dashboard")
     return f"Batch #{batch_id} ({batch.file_name}) is undone."
 
 
@@ -63,7 +64,7 @@ def confirm_match(unmatched_id: int, person_id: int, user: CurrentUser) -> str:
     try:
         count = matching.confirm_match(data.engine(), unmatched_id, person_id, user.username)
     except matching.MatchError as exc:
-        return str(exc)
+        return explain(exc, "dashboard")
     return (f"Matched: {count} record{'s' if count != 1 else ''} of this learner now count "
             "for that person, and later imports will match them too.")
 
@@ -73,7 +74,7 @@ def reject_match(unmatched_id: int, user: CurrentUser) -> str:
     try:
         matching.reject_match(data.engine(), unmatched_id, user.username)
     except matching.MatchError as exc:
-        return str(exc)
+        return explain(exc, "dashboard")
     return f"Record {unmatched_id} marked as not one of ours; it stays in the audit trail."
 
 
@@ -100,7 +101,7 @@ def record_exemption(person_id: int, requirement: str, reason: str, starts_on: d
                                         user.username, ends_on=ends_on,
                                         known_requirements=data.rules().ids)
     except exemptions.ExemptionError as exc:
-        return str(exc)
+        return explain(exc, "dashboard")
     return "Exemption recorded."
 
 
@@ -110,7 +111,7 @@ def end_exemption(exemption_id: int, ends_on: dt.date, user: CurrentUser) -> str
         with unit_of_work(data.engine()) as session:
             exemptions.end_exemption(session, exemption_id, ends_on, user.username)
     except exemptions.ExemptionError as exc:
-        return str(exc)
+        return explain(exc, "dashboard")
     return f"Exemption {exemption_id} ends on {ends_on:%d %b %Y}."
 
 
@@ -145,7 +146,8 @@ class Upload:
         from imports import problems_frame
         from tracker.problems import Report
 
-        return problems_frame(Report(problems=list(self.plan.problems) if self.plan else []))
+        frame = problems_frame(Report(problems=list(self.plan.problems) if self.plan else []))
+        return frame.assign(what_to_do=hint_column(frame["code"], "dashboard", frame["value"]))
 
 
 def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,
@@ -184,8 +186,8 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
                            allow_reimport=reimport, rules=data.rules(),
                            thresholds=settings.thresholds, accept=accept)
     except ValueError as exc:
-        return Upload(name, error=str(exc))
-    return Upload(name, plan=plan, error=plan.refused, content=content,
+        return Upload(name, error=explain(exc, "dashboard"))
+    return Upload(name, plan=plan, error=plan.refusal("dashboard"), content=content,
                   columns=dict(columns or {}))
 
 
@@ -206,11 +208,9 @@ def _refused_upload(name: str, exc: FileRefused, kind: Kind | None,
                     columns: Mapping[str, str] | None) -> Upload:
     """A file that could not be read: why, what to do on this page, and its columns (when
     it got that far) so the user can say which column holds what is missing."""
-    from tracker.problems import face_hint
-
-    hint = face_hint(exc.code, "dashboard")
     seen = FileColumns(exc.kind or kind, exc.headers, exc.decisions) if exc.headers else None
-    return Upload(name, error=f"{exc} {hint}".strip(), columns=dict(columns or {}),
+    return Upload(name, error=with_hint(str(exc), exc.code, "dashboard"),
+                  columns=dict(columns or {}),
                   refused_columns=seen)
 
 
@@ -253,7 +253,7 @@ def commit_upload(upload: Upload, user: CurrentUser) -> str:
     try:
         batch = commit_import(data.engine(), upload.plan, upload.content)
     except ImportRefused as exc:
-        return f"{upload.name} was not imported: {exc}"
+        return f"{upload.name} was not imported: {explain(exc, 'dashboard')}"
     return (f"Imported {upload.name} as batch #{batch.id}: {batch.rows_accepted:,} rows "
             f"accepted, {batch.rows_rejected:,} rejected, {batch.rows_unmatched:,} unmatched."
             + _remember_layout(upload, user))

@@ -49,6 +49,7 @@ ICONS = {
 
 st.set_page_config(page_title="OIC training tracker", page_icon=":material/school:",
                    layout="wide")
+ui.page_style()
 
 user = ui.login_gate()
 page_ids = auth.pages_for(user.role)

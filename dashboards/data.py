@@ -19,7 +19,7 @@ import streamlit as st
 from sqlalchemy import Engine, exists, func, select, text
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from tracker import audit, coverage, models, vocab
+from tracker import audit, coverage, hints, models, vocab
 from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
 from tracker.db import make_engine, unit_of_work
@@ -167,8 +167,14 @@ def import_history(token: Token, force: str | None) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def batch_problems(token: Token, batch_id: int) -> pd.DataFrame:
     p = models.ImportProblem
-    return read_frame(select(p.row, p.column, p.code, p.severity, p.value, p.message)
-                      .where(p.batch_id == batch_id).order_by(p.row, p.id))
+    return what_to_do(read_frame(select(p.row, p.column, p.code, p.severity, p.value, p.message)
+                                 .where(p.batch_id == batch_id).order_by(p.row, p.id)))
+
+
+def what_to_do(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems with a "What to do" column in the dashboard's words (``tracker.hints``)."""
+    return problems.assign(what_to_do=hints.hint_column(problems["code"], "dashboard",
+                                                        problems.get("value")))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -178,11 +184,11 @@ def batch_problem_counts(token: Token, batch_id: int) -> pd.DataFrame:
     can carry a learner's name (as the workbook's evidence counts problems by code)."""
     p = models.ImportProblem
     rows = func.count(p.id)
-    return read_frame(select(p.code, p.severity, p.column, rows.label("rows"),
+    return what_to_do(read_frame(select(p.code, p.severity, p.column, rows.label("rows"),
                              func.min(p.row).label("first_row"),
                              func.max(p.row).label("last_row"))
                       .where(p.batch_id == batch_id).group_by(p.code, p.severity, p.column)
-                      .order_by(rows.desc(), p.code, p.column.nulls_first()))
+                      .order_by(rows.desc(), p.code, p.column.nulls_first())))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -353,7 +359,7 @@ def explain(token: Token, person: str, force: str | None, as_of: dt.date) -> str
     try:
         return explain(engine(), rules(), person, as_of, force=force).to_text()
     except ExplainError as exc:
-        return str(exc)
+        return hints.explain(exc, "dashboard")
 
 
 def report_file(user: CurrentUser, as_of: dt.date, force: str | None,
@@ -422,7 +428,7 @@ def problems_of(token: Token, force: str | None, codes: tuple[str, ...]) -> pd.D
              .where(p.code.in_(list(codes)), b.status == "committed").order_by(b.id, p.row))
     if force:
         query = query.where(models.Force.code == force)
-    return read_frame(query)
+    return what_to_do(read_frame(query))
 
 
 def suggestions(unmatched_id: int) -> pd.DataFrame:

@@ -42,6 +42,23 @@ IDENTITY_COLUMNS = ("full_name", "staff_number", "collar_number", "email", "line
 T = TypeVar("T")
 
 
+# ---------------------------------------------------------------- page style
+
+# WCAG 2.2 AA fixes to Streamlit's own widgets that its theme cannot make (colours are in
+# .streamlit/config.toml): the day, month and year of a date box are each a click target
+# at least 24 px square (2.5.8 Target Size, Minimum).
+ACCESSIBLE_CSS = """<style>
+[data-testid="stDateInput"] [role="spinbutton"] {
+  display: inline-block; min-width: 24px; min-height: 24px; text-align: center;
+}
+</style>"""
+
+
+def page_style() -> None:
+    """Once per run, before any page (the log-in screen included): ``ACCESSIBLE_CSS``."""
+    st.html(ACCESSIBLE_CSS)
+
+
 # ---------------------------------------------------------------- log-in and the guard
 
 
@@ -124,7 +141,7 @@ def _login_form() -> None:
         if result.ok and result.user is not None:
             _remember(result.user)
             st.rerun()
-        st.error(result.message)
+        st.error(result.text("dashboard"))
 
 
 def _oidc_gate() -> CurrentUser:
@@ -142,7 +159,7 @@ def _oidc_gate() -> CurrentUser:
     if user is None or (user.email or "") != email.strip().lower():
         result = auth.user_for_email(data.engine(), email)
         if not result.ok or result.user is None:
-            st.error(result.message)
+            st.error(result.text("dashboard"))
             st.button("Log out", key="oidc_logout", on_click=st.logout)
             st.stop()
         _remember(result.user)

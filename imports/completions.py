@@ -177,8 +177,8 @@ def _unidentified(cands: Cands) -> np.ndarray:
 
 
 def _unknown_module_message(value: str | None, _: int) -> str:
-    return (f'The course "{value}" looks like OIC training but matches no module; map it once '
-            f'with: tracker map module "{value}" MODULE-CODE, then import the file again.')
+    return (f'The course "{value}" looks like OIC training but matches no module; the row was '
+            "not imported.")
 
 
 def _check_dates(cands: Cands, dates: Any, title: _Titles, live: np.ndarray,

@@ -50,7 +50,7 @@ def forces(table: Table, ctx: Context, report: Report) -> np.ndarray:
         table, "force", lambda v: vocab.forces().lookup(v, ctx.mappings.get("force")), ctx,
         report, Code.UNKNOWN_FORCE,
         lambda v: f'"{v}" is not a police force this tool knows; the row was kept as this '
-        f'file\'s force. Map it with: tracker map force "{v}" FORCE-CODE.')
+        "file's force.")
     return codes
 
 

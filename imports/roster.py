@@ -100,7 +100,7 @@ def _ranks(out: pd.DataFrame, table: Table, ctx: Context, report: Report) -> Non
     add_rows(report, unknown, table.rows, Code.UNKNOWN_RANK, Severity.WARNING,
              table.label("rank"), raw,
              lambda v, i: f'"{v}" is not a rank or grade this tool knows; the person was kept '
-             f'with no rank. Map it with: tracker map rank "{v}" RANK-CODE.', ctx.file_name)
+             "with no rank.", ctx.file_name)
     _raw, stated = mapped(
         table, "workforce_type", lambda v: WORKFORCE.get(fold(v)), ctx, report, Code.BAD_VALUE,
         lambda v: f'"{v}" is not a workforce type (police officer, special constable, PCSO, '
@@ -120,8 +120,7 @@ def _departments(out: pd.DataFrame, table: Table, ctx: Context, report: Report) 
     unit, dept = mapped(
         table, "unit", lambda v: vocab.departments().lookup(v, extra), ctx, report,
         Code.UNKNOWN_DEPARTMENT,
-        lambda v: f'"{v}" matches no department; the person was kept with no department. '
-        f'Map it with: tracker map department "{v}" DEPARTMENT-CODE.')
+        lambda v: f'"{v}" matches no department; the person was kept with no department.')
     out["unit"], out["department"] = cells.obj(unit), cells.obj(dept)
 
 

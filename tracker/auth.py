@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from tracker import audit, vocab
 from tracker.db import unit_of_work
+from tracker.hints import Advised, Face, Refusal, with_hint
 from tracker.models import Force, User, utcnow
 
 ROLES = ("admin", "training_lead", "manager", "inspector")
@@ -93,8 +94,7 @@ MIN_PASSWORD_LENGTH = 10
 
 LOGIN_FAILED = (f"The user name or password is wrong, or the account is locked. Check both "
                 f"and try again: after {MAX_FAILED_LOGINS} failed log-ins in a row an account "
-                f"is locked for {int(LOCKOUT.total_seconds() // 60)} minutes (an administrator "
-                "can unlock it sooner).")
+                f"is locked for {int(LOCKOUT.total_seconds() // 60)} minutes.")
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
@@ -105,8 +105,9 @@ class HasRole(Protocol):
     def role(self) -> str: ...
 
 
-class AuthError(ValueError):
-    """A refused user-management request; the message says what to do instead."""
+class AuthError(Advised):
+    """A refused user-management request; the message says why, each face adds what to do
+    (``tracker.hints``)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,12 @@ class LoginResult:
     ok: bool
     message: str
     user: CurrentUser | None = None
+    code: Refusal | None = None  # a refused log-in: what to do is the face's hint
+    email: str | None = None
+
+    def text(self, face: Face) -> str:
+        """The message with ``face``'s hint."""
+        return with_hint(self.message, self.code, face, email=self.email)
 
 
 @dataclass
@@ -232,7 +239,7 @@ def _get_user(session: Session, username: str) -> User | None:
 def require_user(session: Session, username: str) -> User:
     user = _get_user(session, username)
     if user is None:
-        raise AuthError(f"No user {username!r}; see the users with: tracker users list.")
+        raise AuthError(f"No user {username!r}.", Refusal.NO_USER)
     return user
 
 
@@ -254,11 +261,10 @@ def add_user(session: Session, username: str, role: str, password: str | None, a
     if not username.strip():
         raise AuthError("The user name is empty; give a name such as j.bloggs.")
     if _get_user(session, username) is not None:
-        raise AuthError(f"User {username!r} exists already; change it with tracker users "
-                        "set-role or reset-password.")
+        raise AuthError(f"User {username!r} exists already.", Refusal.USER_EXISTS)
     if role == "manager" and not departments:
-        raise AuthError("A manager sees only their departments: give at least one with "
-                        "--department CODE (e.g. --department response).")
+        raise AuthError("A manager sees only their departments.",
+                        Refusal.MANAGER_WITHOUT_DEPARTMENT)
     check_departments(departments)
     if password is not None:
         check_password_strength(password)
@@ -279,8 +285,8 @@ def set_role(session: Session, username: str, role: str, actor: str, *,
     if departments is not None:
         user.departments = check_departments(departments) or None
     if role == "manager" and not user.departments:
-        raise AuthError("A manager sees only their departments: give at least one with "
-                        "--department CODE.")
+        raise AuthError("A manager sees only their departments.",
+                        Refusal.MANAGER_WITHOUT_DEPARTMENT)
     old, user.role = user.role, role
     audit.record(session, actor, "user-set-role", user.username, old=old, new=role,
                  departments=list(user.departments or []))
@@ -392,7 +398,7 @@ def _refused(engine: Engine, username: str, now: dt.datetime) -> LoginResult:
         else:
             audit.record(session, username or "?", "login-failed",
                          reason="inactive user" if user is not None else "unknown user")
-    return LoginResult(False, LOGIN_FAILED)
+    return LoginResult(False, LOGIN_FAILED, code=Refusal.LOGIN_FAILED)
 
 
 def _failed(engine: Engine, username: str, attempts: int) -> LoginResult:
@@ -402,7 +408,7 @@ def _failed(engine: Engine, username: str, attempts: int) -> LoginResult:
                          minutes=int(LOCKOUT.total_seconds() // 60))
         else:
             audit.record(session, username, "login-failed", attempts=attempts)
-    return LoginResult(False, LOGIN_FAILED)
+    return LoginResult(False, LOGIN_FAILED, code=Refusal.LOGIN_FAILED)
 
 
 def _succeeded(engine: Engine, user_id: int, now: dt.datetime) -> LoginResult:
@@ -425,8 +431,8 @@ def user_for_email(engine: Engine, email: str) -> LoginResult:
             audit.record(session, key or "?", "login-failed", method="oidc",
                          reason="no tracker user with this email")
             return LoginResult(False, f"You are signed in as {email}, but the tracker has no "
-                               "user with that email. Ask an administrator to add you: "
-                               f"tracker users add NAME --role ROLE --email {email}")
+                               "user with that email.", code=Refusal.NO_USER_FOR_EMAIL,
+                               email=email)
         user.last_login_at = utcnow()
         audit.record(session, user.username, "login", method="oidc")
         return LoginResult(True, f"Logged in as {user.username}.", _current(session, user))

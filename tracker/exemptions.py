@@ -11,6 +11,8 @@ from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import audit
+from tracker.config import load_settings
+from tracker.hints import Advised, Refusal
 from tracker.models import Exemption, Force, Person, PersonState
 
 REASONS = (
@@ -28,7 +30,7 @@ LIST_COLUMNS = [
 ]
 
 
-class ExemptionError(ValueError):
+class ExemptionError(Advised):
     """A refused exemption request; the message says what to change."""
 
 
@@ -39,8 +41,7 @@ def record_exemption(session: Session, person_id: int, requirement: str, reason:
     inclusive, or open-ended). ``known_requirements`` (the rule ids) guards against typos."""
     person = session.get(Person, person_id)
     if person is None:
-        raise ExemptionError(f"No person with id {person_id}; look them up on the Person page "
-                             "or with tracker explain.")
+        raise ExemptionError(f"No person with id {person_id}.", Refusal.NO_PERSON)
     if known_requirements is not None and requirement not in known_requirements:
         raise ExemptionError(f"Unknown requirement {requirement!r}; use one of: "
                              f"{', '.join(known_requirements)}.")
@@ -113,7 +114,7 @@ def list_exemptions(engine: Engine, *, force_id: int | None = None,
         frame = pd.DataFrame(conn.execute(query).mappings().all())
     if frame.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    today = active_on or dt.date.today()
+    today = active_on or load_settings().today()
     frame["active"] = (frame["starts_on"] <= today) & (
         frame["ends_on"].isna() | (frame["ends_on"].fillna(dt.date.max) >= today))
     return frame[LIST_COLUMNS]

@@ -18,11 +18,12 @@ from sqlalchemy import Engine, func, select, union_all
 
 from tracker import models, vocab
 from tracker.coverage import compute, months_before
+from tracker.hints import Advised, Refusal
 from tracker.population import absence, failed_conditions, from_day, load_states, scope
 from tracker.rules import Requirement, RuleSet
 
 
-class ExplainError(ValueError):
+class ExplainError(Advised):
     """The person asked about cannot be found, or is ambiguous; the message says what to do."""
 
 
@@ -146,8 +147,8 @@ def find_person(engine: Engine, person: str, force: str | None = None) -> int:
                 return int(hits[0][0])
             if hits:
                 forces = ", ".join(sorted({h[1] for h in hits}))
-                raise ExplainError(f"{what} {key!r} matches {len(hits)} people ({forces}); "
-                                   "add --force CODE to say which force.")
+                raise ExplainError(f"{what} {key!r} matches {len(hits)} people ({forces}).",
+                                   Refusal.SEVERAL_PEOPLE)
     where = f" in {force}" if force else ""
     raise ExplainError(f"nobody{where} has the staff number, collar number, e-mail or id "
                        f"{key!r}. Check the value against the HR roster.")

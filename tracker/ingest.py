@@ -37,8 +37,9 @@ from tracker.bulk import (
     mark,
     sqlite_bulk_pragmas,
 )
-from tracker.config import Thresholds
+from tracker.config import Thresholds, load_settings
 from tracker.db import force_ids, module_ids, unit_of_work
+from tracker.hints import Advised, Face, with_hint
 from tracker.matching import (
     AUTO_LINK_ACTOR,
     Roster,
@@ -70,8 +71,8 @@ PAYLOAD_FIELDS = ["staff_number", "collar_number", "email", "username", "full_na
                   "raw_status", "score"]
 
 
-class ImportRefused(ValueError):
-    """The file was not imported; the message says why and what to do next."""
+class ImportRefused(Advised):
+    """The file was not imported; the message says why, each face adds what to do next."""
 
 
 @dataclass
@@ -87,6 +88,7 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
     refused: str | None = None
+    refused_code: Code | None = None  # what each face says to do about the refusal
     already_imported: int | None = None
     counts: Counter[str] = field(default_factory=Counter)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -112,6 +114,12 @@ class ImportPlan:
             self.problems.append(dataclasses.replace(problem, file=self.parsed.file_name))
         if total is not None and problems and total > len(problems):
             self.dropped[problems[0].code.value] += total - len(problems)
+
+    def refusal(self, face: Face) -> str | None:
+        """Why the file is refused (None: it is not), with what ``face`` says to do."""
+        if self.refused is None:
+            return None
+        return with_hint(self.refused, self.refused_code, face, batch=self.already_imported)
 
     def summary(self) -> dict[str, Any]:
         """The numbers a person (or a machine, as JSON) needs about this import."""
@@ -145,7 +153,8 @@ def plan_import(engine: Engine, parsed: ParsedFile, *, force_code: str, as_of: d
         if force_code not in forces:
             raise ValueError(f"Unknown force {force_code!r}; use a force code such as "
                              "avon-and-somerset (see tracker/data/forces.toml).")
-        when = as_of or parsed.as_of or (dt.date.today() if parsed.kind.is_roster else None)
+        today = load_settings().today() if parsed.kind.is_roster else None
+        when = as_of or parsed.as_of or today
         plan = ImportPlan(parsed, force_code, forces[force_code], when, actor,
                           full_roster=full_roster, allow_reimport=allow_reimport, rules=rules,
                           thresholds=thresholds or Thresholds())
@@ -196,9 +205,8 @@ def _check_already_imported(session: Session, plan: ImportPlan, allow: bool) -> 
         plan.refused = (
             f"{plan.parsed.file_name} was already imported as batch {earlier.id} on "
             f"{earlier.imported_at:%Y-%m-%d %H:%M} by {earlier.imported_by} (same content); "
-            f"nothing was changed. To import it again, undo that batch first "
-            f"(`tracker imports undo {earlier.id}`), or use --reimport (rows already stored "
-            f"stay as they are).")
+            "nothing was changed.")
+        plan.refused_code = Code.ALREADY_IMPORTED
 
 
 def _count_rows(plan: ImportPlan) -> None:
@@ -369,12 +377,10 @@ def _completion_records(plan: ImportPlan, forces: dict[str, int],
     records = plan.parsed.records.copy()
     records["target_force_id"] = _force_id_column(records, plan, forces)
     records = _reject(plan, records, records["target_force_id"].isna(), Code.UNKNOWN_FORCE,
-                      "force_code", "Unknown force {value}: map it with `tracker map force "
-                      "RAW CODE`, then import the file again.")
+                      "force_code", "Unknown force {value}; the row was not imported.")
     records["module_id"] = records["module_code"].map(modules).astype("Int64")
     records = _reject(plan, records, records["module_id"].isna(), Code.UNKNOWN_MODULE,
-                      "module_code", "Unknown module {value}: map the title with `tracker map "
-                      "module TITLE CODE`, then import the file again.")
+                      "module_code", "Unknown module {value}; the row was not imported.")
     records["completed_on"] = _day(records["completed_on"])
     records = _reject(plan, records, records["completed_on"].isna(), Code.MISSING_VALUE,
                       "completed_on", "No completion date; add it and import the file again.")
@@ -518,7 +524,7 @@ def _plan_unmatched(session: Session, plan: ImportPlan, rows: pd.DataFrame) -> N
     plan.add_problems([
         Problem(Code.UNMATCHED_LEARNER, Severity.WARNING,
                 f"{name or key} matched nobody on the {plan.force_code} roster; kept in the "
-                "review queue (`tracker match list`).", row=int(row), column=header,
+                "review queue.", row=int(row), column=header,
                 value=None if pd.isna(name) else str(name))
         for name, key, row in zip(head["full_name"], head["identity_key"], head["row"],
                                   strict=True)], total=len(rows))
@@ -558,7 +564,7 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
     a file overlapping one committed meanwhile adds only what is still new, as if the two
     had been imported one after the other."""
     if plan.refused:
-        raise ImportRefused(plan.refused)
+        raise ImportRefused(plan.refused, plan.refused_code, batch=plan.already_imported)
     if original is not None and files.sha256_of(original) != plan.parsed.sha256:
         raise ImportRefused(f"{plan.parsed.file_name} changed after it was read; nothing was "
                             "imported. Read it again and import that.")
@@ -597,7 +603,7 @@ def _lock_current(engine: Engine, session: Session, plan: ImportPlan) -> None:
     for item in dataclasses.fields(plan):
         setattr(plan, item.name, getattr(fresh, item.name))
     if plan.refused:
-        raise ImportRefused(plan.refused)
+        raise ImportRefused(plan.refused, plan.refused_code, batch=plan.already_imported)
 
 
 def _replanned(engine: Engine, session: Session, plan: ImportPlan) -> ImportPlan:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from tracker import audit, import_lock, vocab
 from tracker.db import cursor_frame, unit_of_work
+from tracker.hints import Advised, Refusal
 from tracker.models import (
     Completion,
     CompletionEvidence,
@@ -52,7 +53,7 @@ AUTO_LINK_ACTOR = "system:delegate"  # links made for delegates created by an im
 _COMBINING = r"\p{M}"  # combining marks (RE2 syntax, as Arrow uses)
 
 
-class MatchError(ValueError):
+class MatchError(Advised):
     """A review-queue action that cannot be done (the message says why and what to do)."""
 
 
@@ -355,8 +356,7 @@ class Suggestion:
 def _open_record(session: Session, unmatched_id: int) -> UnmatchedRecord:
     record = session.get(UnmatchedRecord, unmatched_id)
     if record is None:
-        raise MatchError(f"No unmatched record {unmatched_id}; `tracker match list` shows "
-                         "the open ones.")
+        raise MatchError(f"No unmatched record {unmatched_id}.", Refusal.NO_UNMATCHED_RECORD)
     if record.status != "open":
         raise MatchError(f"Unmatched record {unmatched_id} is already {record.status} "
                          f"(by {record.resolved_by}); nothing to do.")
@@ -369,8 +369,8 @@ def suggest_matches(engine: Engine, unmatched_id: int, limit: int = 5) -> list[S
     with unit_of_work(engine) as session:
         record = session.get(UnmatchedRecord, unmatched_id)
         if record is None:
-            raise MatchError(f"No unmatched record {unmatched_id}; `tracker match list` shows "
-                             "the open ones.")
+            raise MatchError(f"No unmatched record {unmatched_id}.",
+                             Refusal.NO_UNMATCHED_RECORD)
         payload: dict[str, Any] = dict(record.payload or {})
         name = fold(record.display_name or payload.get("full_name") or "")
         rows = session.execute(
@@ -499,5 +499,5 @@ def resolve_person(engine: Engine, unmatched_id: int, person: str) -> int:
             return by_staff
         if person.strip().isdigit() and session.get(Person, int(person)) is not None:
             return int(person)
-    raise MatchError(f"No person with id or staff number {person!r} in the record's force; "
-                     "`tracker match suggest ID` lists likely people.")
+    raise MatchError(f"No person with id or staff number {person!r} in the record's force.",
+                     Refusal.NO_PERSON_TO_MATCH)

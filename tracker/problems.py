@@ -1,7 +1,9 @@
 """Data problems are values: a ``Problem`` per bad cell or row, collected for a whole file.
 
 Row numbers are the ones a person sees in Excel (the header row included), so they can find
-the row. Codes are an Enum; each has a title and a short "what to do" hint.
+the row. Codes are an Enum; a problem's message says what happened and names no command and
+no page. Each code's title and "what to do" hint per face (command line, dashboard) are in
+``tracker.hints``.
 """
 
 from __future__ import annotations
@@ -46,27 +48,6 @@ class Code(StrEnum):
     UNMATCHED_LEARNER = "unmatched-learner"
     DATE_DISAGREEMENT = "date-disagreement"
     BAD_VALUE = "bad-value"
-
-
-# What each face tells the user to do about a refused file: core messages name no command
-# and no page, each face adds its own words ("cli", "dashboard").
-FACE_HINTS: dict[Code, dict[str, str]] = {
-    Code.UNKNOWN_KIND: {
-        "cli": "Pass --kind (one of: {kinds}).",
-        "dashboard": "Choose what it is under \"Kind of file\" above.",
-    },
-    Code.MISSING_COLUMN: {
-        "cli": 'Say which column holds it with --column "HEADER=FIELD" (FIELD one of: '
-               "{fields}), or pass --kind if this is another kind of file.",
-        "dashboard": "Choose the column that holds it in the table of columns below.",
-    },
-}
-
-
-def face_hint(code: Code, face: str, **values: str) -> str:
-    """The sentence ``face`` adds to a refusal with ``code`` ("" when it adds none)."""
-    text = FACE_HINTS.get(code, {}).get(face, "")
-    return text.format(**values) if values else text
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def _unmapped(engine: Engine, force_codes: list[str], as_of: dt.date) -> list[pd
         rank_rows, unit_rows = conn.execute(ranks).all(), conn.execute(units).all()
     return [
         _counts([tuple(r) for r in rank_rows], "Unmapped ranks (people, by HR value)",
-                'Map each value once: tracker map rank "VALUE" RANK-CODE.'),
+                "Map each value once to a rank the tool knows (a training lead can)."),
         _counts([tuple(r) for r in unit_rows], "Unmapped departments (people, by HR unit)",
-                'Map each unit once: tracker map department "UNIT" DEPARTMENT-CODE.'),
+                "Map each unit once to a department the tool knows (a training lead can)."),
     ]

@@ -76,9 +76,8 @@ def write_xlsx(data: ReportData, path_or_buffer: Any) -> None:
     wb.properties.title = data.title
     wb.properties.creator = data.generated_by
     wb.properties.created = wb.properties.modified = data.generated_at
-    for writer in (_cover, _summary, _by_rank_department, _matrix, _trend, _outstanding,
-                   _exemptions, _quality):
-        writer(wb, data)
+    for name, writer in SHEETS:
+        writer(wb, name, data)
     wb.save(path_or_buffer)
 
 
@@ -251,8 +250,8 @@ EVIDENCE = [
 ]
 
 
-def _cover(wb: Workbook, data: ReportData) -> None:
-    ws = _sheet(wb, "Cover", data, EVIDENCE, freeze=False)
+def _cover(wb: Workbook, name: str, data: ReportData) -> None:
+    ws = _sheet(wb, name, data, EVIDENCE, freeze=False)
     rows: list[list[Any]] = [[text_cell(ws, data.title, font=Font(bold=True, size=18))], []]
     rows += [[text_cell(ws, label, font=BOLD), cell(ws, value)]
              for label, value in _cover_facts(data)]
@@ -317,8 +316,8 @@ SUMMARY = [
 ]
 
 
-def _summary(wb: Workbook, data: ReportData) -> None:
-    ws = _sheet(wb, "Summary", data, SUMMARY)
+def _summary(wb: Workbook, name: str, data: ReportData) -> None:
+    ws = _sheet(wb, name, data, SUMMARY)
     _heading(ws, "Summary: coverage against the deadline", "Coverage = completed (on time "
              "or late) / (completed + outstanding); exempt and not-yet-due people are counted "
              "apart.", data)
@@ -338,8 +337,8 @@ RANK_DEPARTMENT = [
 ]
 
 
-def _by_rank_department(wb: Workbook, data: ReportData) -> None:
-    ws = _sheet(wb, "By rank and department", data, RANK_DEPARTMENT)
+def _by_rank_department(wb: Workbook, name: str, data: ReportData) -> None:
+    ws = _sheet(wb, name, data, RANK_DEPARTMENT)
     _heading(ws, "Coverage by rank and department", "Shaded rows are totals: each rank over "
              "all departments, each department over all ranks, then all (as on the Summary).",
              data)
@@ -358,7 +357,7 @@ def _by_rank_department(wb: Workbook, data: ReportData) -> None:
 MATRIX_WIDTH = 15.0
 
 
-def _matrix(wb: Workbook, data: ReportData) -> None:
+def _matrix(wb: Workbook, name: str, data: ReportData) -> None:
     """One rank x department matrix per requirement: in each cell the coverage, the status
     in words and 'completed of due', in the status colour."""
     frame = data.by_rank_department
@@ -366,7 +365,7 @@ def _matrix(wb: Workbook, data: ReportData) -> None:
                  if not frame.empty else [1])
     columns = [Column("rank", "", 24), *[Column(f"d{i}", "", MATRIX_WIDTH)
                                           for i in range(int(widest))]]
-    ws = _sheet(wb, "Rank x department", data, columns, freeze=False)
+    ws = _sheet(wb, name, data, columns, freeze=False)
     _heading(ws, "Coverage matrix: rank (rows) by department (columns)", "Each cell: "
              "coverage, its status in words (* small group) and completed of those due "
              "(completed + outstanding). The numbers are those of the sheet before.", data)
@@ -428,8 +427,8 @@ TREND = [
 ]
 
 
-def _trend(wb: Workbook, data: ReportData) -> None:
-    ws = _sheet(wb, "Trend", data, TREND)
+def _trend(wb: Workbook, name: str, data: ReportData) -> None:
+    ws = _sheet(wb, name, data, TREND)
     _heading(ws, "Trend: weekly coverage against the needed trajectory",
              "Needed trajectory: the straight line from today's coverage to 100% on the "
              "deadline.", data)
@@ -470,22 +469,22 @@ def _person_columns(data: ReportData, extra: list[Column]) -> list[Column]:
             *who, *extra[1:]]
 
 
-def _outstanding(wb: Workbook, data: ReportData) -> None:
+def _outstanding(wb: Workbook, name: str, data: ReportData) -> None:
     columns = _person_columns(data, [Column("unit", "Unit", 22)])
     columns.insert(4, Column("line_manager", "Line manager", 20))
     columns.append(Column("modules_missing", "Modules missing", 36))
-    ws = _sheet(wb, "Outstanding", data, columns)
+    ws = _sheet(wb, name, data, columns)
     _heading(ws, f"Outstanding: {len(data.outstanding):,} still to complete, by person and "
              "requirement",
              "Use the filter buttons to choose a department, unit or line manager.", data)
     _table(ws, data.outstanding, columns, "No one is outstanding.")
 
 
-def _exemptions(wb: Workbook, data: ReportData) -> None:
+def _exemptions(wb: Workbook, name: str, data: ReportData) -> None:
     columns = _person_columns(data, [])
     columns += [Column("reason", "Reason", 40), Column("starts_on", "From", 12, "date"),
                 Column("ends_on", "Until", 12, "date"), Column("recorded_by", "Recorded by", 16)]
-    ws = _sheet(wb, "Exemptions", data, columns)
+    ws = _sheet(wb, name, data, columns)
     count = len(data.exemptions)
     _heading(ws, f"Exemptions: {count:,} {'person' if count == 1 else 'people'} excused",
              "Exempt people are in scope but counted apart, never silently dropped.", data)
@@ -498,15 +497,23 @@ QUALITY = [
 ]
 
 
-def _quality(wb: Workbook, data: ReportData) -> None:
-    ws = _sheet(wb, "Data quality", data, QUALITY)
+def _quality(wb: Workbook, name: str, data: ReportData) -> None:
+    ws = _sheet(wb, name, data, QUALITY)
     _heading(ws, "Data quality: what the source files could not tell us",
              "These rows are outside the coverage figures until they are resolved.", data)
     _table(ws, data.quality, QUALITY, "Nothing to resolve: no unmatched learners, import "
            "problems or unmapped values.")
 
 
+# The workbook's sheets in order: a name and the function that writes it. Adding a sheet
+# touches this table and nothing else.
+SHEETS: tuple[tuple[str, Callable[[Workbook, str, ReportData], None]], ...] = (
+    ("Cover", _cover), ("Summary", _summary), ("By rank and department", _by_rank_department),
+    ("Rank x department", _matrix), ("Trend", _trend), ("Outstanding", _outstanding),
+    ("Exemptions", _exemptions), ("Data quality", _quality),
+)
+
+
 def sheet_names() -> list[str]:
-    return ["Cover", "Summary", "By rank and department", "Rank x department", "Trend",
-            "Outstanding", "Exemptions", "Data quality"]
+    return [name for name, _writer in SHEETS]
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker import audit, import_lock
 from tracker.db import unit_of_work
+from tracker.hints import Advised, Refusal
 from tracker.ingest import IDENTITY_FIELDS
 from tracker.matching import AUTO_LINK_ACTOR
 from tracker.models import (
@@ -39,8 +40,8 @@ def _run(session: Session, statement: Any) -> int:
     return int(getattr(session.execute(statement), "rowcount", 0) or 0)
 
 
-class UndoRefused(ValueError):
-    """The batch cannot be undone; the message says why."""
+class UndoRefused(Advised):
+    """The batch cannot be undone; the message says why (each face adds what to do)."""
 
 
 def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
@@ -49,7 +50,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
         import_lock.take(session)  # no import commits while a batch is taken out
         batch = session.get(ImportBatch, batch_id, with_for_update=True)
         if batch is None:
-            raise UndoRefused(f"No import batch {batch_id}; `tracker imports list` shows them.")
+            raise UndoRefused(f"No import batch {batch_id}.", Refusal.NO_BATCH)
         if batch.status == "undone":
             raise UndoRefused(f"Batch {batch_id} was already undone on "
                               f"{batch.undone_at:%Y-%m-%d %H:%M} by {batch.undone_by}; "

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboards import data, ui
 from tracker import auth
 from tracker.db import unit_of_work
+from tracker.hints import explain
 
 user = ui.page_user("admin")
 st.title("Administration")
@@ -25,7 +26,7 @@ def run(work: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
             fn(session, *args, user.username, **kwargs)
         st.session_state["admin_message"] = ("ok", work)
     except auth.AuthError as exc:
-        st.session_state["admin_message"] = ("error", str(exc))
+        st.session_state["admin_message"] = ("error", explain(exc, "dashboard"))
     st.rerun()
 
 

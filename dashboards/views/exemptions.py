@@ -28,7 +28,7 @@ else:
 if not auth.can(user, "record_exemption"):
     st.stop()
 
-st.subheader("Record an exemption")
+st.header("Record an exemption")
 with st.form("record_exemption", clear_on_submit=True):
     staff = st.text_input("Staff number", key="ex_staff")
     requirement = st.selectbox("Requirement", rules.ids, format_func=titles.__getitem__,
@@ -52,7 +52,7 @@ with st.form("record_exemption", clear_on_submit=True):
         st.rerun()
 
 if not listing.empty:
-    st.subheader("End an exemption")
+    st.header("End an exemption")
     with st.form("end_exemption"):
         open_ids = [int(i) for i in listing.loc[listing["ends_on"].isna(), "id"]]
         chosen = st.selectbox("Exemption", open_ids, key="ex_end_id",

@@ -38,7 +38,7 @@ if auth.can(user, "upload") and bool(chosen["file_kept"]):
                        data=actions.original_file(int(batch_id), user),
                        file_name=str(chosen["file_name"]), on_click="ignore",
                        icon=":material/download:")
-st.subheader(f"Row-level problems of batch #{batch_id}")
+st.header(f"Row-level problems of batch #{batch_id}")
 if not auth.shows_identities(user, data.settings().pseudonymise_inspectors):
     problems = data.batch_problem_counts(token, int(batch_id))
     name = f"batch-{batch_id}-problem-counts"
@@ -54,7 +54,7 @@ else:
 
 if auth.can(user, "undo_import"):
     status = chosen["status"]
-    st.subheader("Undo this batch")
+    st.header("Undo this batch")
     if status != "committed":
         st.caption(f"Batch #{batch_id} is {status}; there is nothing to undo.")
     else:

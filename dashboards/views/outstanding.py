@@ -53,11 +53,11 @@ if people.empty:
                + (" among these people." if who else "."))
     st.stop()
 
-st.subheader(f"Outstanding by {GROUPS[group].lower()}")
+st.header(f"Outstanding by {GROUPS[group].lower()}")
 st.caption("Most people outstanding first (the most to chase), then lowest coverage.")
 ui.table(data.outstanding_groups(view, requirement, group),
          f"{requirement}-outstanding-by-{group}-{as_of}", user)
-st.subheader("People")
+st.header("People")
 ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user,
          column_config={"modules_missing": st.column_config.TextColumn(
              labels.heading("modules_missing"), width="medium")})

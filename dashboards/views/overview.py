@@ -30,7 +30,7 @@ on_deadline = coverage.on_deadlines(
     result.requirements, today, lambda day: data.coverage_result(token, day, force, departments))
 for req, row in zip(result.requirements, summary.to_dict("records"), strict=True):
     with st.container(border=True):
-        st.subheader(req.title)
+        st.header(req.title)
         st.caption(f"{req.reference}. Deadline {ui.day_text(req.deadline)}.")
         days = (req.deadline - today).days
         counted = int(row["completed"] + row["outstanding"])
@@ -70,3 +70,5 @@ for req, status, chart in later:
                                      req.deadline, ui.titled(f"{req.title}: coverage week by "
                                                              "week", today)),
                         key=f"trend_{req.id}")
+        with st.expander("Week by week: the numbers"):
+            ui.table(trend.weekly, f"{req.id}-week-by-week-{today}", user)

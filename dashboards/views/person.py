@@ -33,7 +33,7 @@ picked = found[found["person_id"] == person_id].iloc[0]
 key = str(picked["staff_number"] or person_id)
 st.code(data.explain(token, key, str(picked["force"]), as_of), language=None, wrap_lines=True)
 rows = ui.status_words(data.person_statuses(result, int(person_id)))
-st.subheader(f"Status of {labels[person_id].split(' · ')[0]} for each requirement")
+st.header(f"Status of {labels[person_id].split(' · ')[0]} for each requirement")
 if rows.empty:
     st.info("Not in scope of any requirement on this date (see the rules on the Reports "
             "page).")

@@ -40,7 +40,7 @@ with cols[2]:
         file_name=f"{stem}-summary.csv", mime="text/csv", key="dl_report_summary",
         on_click="ignore", icon=":material/download:")
 
-st.subheader("Requirement rules in force")
+st.header("Requirement rules in force")
 st.caption(f"Source: {data.rules_path()}")
 for req in rules.requirements:
     with st.expander(f"{req.title}: deadline {ui.day_text(req.deadline)}"):

@@ -173,7 +173,7 @@ def offer_mapping(file_id: str, upload: actions.Upload) -> None:
 
 for file_id, upload in uploads:
     with st.container(border=True):
-        st.subheader(upload.name)
+        st.header(upload.name)
         if upload.plan is None:
             st.error(upload.error or "This file could not be read.")
             offer_mapping(file_id, upload)

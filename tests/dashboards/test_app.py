@@ -11,9 +11,10 @@ from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.conftest import APP, TIMEOUT, TODAY, app_for, page_alone
-from tracker import auth, coverage
+from tracker import auth, coverage, hints
 from tracker.db import unit_of_work
 from tracker.models import AuditEvent, Exemption, ImportBatch, User
+from tracker.problems import Code
 from tracker.rules import load_rules
 
 ROLE_USERS = {"admin": "demo-admin", "training_lead": "demo-lead", "manager": "demo-manager",
@@ -268,14 +269,17 @@ def test_login_form_lets_a_user_in_and_audits_it(db: Engine) -> None:
     assert ("demo-lead", "logout", None) in _actions(db)
 
 
+LOCKED = f"{auth.LOGIN_FAILED} An administrator can unlock it sooner on the Admin page."
+
+
 def test_login_is_refused_then_locked(db: Engine) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     _login(at, "demo-lead", "wrong")
-    assert [e.value for e in at.error] == [auth.LOGIN_FAILED]
+    assert [e.value for e in at.error] == [LOCKED]
     for _ in range(4):
         _login(at, "demo-lead", "wrong")
     _login(at, "demo-lead", auth.DEMO_USERS["demo-lead"][1])
-    assert [e.value for e in at.error] == [auth.LOGIN_FAILED]
+    assert [e.value for e in at.error] == [LOCKED]
     assert not at.metric
     assert [a for _u, a, _t in _actions(db) if a.startswith("login")][-2:] == [
         "login-locked", "login-refused"]
@@ -483,9 +487,11 @@ def test_users_who_see_no_names_get_import_problems_as_counts(db: Engine,
     shown = at.dataframe[-1].value
     assert shown.to_dict("records") == [
         {"code": "unmatched-learner", "severity": "warning", "column": "Full Name", "rows": 2,
-         "first_row": 5, "last_row": 9},
+         "first_row": 5, "last_row": 9, "what_to_do": hints.HINTS[Code.UNMATCHED_LEARNER]
+         .dashboard},
         {"code": "bad-date", "severity": "error", "column": "Completion Date", "rows": 1,
-         "first_row": 7, "last_row": 7}]
+         "first_row": 7, "last_row": 7, "what_to_do": "Correct it in the source system or "
+         "the file, then upload it again on the Upload page."}]
     assert at.main.caption[-1].value == ("Counted by code and column: a problem's value "
                                          "and message can carry a learner's name, which "
                                          "your role is not shown.")
@@ -511,7 +517,8 @@ def test_training_leads_and_unpseudonymised_inspectors_see_each_problem(
         at = app_for(db, username, page="imports")
         at.selectbox(key="imports_batch").set_value(batch_id).run()
         shown = at.dataframe[-1].value
-        assert list(shown.columns) == ["row", "column", "code", "severity", "value", "message"]
+        assert list(shown.columns) == ["row", "column", "code", "severity", "value", "message",
+                                       "what_to_do"]
         assert list(shown["value"]) == ["Quentin Strange", "Bob Baker 31/02", "Zoe Zane"]
 
 

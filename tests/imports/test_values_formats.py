@@ -445,4 +445,4 @@ def test_ranks_as_written_on_a_roster(tmp_path: Path) -> None:
         [16, "Rank", "unknown-rank", "warning"]]
     assert parsed.report.problems[0].message == (
         '"Insp (T/Sgt)" is not a rank or grade this tool knows; the person was kept with no '
-        'rank. Map it with: tracker map rank "Insp (T/Sgt)" RANK-CODE.')
+        "rank.")

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from tests.conftest import cli_db_url
-from tracker import auth
+from tracker import auth, hints
 from tracker.db import unit_of_work
 from tracker.models import AuditEvent, User
 
@@ -106,8 +106,9 @@ def _row(engine: Engine, username: str) -> tuple[int, dt.datetime | None]:
 def test_every_failure_gets_the_same_message(engine: Engine, lead: str) -> None:
     assert auth.LOGIN_FAILED == (
         "The user name or password is wrong, or the account is locked. Check both and try "
-        "again: after 5 failed log-ins in a row an account is locked for 15 minutes (an "
-        "administrator can unlock it sooner).")
+        "again: after 5 failed log-ins in a row an account is locked for 15 minutes.")
+    assert auth.authenticate(engine, lead, "nope").text("dashboard") == (
+        f"{auth.LOGIN_FAILED} An administrator can unlock it sooner on the Admin page.")
     wrong = auth.authenticate(engine, lead, "nope")
     unknown = auth.authenticate(engine, "ghost", "whatever")
     assert (wrong.ok, wrong.message, wrong.user) == (False, auth.LOGIN_FAILED, None)
@@ -259,8 +260,10 @@ def test_oidc_identity_is_found_by_email_case_blind(engine: Engine, lead: str) -
     assert not missing.ok
     assert missing.message == (
         "You are signed in as someone@example.org, but the tracker has no user with that "
-        "email. Ask an administrator to add you: tracker users add NAME --role ROLE "
-        "--email someone@example.org")
+        "email.")
+    assert missing.text("dashboard") == (
+        f"{missing.message} Ask an administrator to add you, with this email, on the Admin "
+        "page (Add a user).")
 
 
 def test_auth_mode_comes_from_the_environment() -> None:
@@ -279,8 +282,13 @@ def test_add_user_refuses_bad_requests(engine: Engine, lead: str) -> None:
             auth.add_user(session, lead, "inspector", PASSWORD, "t")
         with pytest.raises(auth.AuthError, match="Unknown role 'boss'"):
             auth.add_user(session, "x", "boss", PASSWORD, "t")
-        with pytest.raises(auth.AuthError, match="give at least one with --department"):
+        with pytest.raises(auth.AuthError, match="A manager sees only their departments") as no:
             auth.add_user(session, "m", "manager", PASSWORD, "t")
+        assert hints.explain(no.value, "cli").endswith(
+            "Give at least one with --department CODE (e.g. --department response).")
+        assert hints.explain(no.value, "dashboard").endswith(
+            'Give at least one department code (e.g. response) under "Departments, for a '
+            'manager".')
         with pytest.raises(auth.AuthError, match="too short"):
             auth.add_user(session, "y", "inspector", "short", "t")
         with pytest.raises(auth.AuthError, match="Unknown department 'respons'; use "):
@@ -353,7 +361,7 @@ def test_cli_refusals_say_what_to_do(engine: Engine) -> None:
     assert "Cannot add the user: Unknown role 'boss'; use one of: admin, training_lead, " \
            "manager, inspector." in out
     code, out = _cli(engine, "users", "unlock", "ghost")
-    assert code == 1 and "No user 'ghost'; see the users with: tracker users list." in out
+    assert code == 1 and "No user 'ghost'. See the users with: tracker users list." in out
 
 
 def test_cli_reset_password_from_stdin(engine: Engine) -> None:

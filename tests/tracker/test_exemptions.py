@@ -82,3 +82,15 @@ def test_bad_requests_are_refused_with_a_reason(engine: Engine, people: dict[str
     with unit_of_work(engine) as session, pytest.raises(exemptions.ExemptionError) as err:
         exemptions.record_exemption(**args, session=session)
     assert str(err.value).startswith(message)
+
+
+def test_active_means_active_on_tracker_today(engine: Engine, people: dict[str, int],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    with unit_of_work(engine) as session:
+        exemptions.record_exemption(
+            session, people["Ann Able"], "oic-hydra", "Secondment", dt.date(2026, 1, 10),
+            "lead", ends_on=dt.date(2026, 1, 20), known_requirements=REQS)
+    monkeypatch.setenv("TRACKER_TODAY", "2026-01-15")
+    assert exemptions.list_exemptions(engine)["active"].tolist() == [True]
+    monkeypatch.setenv("TRACKER_TODAY", "2026-01-21")
+    assert exemptions.list_exemptions(engine)["active"].tolist() == [False]

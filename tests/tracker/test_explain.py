@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from tests.tracker.factories import make_person
 from tests.tracker.test_coverage import DEADLINE, build_roster
-from tracker import models
+from tracker import hints, models
 from tracker.db import unit_of_work
 from tracker.explain import ExplainError, Explanation, RequirementWhy, explain, find_person
 from tracker.rules import load_rules, parse_rules
@@ -116,7 +116,8 @@ def test_unknown_and_ambiguous_people_are_refused(roster: Engine) -> None:
     with pytest.raises(ExplainError) as twice:
         explain(roster, load_rules(), "101", DEADLINE)
     assert str(twice.value) == ("staff number '101' matches 2 people (avon-and-somerset, "
-                                "wiltshire); add --force CODE to say which force.")
+                                "wiltshire).")
+    assert hints.explain(twice.value, "cli").endswith(" Add --force CODE to say which force.")
     assert explain(roster, load_rules(), "101", DEADLINE,
                    force="wiltshire").person["force"] == "wiltshire"
 

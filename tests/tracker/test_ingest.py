@@ -233,3 +233,13 @@ def test_an_unmatched_learner_points_at_the_identifier_column_the_file_has(
     plan = plan_import(engine, file, force_code="avon-and-somerset", as_of=None, actor="lead")
     assert [(p.row, p.column, p.code.value) for p in plan.problems] == [
         (2, "Staff No.", "unmatched-learner")]
+
+
+def test_roster_without_a_date_is_dated_tracker_today(engine: Engine,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_TODAY", "2026-02-14")
+    plan = run(engine, roster(THREE))
+    assert plan.as_of == dt.date(2026, 2, 14)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT as_of FROM roster_snapshots")).scalar_one() in (
+            dt.date(2026, 2, 14), "2026-02-14")

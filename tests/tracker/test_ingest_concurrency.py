@@ -106,8 +106,7 @@ def refusal(engine: Engine, batch_id: int, name: str) -> str:
         assert batch is not None
         return (f"{name} was already imported as batch {batch_id} on "
                 f"{batch.imported_at:%Y-%m-%d %H:%M} by lead (same content); nothing was "
-                f"changed. To import it again, undo that batch first (`tracker imports undo "
-                f"{batch_id}`), or use --reimport (rows already stored stay as they are).")
+                "changed.")
 
 
 def start(engine: Engine, with_roster: bool = True) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from tests.tracker.report_samples import sample_data
+from demodata.report_sample import sample_data
 from tests.tracker.test_report import _report, build_roster
 from tracker.report_xlsx import write_xlsx
 

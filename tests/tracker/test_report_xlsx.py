@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from tests.tracker.report_samples import HOSTILE, sample_data
+from demodata.report_sample import HOSTILE, sample_data
 from tracker.report_csv import write_csv
 from tracker.report_xlsx import sheet_names, write_xlsx
 

@@ -16,7 +16,7 @@ import pandas as pd
 import typer
 from sqlalchemy.exc import DBAPIError
 
-from tracker import vocab
+from tracker import hints, vocab
 from tracker.cli.app import app, fail, state
 from tracker.coverage import CoverageResult, compute, to_records
 from tracker.population import BREAKDOWNS
@@ -68,7 +68,7 @@ def _guard(work: Callable[[], T]) -> T:
     try:
         return work()
     except (KeyError, ValueError) as exc:
-        fail(str(exc.args[0]) if exc.args else str(exc))
+        fail(hints.explain(exc, "cli"))
     except DBAPIError as exc:
         fail(f"cannot read the database: {exc.orig}. Run `tracker init` to create or upgrade "
              "it, and check --db / TRACKER_DB_URL.")

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.cli.app import app, fail, state
 from tracker.db import unit_of_work
+from tracker.hints import explain, row_hint, with_hint
 from tracker.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
 from tracker.problems import Code, Problem, Report, Severity
 from tracker.records import FIELD_LABELS, Decision, Kind, ParsedFile
@@ -85,11 +86,12 @@ def _engine(ctx: typer.Context) -> Engine:
 
 
 def _guard(work: Callable[[], T]) -> T:
-    """Library refusals (ValueError and its kinds) become CLI errors with exit code 1."""
+    """Library refusals (ValueError and its kinds) become CLI errors with exit code 1, with
+    the command line's hint when the refusal has a code."""
     try:
         return work()
     except ValueError as exc:
-        fail(str(exc))
+        fail(explain(exc, "cli"))
 
 
 # ---------------------------------------------------------------- tracker import
@@ -217,7 +219,8 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
         else:
             _remember_layout(engine, force, parsed, columns, actor)
     status = "refused" if plan.refused else "dry-run" if dry_run else "imported"
-    return {**plan.summary(), "status": status, "batch_id": batch_id,
+    return {**plan.summary(), "refused": plan.refusal("cli"), "status": status,
+            "batch_id": batch_id,
             "problem_counts": _problem_counts(plan.problems, plan.dropped),
             "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]],
             **_column_result(parsed.decisions, parsed.layout_used),
@@ -248,13 +251,12 @@ def parse_columns(values: list[str] | None) -> dict[str, str]:
 def _refused(path: Path, exc: FileRefused, kind: Kind | None) -> dict[str, Any]:
     """A file the importer refused: its message with the CLI's hint, and its columns."""
     from imports.kinds import SPECS
-    from tracker.problems import face_hint
 
     known = kind or exc.kind
     fields = ", ".join(f.name for f in SPECS[known].fields) if known else ""
-    hint = face_hint(exc.code, "cli", kinds=", ".join(k.value for k in Kind), fields=fields)
-    return {"file": path.name, "status": "refused",
-            "refused": f"{exc} {hint}".strip(), "problems": [],
+    refused = with_hint(str(exc), exc.code, "cli", kinds=", ".join(k.value for k in Kind),
+                        fields=fields)
+    return {"file": path.name, "status": "refused", "refused": refused, "problems": [],
             **_column_result(exc.decisions, False)}
 
 
@@ -371,7 +373,13 @@ def _problem_line(problem: dict[str, Any]) -> str:
         where.append(f"row {problem['row']}")
     if problem.get("column"):
         where.append(f'column "{problem["column"]}"')
-    return f"[{problem['severity']}] {', '.join(where)}: {problem['message']}"
+    message = _with_row_hint(problem["message"], problem["code"], problem.get("value"))
+    return f"[{problem['severity']}] {', '.join(where)}: {message}"
+
+
+def _with_row_hint(message: str, code: str, value: Any) -> str:
+    """A stored problem's message with the command that deals with it, if there is one."""
+    return f"{message} {row_hint(code, 'cli', value, added_only=True)}".strip()
 
 
 # ---------------------------------------------------------------- tracker imports ...
@@ -437,7 +445,8 @@ def problems(ctx: typer.Context,
                                .order_by(ImportProblem.row, ImportProblem.id)).all()
     names = ["row", "column", "code", "severity", "value", "message"]
     if out is None:
-        _emit([dict(zip(names, r, strict=True)) for r in rows], False,
+        _emit([{**dict(zip(names, r, strict=True)),
+                "message": _with_row_hint(r.message, r.code, r.value)} for r in rows], False,
               empty=f"Batch {batch_id} has no problems.")
         return
     from imports import write_problems

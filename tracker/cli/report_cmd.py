@@ -20,6 +20,7 @@ from tracker.cli.app import app, fail, state
 from tracker.cli.coverage_cmd import AsOf, DepartmentOpt, ForceOpt, RequirementOpt
 from tracker.config import Settings
 from tracker.db import unit_of_work
+from tracker.hints import explain
 from tracker.report import ReportData, build_report
 from tracker.report_csv import TABLES, write_csv
 from tracker.report_xlsx import write_xlsx
@@ -46,7 +47,7 @@ def _user_scope(engine: Engine, username: str, force: str | None,
         try:
             user = auth.require_user(session, username)
         except auth.AuthError as exc:
-            fail(str(exc))
+            fail(explain(exc, "cli"))
         if not auth.can(user, "export"):
             fail(f"user {username!r} ({user.role}) may not export reports; ask an admin.")
         own_force = (session.scalar(select(models.Force.code)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tracker import auth
 from tracker.cli.app import app, fail, state
 from tracker.db import unit_of_work
+from tracker.hints import explain
 
 users_app = typer.Typer(
     help="Dashboard users and their roles: admin (users), training_lead (everything for "
@@ -51,7 +52,7 @@ def _run(ctx: typer.Context, action: str, work: Callable[[Session], object]) -> 
         with unit_of_work(state(ctx).engine) as session:
             work(session)
     except auth.AuthError as exc:
-        fail(f"{action}: {exc}")
+        fail(f"{action}: {explain(exc, 'cli')}")
 
 
 @users_app.command("add")

@@ -1,4 +1,6 @@
-"""A small hand-made ``ReportData`` for the writer tests (no database needed)."""
+"""A small hand-made ``ReportData`` (no database needed) for the report writer tests and the
+report bench: a few rows of each sheet, names and values that would run as formulas if a
+writer let them (``HOSTILE``), and ``outstanding_rows`` people to chase."""
 
 from __future__ import annotations
 
