@@ -76,9 +76,18 @@ def test_a_link_to_cid_inspectors_lists_only_them(server: str, browser: object) 
     # Opening a URL loads the page anew, a new session: log in again at the link.
     page.goto(server + LINK)  # type: ignore[attr-defined]
     _log_in_here(page)
-    if not page.get_by_text("who is outstanding").count():  # type: ignore[attr-defined]
+    landed = page.get_by_text("who is outstanding")  # type: ignore[attr-defined]
+    overview = page.get_by_text("OIC training coverage, as of")  # type: ignore[attr-defined]
+    landed.or_(overview).first.wait_for(timeout=WAIT_MS)
+    settle(page)
+    if not landed.count():
         shot(page, "outstanding-link-lost-at-login")
         page.close()
+        from dashboards import ui
+
+        # ui.land (issue 13 item 1, on its own branch) takes a user where a link pointed;
+        # until it is merged the link is lost at log-in, and after that it must not be.
+        assert not hasattr(ui, "land"), "the link to Outstanding was lost at log-in"
         pytest.xfail("the link was lost at log-in: issue 13 item 1 (deep links) not in yet")
     _shows_cid_inspectors(page, "1 Mar 2026", "outstanding-link-cid-inspectors")
     page.close()
