@@ -375,40 +375,43 @@ def people_view(frame: pd.DataFrame, user: CurrentUser, as_of: dt.date) -> pd.Da
     return out.drop(columns=internal)
 
 
-def people_words(ranks: Sequence[str], departments: Sequence[str]) -> str:
+def people_words(ranks: Sequence[str], departments: Sequence[str],
+                 workforce: Sequence[str] = ()) -> str:
     """"Inspectors in CID", "Sergeants and Inspectors", "Everyone in CID or Response": who
-    a filter by rank and department codes keeps, in words ("" for no filter)."""
+    a filter by rank, department and workforce type codes keeps, in words ("" for no
+    filter); a workforce type is named when no rank is (a rank says it already)."""
     def plural(label: str) -> str:
         return label if label.lower().endswith(("staff", "s")) else f"{label}s"
 
-    who = _joined([plural(vocab.rank_label(r)) for r in ranks], "and")
+    who = _joined([plural(vocab.rank_label(r)) for r in ranks] or [
+        plural(vocab.WORKFORCE_LABELS.get(w, w)) for w in workforce], "and")
     where = _joined([vocab.department_label(d) for d in departments], "or")
     if not where:
         return who
     return f"{who or 'Everyone'} in {where}"
 
 
-LINK_FILTERS = {"department": ("dept", vocab.department_label),
-                "rank": ("rank", vocab.rank_label)}
+LINK_FILTERS = {  # column: URL parameter, the word for it, its label, its known codes
+    "department": ("dept", "department", vocab.department_label,
+                   lambda: vocab.departments().departments),
+    "rank": ("rank", "rank", vocab.rank_label, lambda: vocab.ranks().ranks),
+    "workforce_type": ("wf", "workforce type", lambda w: vocab.WORKFORCE_LABELS.get(w, w),
+                       lambda: vocab.WORKFORCE_TYPES),
+}
 
 
 def link_codes_left_out(options: dict[str, list[str]]) -> list[str]:
-    """The ranks and departments of the page's URL (``?rank=...&dept=...``) that are not
-    among ``options``, in words: "department CID". A code the vocabulary does not know is
-    not repeated (the URL is anyone's text): "unknown department code"."""
+    """The ranks, departments and workforce types of the page's URL (``?rank=...&dept=...
+    &wf=...``) that are not among ``options``, in words: "department CID". A code the
+    vocabulary does not know is not repeated (the URL is anyone's text): "unknown
+    department code"."""
     out = []
-    for column, (param, label) in LINK_FILTERS.items():
+    for column, (param, word, label, codes) in LINK_FILTERS.items():
         for code in st.query_params.get_all(param):
             if code not in options.get(column, ()):
-                known = code in _codes(column)
-                out.append(f"{column} {label(code)}" if known
-                           else f"unknown {column} code")
+                out.append(f"{word} {label(code)}" if code in codes()
+                           else f"unknown {word} code")
     return out
-
-
-def _codes(column: str) -> set[str]:
-    return set(vocab.departments().departments if column == "department"
-               else vocab.ranks().ranks)
 
 
 def _joined(words: Sequence[str], conjunction: str) -> str:

@@ -1,6 +1,6 @@
 """Outstanding: who still has to complete what, by department, line manager, rank or unit,
 sortable and downloadable for chasing; the ranks and departments come from the URL
-(``?rank=inspector&dept=cid``, the Coverage page's filters and drill-down) and can be
+(``?rank=inspector&dept=cid``, and ``wf``: the Coverage page's filters and drill-down) and can be
 changed or cleared. Inspectors see pseudonyms when the setting is on."""
 
 from __future__ import annotations
@@ -29,20 +29,23 @@ with st.container(border=True):
     result = data.coverage_result(token, as_of, force, departments)
     options = data.filter_options(result, requirement)
     unknown = ui.link_codes_left_out(options)
-    row = st.columns(2)
+    row = st.columns(3)
     with row[0]:
         dept_filter = ui.url_multiselect("Department", options["department"], "dept",
                                          format_func=vocab.department_label)
     with row[1]:
         rank_filter = ui.url_multiselect("Rank", options["rank"], "rank",
                                          format_func=vocab.rank_label)
+    with row[2]:
+        wf_filter = ui.url_multiselect("Workforce type", options["workforce_type"], "wf",
+                                       format_func=lambda w: vocab.WORKFORCE_LABELS.get(w, w))
 if unknown:
     st.warning(f"The link's {' and '.join(unknown)} matches nobody in scope for "
                f"{titles[requirement]}, so that filter is left out.")
 
-view = data.filtered(result, ranks=rank_filter, departments=dept_filter)
+view = data.filtered(result, ranks=rank_filter, departments=dept_filter, workforce=wf_filter)
 people = data.outstanding_people(view, requirement, group)
-who = ui.people_words(rank_filter, dept_filter)
+who = ui.people_words(rank_filter, dept_filter, wf_filter)
 st.title(ui.titled(f"{titles[requirement]}: who is outstanding"
                    + (f" — {who}" if who else ""), as_of))
 deadline = rules.get(requirement).deadline

@@ -207,3 +207,13 @@ def test_a_link_from_the_coverage_page_wins_over_its_filters(db: Engine) -> None
     at.multiselect(key="f_dept").set_value([]).run()  # a change on the page still applies
     assert sorted(at.dataframe[-1].value["full_name"]) == ["Cat Cole", "Dan Dale", "Vic Vale"]
     assert "dept" not in at.query_params
+
+
+def test_workforce_type_comes_from_the_url_too(db: Engine) -> None:
+    """The Coverage drill-down keeps its workforce filter (``wf``): police staff in scope
+    for the e-learning are the Control Room's; Quin Quay has not started it."""
+    at = _outstanding(db, "demo-lead", req=EL, wf="police_staff", asof="2026-03-01")
+    assert at.dataframe[-1].value["full_name"].tolist() == ["Quin Quay"]
+    assert at.title[0].value == (
+        "OIC e-learning (all four modules): who is outstanding — Police staff, as of 1 Mar 2026")
+    assert at.multiselect(key="f_wf").value == ["police_staff"]
