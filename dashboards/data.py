@@ -311,23 +311,63 @@ def filter_options(result: coverage.CoverageResult, requirement: str) -> dict[st
             for column, order in orders.items()}
 
 
+# What a manager chases with comes first; person_id stays last, only for the pseudonyms
+# of ``ui.people_view``, which drops it.
 OUTSTANDING_COLUMNS = [
-    "person_id", "department_label", "unit", "line_manager_name", "rank_label", "full_name",
-    "staff_number", "email", "modules_missing",
+    "full_name", "rank_label", "department_label", "unit", "line_manager_name",
+    "modules_missing", "days_overdue", "staff_number", "email", "person_id",
 ]
+GROUP_LABELS = {"department": "department_label", "rank": "rank_label",
+                "line_manager": "line_manager_name", "unit": "unit"}
 
 
 def outstanding_people(result: coverage.CoverageResult, requirement: str,
                        by: str) -> pd.DataFrame:
     """The people outstanding for a requirement, grouped by ``by`` then name (the engine's
-    people, its columns chosen for chasing)."""
+    people, its columns chosen for chasing): name, rank, department, unit, line manager
+    (their staff number when the roster has no name for it), the modules missing by name
+    and the days overdue."""
     people = result.people
     rows = people[(people["requirement"] == requirement) & (people["status"] == "outstanding")]
-    key = {"department": "department_label", "rank": "rank_label",
-           "line_manager": "line_manager_name"}.get(by, by)
-    rows = rows.sort_values([key, "full_name"], na_position="last", kind="stable")
-    rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text))
+    rows = rows.sort_values([GROUP_LABELS.get(by, by), "full_name"], na_position="last",
+                            kind="stable")
+    rows = rows.assign(
+        modules_missing=map_unique(rows["modules_missing"], modules_text),
+        line_manager_name=rows["line_manager_name"].where(
+            rows["line_manager_name"].notna(), rows["line_manager"]).fillna(""),
+        days_overdue=days_overdue(rows, result.requirement(requirement), result.as_of))
     return rows[OUTSTANDING_COLUMNS].reset_index(drop=True)
+
+
+def days_overdue(rows: pd.DataFrame, requirement: Any, as_of: dt.date) -> pd.Series:
+    """Days since each person was due (0 until then): the deadline, or for someone who
+    started later, the end of their ``grace_days`` (when the engine first counts them
+    outstanding)."""
+    deadline = pd.Timestamp(requirement.deadline)
+    start = pd.to_datetime(rows["start_date"], errors="coerce")
+    due = (start + pd.Timedelta(days=requirement.grace_days)).where(
+        lambda d: d > deadline, deadline).fillna(deadline)
+    days = (pd.Timestamp(as_of) - due).dt.days
+    return days.clip(lower=0).astype("int64")
+
+
+def outstanding_groups(result: coverage.CoverageResult, requirement: str,
+                       by: str) -> pd.DataFrame:
+    """The groups (``by``: department, rank, line manager or unit) with anyone outstanding
+    for a requirement, by name: outstanding, in scope and coverage; the group with the
+    most people to chase first, then the lowest coverage."""
+    counts = labelled(result.summary(by=(by,)))
+    counts = counts[(counts["requirement"] == requirement) & (counts["outstanding"] > 0)]
+    if by == "line_manager":
+        people = result.people.dropna(subset=["line_manager", "line_manager_name"])
+        names = dict(zip(people["line_manager"], people["line_manager_name"], strict=True))
+        counts = counts.assign(line_manager_name=counts["line_manager"].map(
+            lambda n: names.get(n, n)))
+    label = GROUP_LABELS.get(by, by)
+    counts = counts.assign(_pct=pd.to_numeric(counts["coverage_pct"], errors="coerce"))
+    counts = counts.sort_values(["outstanding", "_pct", label], ascending=[False, True, True],
+                                na_position="last", kind="stable")
+    return counts[[label, "outstanding", "in_scope", "coverage_pct"]].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

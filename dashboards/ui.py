@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboards import data
-from tracker import audit, auth
+from tracker import audit, auth, labels, vocab
 from tracker.auth import CurrentUser
 from tracker.config import Settings
 from tracker.db import unit_of_work
@@ -306,9 +306,25 @@ def sidebar(user: CurrentUser) -> None:
 # ---------------------------------------------------------------- filters in the URL
 
 
-def _seed(widget_key: str, value: Any) -> None:
-    if widget_key not in st.session_state:
+def _seed(widget_key: str, value: Any, *, from_url: bool = False) -> None:
+    """Start a widget at ``value``; a value from the URL also replaces one the widget has
+    kept (a link, or another page's switch with its filters in the URL, wins over a
+    filter left behind under the same key: Coverage and Outstanding share them)."""
+    if widget_key not in st.session_state or (
+            from_url and st.session_state[widget_key] != value):
         st.session_state[widget_key] = value
+
+
+def _to_url(param: str, text: Callable[[Any], str | list[str] | None]) -> Callable[[], None]:
+    """An ``on_change`` callback: the widget's new value goes into the URL before the run,
+    so the run finds the URL and the widget agreeing (and only a link differs)."""
+    def write() -> None:
+        value = text(st.session_state[f"f_{param}"])
+        if value:
+            st.query_params[param] = value
+        else:
+            st.query_params.pop(param, None)
+    return write
 
 
 def url_select(label: str, options: Sequence[T], param: str, *,
@@ -316,20 +332,22 @@ def url_select(label: str, options: Sequence[T], param: str, *,
     """A select box whose value is kept in the URL as ``?param=value``."""
     by_text = {str(o): o for o in options}
     wanted = st.query_params.get(param)
-    start = by_text.get(wanted, default if default in options else options[0]) \
-        if wanted is not None else (default if default in options else options[0])
-    _seed(f"f_{param}", start)
-    value = st.selectbox(label, list(options), key=f"f_{param}", format_func=format_func)
+    fallback = default if default in options else options[0]
+    _seed(f"f_{param}", by_text.get(wanted or "", fallback), from_url=wanted in by_text)
+    value = st.selectbox(label, list(options), key=f"f_{param}", format_func=format_func,
+                         on_change=_to_url(param, str))
     st.query_params[param] = str(value)
     return value
 
 
 def url_multiselect(label: str, options: Sequence[str], param: str, *,
                     format_func: Callable[[str], str] = str) -> list[str]:
-    """A multi-select kept in the URL as ``?param=a&param=b`` (empty: everything)."""
-    _seed(f"f_{param}", [v for v in st.query_params.get_all(param) if v in options])
+    """A multi-select kept in the URL as ``?param=a&param=b`` (empty: everything); the
+    URL holds it, so a link's values are the ones shown."""
+    _seed(f"f_{param}", [v for v in st.query_params.get_all(param) if v in options],
+          from_url=True)
     value = st.multiselect(label, list(options), key=f"f_{param}", format_func=format_func,
-                           placeholder="All")
+                           placeholder="All", on_change=_to_url(param, list))
     if value:
         st.query_params[param] = value
     else:
@@ -340,11 +358,12 @@ def url_multiselect(label: str, options: Sequence[str], param: str, *,
 def url_date(label: str, param: str, default: dt.date) -> dt.date:
     """A date kept in the URL as ``?param=YYYY-MM-DD``."""
     try:
-        start = dt.date.fromisoformat(st.query_params.get(param, ""))
+        start, from_url = dt.date.fromisoformat(st.query_params.get(param, "")), True
     except ValueError:
-        start = default
-    _seed(f"f_{param}", start)
-    value = st.date_input(label, key=f"f_{param}", format="DD/MM/YYYY")
+        start, from_url = default, False
+    _seed(f"f_{param}", start, from_url=from_url)
+    value = st.date_input(label, key=f"f_{param}", format="DD/MM/YYYY", on_change=_to_url(
+        param, lambda d: d.isoformat() if isinstance(d, dt.date) else None))
     day = value if isinstance(value, dt.date) else default
     st.query_params[param] = day.isoformat()
     return day
@@ -359,12 +378,13 @@ def requirement_select(rules_ids: Sequence[str], titles: dict[str, str]) -> str:
 
 def csv_export(frame: pd.DataFrame, name: str, user: CurrentUser,
                engine: Engine) -> Callable[[], bytes]:
-    """A callable for ``st.download_button``: makes the CSV when clicked, and records the
-    export in the audit log (who, what, how many rows)."""
+    """A callable for ``st.download_button``: makes the CSV (with the headings a person
+    reads, as the table shows them) when clicked, and records the export in the audit log
+    (who, what, how many rows)."""
     def build() -> bytes:
         with unit_of_work(engine) as session:
             audit.record(session, user.username, "export", f"{name}.csv", rows=len(frame))
-        return inert_csv(frame)
+        return inert_csv(labels.headed(frame))
     return build
 
 
@@ -383,20 +403,13 @@ def download(frame: pd.DataFrame, name: str, user: CurrentUser, label: str | Non
                        key=f"dl_{name}", on_click="ignore", icon=":material/download:")
 
 
-COLUMN_LABELS = {
-    "coverage_pct": "Coverage %", "in_scope": "In scope", "not_yet_due": "Not yet due",
-    "small_group": "Fewer than 10 people", "full_name": "Name", "email": "Email",
-    "department": "Department code", "department_label": "Department", "rank": "Rank code",
-    "rank_label": "Rank", "line_manager": "Line manager's staff number",
-    "line_manager_name": "Line manager", "force": "Force code", "force_name": "Force",
-    "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
-}
+COLUMN_LABELS = labels.COLUMN_HEADINGS  # one table for the dashboard and the report CSVs
 
 
 def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
-    """Readable headers for a table (the data and its CSV keep the plain column names)."""
-    return {str(c): st.column_config.Column(
-        COLUMN_LABELS.get(str(c), str(c).replace("_", " ").capitalize())) for c in frame.columns}
+    """Readable headers for a table: the same headings as its CSV download and the report's
+    CSVs (``tracker.labels``); the data keeps the plain column names."""
+    return {str(c): st.column_config.Column(labels.heading(c)) for c in frame.columns}
 
 
 def table(frame: pd.DataFrame, name: str, user: CurrentUser, *,
@@ -408,18 +421,67 @@ def table(frame: pd.DataFrame, name: str, user: CurrentUser, *,
     download(frame, name, user)
 
 
+INTERNAL_IDS = ("person_id",)  # the database's own keys: never shown, never downloaded
+
+
 def people_view(frame: pd.DataFrame, user: CurrentUser, as_of: dt.date) -> pd.DataFrame:
     """People as this user may see them: with names, or (inspectors, when the setting is
-    on) as the report's pseudonyms without names, emails or staff numbers."""
+    on) as the report's pseudonyms without names, emails or staff numbers; internal ids
+    dropped either way."""
+    internal = [c for c in INTERNAL_IDS if c in frame]
     if auth.shows_identities(user, data.settings().pseudonymise_inspectors):
-        return frame
+        return frame.drop(columns=internal)
     from tracker.report import pseudonym, pseudonym_key
 
     key = pseudonym_key(as_of, data.settings().pseudonym_secret())
     out = frame.drop(columns=[c for c in IDENTITY_COLUMNS if c in frame])
     if "person_id" in frame:
         out.insert(0, "pseudonym", [pseudonym(int(p), key) for p in frame["person_id"]])
-    return out.drop(columns=["person_id"], errors="ignore")
+    return out.drop(columns=internal)
+
+
+def people_words(ranks: Sequence[str], departments: Sequence[str],
+                 workforce: Sequence[str] = ()) -> str:
+    """"Inspectors in CID", "Sergeants and Inspectors", "Everyone in CID or Response": who
+    a filter by rank, department and workforce type codes keeps, in words ("" for no
+    filter); a workforce type is named when no rank is (a rank says it already)."""
+    def plural(label: str) -> str:
+        return label if label.lower().endswith(("staff", "s")) else f"{label}s"
+
+    who = _joined([plural(vocab.rank_label(r)) for r in ranks] or [
+        plural(vocab.WORKFORCE_LABELS.get(w, w)) for w in workforce], "and")
+    where = _joined([vocab.department_label(d) for d in departments], "or")
+    if not where:
+        return who
+    return f"{who or 'Everyone'} in {where}"
+
+
+LINK_FILTERS = {  # column: URL parameter, the word for it, its label, its known codes
+    "department": ("dept", "department", vocab.department_label,
+                   lambda: vocab.departments().departments),
+    "rank": ("rank", "rank", vocab.rank_label, lambda: vocab.ranks().ranks),
+    "workforce_type": ("wf", "workforce type", lambda w: vocab.WORKFORCE_LABELS.get(w, w),
+                       lambda: vocab.WORKFORCE_TYPES),
+}
+
+
+def link_codes_left_out(options: dict[str, list[str]]) -> list[str]:
+    """The ranks, departments and workforce types of the page's URL (``?rank=...&dept=...
+    &wf=...``) that are not among ``options``, in words: "department CID". A code the
+    vocabulary does not know is not repeated (the URL is anyone's text): "unknown
+    department code"."""
+    out = []
+    for column, (param, word, label, codes) in LINK_FILTERS.items():
+        for code in st.query_params.get_all(param):
+            if code not in options.get(column, ()):
+                out.append(f"{word} {label(code)}" if code in codes()
+                           else f"unknown {word} code")
+    return out
+
+
+def _joined(words: Sequence[str], conjunction: str) -> str:
+    return words[0] if len(words) == 1 else (
+        f"{', '.join(words[:-1])} {conjunction} {words[-1]}" if words else "")
 
 
 # ---------------------------------------------------------------- words

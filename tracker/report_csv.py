@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from tracker.labels import heading
 from tracker.report import ReportData
 from tracker.safe_text import inert_series, write_csv_table
 
@@ -19,19 +20,20 @@ __all__ = ["TABLES", "csv_frame", "inert_series", "write_csv"]
 
 TABLES = ("outstanding", "summary")
 
-OUTSTANDING_HEADERS = {
-    "requirement": "Requirement", "force": "Force", "department": "Department",
-    "unit": "Unit", "line_manager": "Line manager", "rank": "Rank",
-    "staff_number": "Staff number", "name": "Name", "modules_missing": "Modules missing",
+# Each table's columns, in order, and the column of the shared heading table
+# (``tracker.labels``) each one shows: the report's "department" is the department's label.
+OUTSTANDING_SHOWS = {
+    "requirement": "requirement", "force": "force_name", "department": "department_label",
+    "unit": "unit", "line_manager": "line_manager_name", "rank": "rank_label",
+    "staff_number": "staff_number", "name": "full_name", "modules_missing": "modules_missing",
 }
-SUMMARY_HEADERS = {
-    "requirement": "Requirement", "deadline": "Deadline", "in_scope": "In scope",
-    "exempt": "Exempt", "completed_on_time": "Completed on time",
-    "completed_late": "Completed late", "not_yet_due": "Not yet due",
-    "outstanding": "Outstanding", "coverage_pct": "Coverage %",
-    "coverage_on_deadline_pct": "Coverage on the deadline %", "status": "Status",
-    "forecast_date": "Forecast date", "weekly_needed": "Completions needed per week",
-}
+SUMMARY_COLUMNS = [
+    "requirement", "deadline", "in_scope", "exempt", "completed_on_time", "completed_late",
+    "not_yet_due", "outstanding", "coverage_pct", "coverage_on_deadline_pct", "status",
+    "forecast_date", "weekly_needed",
+]
+OUTSTANDING_HEADERS = {column: heading(shows) for column, shows in OUTSTANDING_SHOWS.items()}
+SUMMARY_HEADERS = {column: heading(column) for column in SUMMARY_COLUMNS}
 
 
 def csv_frame(data: ReportData, table: str = "outstanding") -> pd.DataFrame:
@@ -41,7 +43,7 @@ def csv_frame(data: ReportData, table: str = "outstanding") -> pd.DataFrame:
         headers = dict(OUTSTANDING_HEADERS)
         if data.pseudonymised:
             frame = frame.drop(columns=["staff_number"])
-            headers["name"] = "Pseudonym"
+            headers["name"] = heading("pseudonym")
     elif table == "summary":
         frame = data.summary.copy()
         frame["coverage_pct"] = (frame["coverage"] * 100).round(1)

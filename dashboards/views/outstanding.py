@@ -1,12 +1,14 @@
 """Outstanding: who still has to complete what, by department, line manager, rank or unit,
-sortable and downloadable for chasing. Inspectors see pseudonyms when the setting is on."""
+sortable and downloadable for chasing; the ranks and departments come from the URL
+(``?rank=inspector&dept=cid``, and ``wf``: the Coverage page's filters and drill-down) and can be
+changed or cleared. Inspectors see pseudonyms when the setting is on."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboards import data, ui
-from tracker import auth
+from tracker import auth, labels, vocab
 
 GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "Rank",
           "unit": "Unit"}
@@ -14,33 +16,51 @@ GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "R
 user, settings, token, force, departments, rules = ui.open_page("outstanding")
 titles = rules.titles
 
-cols = st.columns(3)
-with cols[0]:
-    requirement = ui.requirement_select(rules.ids, titles)
-with cols[1]:
-    named = auth.shows_identities(user, settings.pseudonymise_inspectors)
-    groups = [g for g in GROUPS if named or g != "line_manager"]  # a manager's name identifies
-    group = ui.url_select("Group by", groups, "by", format_func=GROUPS.__getitem__)
-with cols[2]:
-    as_of = ui.url_date("As of", "asof", settings.today())
+with st.container(border=True):
+    cols = st.columns(3)
+    with cols[0]:
+        requirement = ui.requirement_select(rules.ids, titles)
+    with cols[1]:
+        named = auth.shows_identities(user, settings.pseudonymise_inspectors)
+        groups = [g for g in GROUPS if named or g != "line_manager"]  # a manager's name
+        group = ui.url_select("Group by", groups, "by", format_func=GROUPS.__getitem__)
+    with cols[2]:
+        as_of = ui.url_date("As of", "asof", settings.today())
+    result = data.coverage_result(token, as_of, force, departments)
+    options = data.filter_options(result, requirement)
+    unknown = ui.link_codes_left_out(options)
+    row = st.columns(3)
+    with row[0]:
+        dept_filter = ui.url_multiselect("Department", options["department"], "dept",
+                                         format_func=vocab.department_label)
+    with row[1]:
+        rank_filter = ui.url_multiselect("Rank", options["rank"], "rank",
+                                         format_func=vocab.rank_label)
+    with row[2]:
+        wf_filter = ui.url_multiselect("Workforce type", options["workforce_type"], "wf",
+                                       format_func=lambda w: vocab.WORKFORCE_LABELS.get(w, w))
+if unknown:
+    st.warning(f"The link's {' and '.join(unknown)} matches nobody in scope for "
+               f"{titles[requirement]}, so that filter is left out.")
 
-result = data.coverage_result(token, as_of, force, departments)
-people = data.outstanding_people(result, requirement, group)
-st.title(ui.titled(f"{titles[requirement]}: who is outstanding", as_of))
+view = data.filtered(result, ranks=rank_filter, departments=dept_filter, workforce=wf_filter)
+people = data.outstanding_people(view, requirement, group)
+who = ui.people_words(rank_filter, dept_filter, wf_filter)
+st.title(ui.titled(f"{titles[requirement]}: who is outstanding"
+                   + (f" — {who}" if who else ""), as_of))
 deadline = rules.get(requirement).deadline
 st.caption(f"{len(people):,} people still to complete it; deadline {ui.day_text(deadline)} "
            f"({ui.days_from(deadline, as_of)}).")
 if people.empty:
-    st.success("Nobody is outstanding for this requirement.")
+    st.success("Nobody is outstanding for this requirement"
+               + (" among these people." if who else "."))
     st.stop()
 
-counts = data.labelled(result.summary(by=(group,)))
-counts = counts[(counts["requirement"] == requirement) & (counts["outstanding"] > 0)]
-label = {"department": "department_label", "rank": "rank_label",
-         "line_manager": "line_manager_name"}.get(group, group)
-shown_counts = counts[[c for c in dict.fromkeys([group, label]) if c in counts]
-                      + ["outstanding", "in_scope", "coverage_pct"]]
 st.header(f"Outstanding by {GROUPS[group].lower()}")
-ui.table(shown_counts, f"{requirement}-outstanding-by-{group}-{as_of}", user)
+st.caption("Most people outstanding first (the most to chase), then lowest coverage.")
+ui.table(data.outstanding_groups(view, requirement, group),
+         f"{requirement}-outstanding-by-{group}-{as_of}", user)
 st.header("People")
-ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user)
+ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user,
+         column_config={"modules_missing": st.column_config.TextColumn(
+             labels.heading("modules_missing"), width="medium")})
