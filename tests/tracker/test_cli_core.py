@@ -138,3 +138,16 @@ def test_serve_becomes_the_server_so_stopping_it_leaves_nothing_running(
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)  # only the group this test started
             server.wait()
+
+
+def test_serve_passes_the_dashboards_streamlit_settings_from_any_folder(tmp_path: Path) -> None:
+    from tracker.cli.core import dashboard_options
+
+    options = dashboard_options()
+    pairs = dict(zip(options[::2], options[1::2], strict=True))
+    assert pairs["--client.disableDataExport"] == "true"
+    assert pairs["--theme.textColor"] == "#111111"
+    assert pairs["--server.headless"] == "true"
+    assert pairs["--browser.gatherUsageStats"] == "false"
+    assert dashboard_options(tmp_path / "none.toml") == [
+        "--server.headless", "true", "--browser.gatherUsageStats", "false"]

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -18,6 +19,7 @@ from tracker.cli.app import app, fail, state
 from tracker.db import init_db
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+STREAMLIT_CONFIG = DASHBOARD.parents[1] / ".streamlit" / "config.toml"
 
 DateOption = Annotated[
     dt.datetime | None,
@@ -141,6 +143,19 @@ def serve(
     _serve(st.engine, port)
 
 
+def dashboard_options(config: Path = STREAMLIT_CONFIG) -> list[str]:
+    """The dashboard's Streamlit settings (``.streamlit/config.toml``: theme colours that
+    meet WCAG contrast, no built-in table export that would skip the audit log and the
+    formula-safe writer) as command-line flags, so they hold from whatever folder the
+    server is started; Streamlit itself reads that file only from the current folder."""
+    settings = tomllib.loads(config.read_text(encoding="utf-8")) if config.exists() else {}
+    settings.setdefault("server", {})["headless"] = True
+    settings.setdefault("browser", {})["gatherUsageStats"] = False
+    return [item for section, values in settings.items() for key, value in values.items()
+            for item in (f"--{section}.{key}", str(value).lower() if isinstance(value, bool)
+                         else str(value))]
+
+
 def _serve(engine: Engine, port: int) -> NoReturn:
     """Become the dashboard: this process is replaced by Streamlit's (exec), so the signals
     that stop it (Ctrl+C, SIGTERM from systemd or `docker stop`, even SIGKILL) reach the
@@ -152,7 +167,7 @@ def _serve(engine: Engine, port: int) -> NoReturn:
     engine.dispose()
     typer.echo(f"\nDashboard: http://localhost:{port}  (Ctrl+C to stop)")
     command = [*launcher, "run", str(DASHBOARD), "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+               *dashboard_options()]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvpe(command[0], command, env)
