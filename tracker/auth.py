@@ -287,6 +287,8 @@ def set_role(session: Session, username: str, role: str, actor: str, *,
     if role == "manager" and not user.departments:
         raise AuthError("A manager sees only their departments.",
                         Refusal.MANAGER_WITHOUT_DEPARTMENT)
+    if role != "admin":
+        _keep_an_administrator(session, user)
     old, user.role = user.role, role
     audit.record(session, actor, "user-set-role", user.username, old=old, new=role,
                  departments=list(user.departments or []))
@@ -317,12 +319,26 @@ def set_active(session: Session, username: str, active: bool, actor: str) -> Use
     if not active and user.username == actor:
         raise AuthError("You cannot deactivate your own account; another administrator "
                         "can, if it is needed.")
+    if not active:
+        _keep_an_administrator(session, user)
     user.active = active
     if active:
         user.failed_logins, user.locked_until = 0, None
     audit.record(session, actor, "user-activate" if active else "user-deactivate",
                  user.username)
     return user
+
+
+def _keep_an_administrator(session: Session, user: User) -> None:
+    """Refuse a change that would leave no active administrator (nobody could then manage
+    users from the dashboard)."""
+    if user.role != "admin" or not user.active:
+        return
+    others = session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.id != user.id))
+    if not others:
+        raise AuthError(f"{user.username} is the only active administrator; make another "
+                        "user an administrator first, so someone can still manage users.")
 
 
 def list_users(session: Session) -> list[dict[str, object]]:

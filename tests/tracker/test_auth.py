@@ -370,3 +370,20 @@ def test_cli_reset_password_from_stdin(engine: Engine) -> None:
                      stdin="another long password\n")
     assert code == 0, out
     assert auth.authenticate(engine, "demo-lead", "another long password").ok
+
+
+def test_the_last_active_administrator_stays_one(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        auth.add_user(session, "ada", "admin", "a long admin password", "setup")
+        auth.add_user(session, "bea", "admin", "another admin password", "setup")
+    with unit_of_work(engine) as session:
+        auth.set_active(session, "bea", False, "ada")
+    for change in (lambda s: auth.set_active(s, "ada", False, "system"),
+                   lambda s: auth.set_role(s, "ada", "inspector", "system")):
+        with pytest.raises(auth.AuthError, match="ada is the only active administrator"), \
+                unit_of_work(engine) as session:
+            change(session)
+    with unit_of_work(engine) as session:
+        auth.set_active(session, "bea", True, "ada")
+        auth.set_role(session, "ada", "inspector", "bea")  # bea is an administrator again
+        assert session.scalar(select(User.role).where(User.username == "ada")) == "inspector"
