@@ -177,8 +177,7 @@ HINTS: dict[HintCode, Hint] = {
     Refusal.MANAGER_WITHOUT_DEPARTMENT: Hint(
         "Manager without departments",
         "Give at least one with --department CODE (e.g. --department response).",
-        'Give at least one department code (e.g. response) under "Departments, for a '
-        'manager".'),
+        'Choose at least one under "Departments, for a manager".'),
     Refusal.NO_BATCH: Hint(
         "No such import batch",
         "`tracker imports list` shows them.",

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
-from tracker import auth
+from tracker import auth, vocab
 from tracker.db import unit_of_work
 from tracker.hints import explain
 
@@ -30,12 +30,23 @@ def run(work: str, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
     st.rerun()
 
 
+def _readable(users: pd.DataFrame) -> pd.DataFrame:
+    """The users table with force and department names instead of codes."""
+    if users.empty:
+        return users
+    return users.assign(
+        force=users["force"].map(lambda code: data.force_name(code) if code else "All forces"),
+        departments=users["departments"].map(
+            lambda codes: data.department_names([c.strip() for c in codes.split(",")
+                                                 if c.strip()])))
+
+
 users_tab, perms_tab, rules_tab, audit_tab = st.tabs(
     ["Users", "Roles and permissions", "Rules", "Audit log"])
 with users_tab:
     with unit_of_work(data.engine()) as session:
         users = pd.DataFrame(auth.list_users(session))
-    ui.table(users, "users", user)
+    ui.table(_readable(users), "users", user)
     names = users["username"].tolist() if not users.empty else []
     with st.form("add_user", clear_on_submit=True):
         st.markdown("**Add a user**")
@@ -43,17 +54,19 @@ with users_tab:
         username = c[0].text_input("User name", key="add_username")
         role = c[1].selectbox("Role", auth.ROLES, format_func=auth.ROLE_LABELS.__getitem__,
                               key="add_role")
-        force = c[2].text_input("Force code (empty: all forces)", key="add_force")
+        force = c[2].selectbox("Force", ["", *vocab.forces().forces], key="add_force",
+                               format_func=lambda code: data.force_name(code or None))
         c = st.columns(3)
         email = c[0].text_input("Email (for organisation log-in)", key="add_email")
-        depts = c[1].text_input("Departments, for a manager (codes, comma separated)",
-                                key="add_depts")
+        depts = c[1].multiselect("Departments, for a manager",
+                                 list(vocab.departments().departments), key="add_depts",
+                                 format_func=vocab.department_label, placeholder="None")
         password = c[2].text_input("Password (empty: organisation log-in only)",
                                    type="password", key="add_password")
         if st.form_submit_button("Add user", key="add_submit"):
             run(f"Added {username}.", auth.add_user, username, role, password or None,
                 force=force or None, email=email or None,
-                departments=[d.strip() for d in depts.split(",") if d.strip()])
+                departments=list(depts))
     if names:
         st.markdown("**Change a user**")
         c = st.columns(3)

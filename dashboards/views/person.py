@@ -82,7 +82,7 @@ if found.empty:
     st.warning(f"Nobody matches {query.strip()!r}" + (" in your departments" if departments
                else "") + ". Check the spelling, or search by staff number.")
     st.stop()
-labels = {int(pid): f"{name} · {staff or 'no staff number'} · {code}"
+labels = {int(pid): f"{name} · {staff or 'no staff number'} · {data.force_name(code)}"
           for pid, name, staff, code in zip(found["person_id"], found["full_name"],
                                             found["staff_number"], found["force"], strict=True)}
 person_id = st.selectbox("Person", list(labels), format_func=labels.__getitem__,

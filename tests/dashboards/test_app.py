@@ -532,7 +532,7 @@ def test_admin_adds_a_user(db: Engine) -> None:
     at = app_for(db, "demo-admin", page="admin")
     at.text_input(key="add_username").input("new.lead")
     at.selectbox(key="add_role").set_value("training_lead")
-    at.text_input(key="add_force").input("avon-and-somerset")
+    at.selectbox(key="add_force").set_value("avon-and-somerset")
     at.text_input(key="add_password").input("a long enough password")
     at.button(key="add_submit").click().run()
     assert not at.exception

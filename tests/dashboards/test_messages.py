@@ -94,5 +94,5 @@ def test_the_admin_page_says_what_to_do_in_its_own_words(db: Engine) -> None:
     at.button(key="add_submit").click().run()
     _no_command(at, tables=False)  # the audit log's actors include "tracker demo"
     assert at.error[0].value == (
-        "A manager sees only their departments. Give at least one department code (e.g. "
-        'response) under "Departments, for a manager".')
+        'A manager sees only their departments. Choose at least one under "Departments, for '
+        'a manager".')

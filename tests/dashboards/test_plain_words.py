@@ -124,3 +124,27 @@ def test_an_admin_cannot_deactivate_themself(db: Engine) -> None:
                                   "administrator can, if it is needed.")
     assert auth.authenticate(db, "demo-admin", auth.DEMO_USERS["demo-admin"][1]).ok
     assert _user_events(db) == []
+
+
+def test_the_admin_page_lists_and_adds_users_by_force_and_department_names(db: Engine) -> None:
+    at = app_for(db, "demo-admin", page="admin")
+    users = at.dataframe[0].value.set_index("username")
+    assert users.at["demo-lead", "force"] == FORCE_NAME
+    assert users.at["demo-manager", "departments"] == "Response, Neighbourhood"
+    assert at.selectbox(key="add_force").format_func("avon-and-somerset") == FORCE_NAME
+    at.text_input(key="add_username").input("new.manager")
+    at.selectbox(key="add_role").set_value("manager")
+    at.selectbox(key="add_force").set_value("avon-and-somerset")
+    at.multiselect(key="add_depts").set_value(["cid"])
+    at.text_input(key="add_password").input("a long enough password")
+    at.button(key="add_submit").click().run()
+    assert [s.value for s in at.success] == ["Added new.manager."]
+    with unit_of_work(db) as session:
+        added = {u["username"]: u for u in auth.list_users(session)}["new.manager"]
+    assert (added["force"], added["departments"]) == ("avon-and-somerset", "cid")
+
+
+def test_the_person_picker_names_the_force(db: Engine) -> None:
+    at = app_for(db, "demo-lead", page="person")
+    at.text_input(key="person_query").input("Cat Cole").run()
+    assert at.selectbox(key="person_pick").options == [f"Cat Cole · 1003 · {FORCE_NAME}"]
