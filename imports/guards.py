@@ -82,7 +82,7 @@ def check_size(path: Path, name: str, max_bytes: int | None) -> int:
     if size > limit:
         raise FileRefused(
             f"{name}: the file is {size / 1024**2:.1f} MB, over the {limit / 1024**2:.0f} MB "
-            "limit. Split it (for example by date range) or raise TRACKER_MAX_UPLOAD_MB.",
+            "limit.",
             Code.FILE_TOO_LARGE, name)
     if size == 0:
         raise FileRefused(f"{name}: the file is empty. Export it again from the source system.",
@@ -267,7 +267,7 @@ def _bomb(name: str, why: str) -> FileRefused:
     return FileRefused(f"{name}: the workbook was refused because {why}; this is how a "
                        "'zip bomb' looks. If the file is genuine, copy the data into a new "
                        "workbook (or export it as .csv) and import that.",
-                       Code.FILE_TOO_LARGE, name)
+                       Code.UNSAFE_FILE, name)
 
 
 def _check_entries(infos: list[zipfile.ZipInfo], name: str, max_expanded: int) -> None:

@@ -188,12 +188,12 @@ def _refusal(status: str, exitcode: int | None, name: str, memory: int,
         return FileRefused(
             f"{name}: this file could not be read safely: the reader ran out of memory (it "
             f"may use {megabytes}; TRACKER_PARSE_MEMORY_MB sets that). {AGAIN}, or split it.",
-            Code.FILE_TOO_LARGE, name)
+            Code.UNSAFE_FILE, name)
     if status == "timeout":
         return FileRefused(
             f"{name}: this file could not be read safely: the reader took more than "
             f"{seconds:,} seconds and was stopped (TRACKER_PARSE_SECONDS sets that). "
-            f"{AGAIN}, or split it.", Code.FILE_TOO_LARGE, name)
+            f"{AGAIN}, or split it.", Code.UNSAFE_FILE, name)
     return FileRefused(
         f"{name}: this file could not be read safely: the reader stopped "
         f"({_how(exitcode)}; with {megabytes} of memory at most, running out of it ends a "

@@ -71,9 +71,16 @@ HINTS: dict[HintCode, Hint] = {
         "Save it as .xlsx or .csv, then upload that file.", added=False),
     Code.FILE_TOO_LARGE: Hint(
         "File too large",
-        "Split it into smaller files, or raise TRACKER_MAX_UPLOAD_MB.",
-        "Split it into smaller files and upload each, or ask an administrator to raise the "
-        "upload limit.", added=False),
+        "Split it into smaller files (for example by date range), or raise "
+        "TRACKER_MAX_UPLOAD_MB.",
+        "Split it into smaller files (for example by date range) and upload each, or ask "
+        "an administrator to raise the upload limit."),
+    Code.UNSAFE_FILE: Hint(
+        "File could not be read safely",
+        "If the file is genuine, save the data as .csv and import that; "
+        "TRACKER_PARSE_MEMORY_MB and TRACKER_PARSE_SECONDS set the reader's limits.",
+        "If the file is genuine, save the data as .csv and upload that, or ask an "
+        "administrator about the reader's limits.", added=False),
     Code.UNKNOWN_KIND: Hint(
         "Kind of file not recognised",
         "Pass --kind (one of: {kinds}).",

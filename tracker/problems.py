@@ -25,6 +25,7 @@ class Code(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
     UNSUPPORTED_FORMAT = "unsupported-format"
     FILE_TOO_LARGE = "file-too-large"
+    UNSAFE_FILE = "unsafe-file"  # a zip bomb, or a reader stopped by its memory or time limit
     UNKNOWN_KIND = "unknown-kind"
     MISSING_COLUMN = "missing-column"
     NO_DATA = "no-data"

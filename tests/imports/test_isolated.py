@@ -101,7 +101,7 @@ def test_a_reader_that_runs_out_of_memory_is_a_refusal(csv_file: Path) -> None:
     assert str(info.value) == (
         "lms.csv: this file could not be read safely: the reader ran out of memory (it may "
         f"use 1,024 MB; TRACKER_PARSE_MEMORY_MB sets that). {AGAIN}, or split it.")
-    assert info.value.code is Code.FILE_TOO_LARGE
+    assert info.value.code is Code.UNSAFE_FILE
 
 
 def test_a_reader_that_takes_too_long_is_stopped(csv_file: Path) -> None:

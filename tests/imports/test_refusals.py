@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from imports import FileRefused, parse_file
+from tracker import hints
 from tracker.problems import Code
 
 DATA = Path(__file__).parents[1] / "data"
@@ -25,7 +26,7 @@ def refusal(path: Path, **kwargs) -> FileRefused:
 def test_zip_bomb_extent_is_refused_in_process() -> None:
     # If the guard missed it, calamine would abort this very process.
     exc = refusal(DATA / "zip-bomb-extent.xlsx")
-    assert exc.code is Code.FILE_TOO_LARGE
+    assert exc.code is Code.UNSAFE_FILE
     assert str(exc) == (
         "zip-bomb-extent.xlsx: the workbook was refused because sheet1 claims 1,000,000 rows "
         "by 16,384 columns (more than 50,000,000 cells); this is how a 'zip bomb' looks. If "
@@ -67,8 +68,11 @@ def test_legacy_xls() -> None:
 def test_too_big() -> None:
     exc = refusal(DATA / "lms-long-cp1252.csv", max_bytes=100)
     assert exc.code is Code.FILE_TOO_LARGE
-    assert str(exc) == ("lms-long-cp1252.csv: the file is 0.0 MB, over the 0 MB limit. Split "
-                        "it (for example by date range) or raise TRACKER_MAX_UPLOAD_MB.")
+    assert str(exc) == "lms-long-cp1252.csv: the file is 0.0 MB, over the 0 MB limit."
+    assert hints.explain(exc, "cli") == (
+        "lms-long-cp1252.csv: the file is 0.0 MB, over the 0 MB limit. Split it into smaller "
+        "files (for example by date range), or raise TRACKER_MAX_UPLOAD_MB.")
+    assert "TRACKER_" not in hints.explain(exc, "dashboard")
 
 
 def test_default_size_limit_comes_from_settings(monkeypatch: pytest.MonkeyPatch,
