@@ -181,8 +181,11 @@ def test_upload_works_by_keyboard_alone(server: str, browser: Any) -> None:
     page.get_by_test_id("stFileUploader").wait_for(timeout=WAIT_MS)
     settle(page)
 
-    to_picker = focus_by_tab(page, "e.closest('[data-testid=stFileUploader]') !== null")
-    with page.expect_file_chooser() as chooser:
+    # the uploader's "Browse files" button (a shared machine may still be drawing the page,
+    # hence the long wait for the file chooser)
+    to_picker = focus_by_tab(
+        page, "e.tagName === 'BUTTON' && e.closest('[data-testid=stFileUploader]') !== null")
+    with page.expect_file_chooser(timeout=WAIT_MS) as chooser:
         page.keyboard.press("Enter")
     chooser.value.set_files(str(UPLOAD))
     page.get_by_role("button", name="Confirm: import 1 file").wait_for(timeout=WAIT_MS)
