@@ -5,6 +5,7 @@ when and by whom) as a table. A manager finds only the people of their departmen
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
@@ -67,7 +68,7 @@ def requirement_section(req: RequirementWhy) -> None:
         "imported_by": st.column_config.TextColumn("Imported by")})
 
 
-st.title(ui.titled("Why does someone have their status?", as_of))
+st.title(ui.titled("Why a person has their status", as_of))
 query = st.text_input("Name, staff number, collar number or email", key="person_query",
                       value=st.query_params.get("q", ""))
 if not query.strip():
@@ -99,9 +100,10 @@ if rows.empty:
 else:
     titles = rule_set.titles
     day = "D MMM YYYY"
-    ui.table(rows.assign(requirement=rows["requirement"].map(lambda r: titles.get(r, r))),
+    ui.table(rows.assign(requirement=rows["requirement"].map(lambda r: titles.get(r, r)),
+                         completed_on=rows["completed_on"].map(  # blank, not "None"
+                             lambda d: ui.day_text(d) if pd.notna(d) else "")),
              f"person-{person_id}-status-{as_of}", user, column_config={
-                 "completed_on": st.column_config.DateColumn("Completed on", format=day),
                  "snapshot_date": st.column_config.DateColumn("Roster of", format=day),
                  "start_date": st.column_config.DateColumn("Started", format=day)})
 if isinstance(why, str):

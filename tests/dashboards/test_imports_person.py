@@ -166,7 +166,7 @@ def test_person_page_reads_in_plain_words(db: Engine) -> None:
     assert not at.exception
     assert not at.code  # no monospace dump
     text = _text(at)
-    for words in ("Why does someone have their status?, as of 2 Mar 2026",
+    for words in ("Why a person has their status, as of 2 Mar 2026",
                   "Inspector, Police officer, CID (unit Cid); started 1 Jan 2015; active in "
                   "the HR roster of 1 Jun 2025.",
                   "On the roster on 2 Mar 2026; state taken from the latest roster snapshot",
