@@ -20,7 +20,7 @@ from dashboards.mapping import FileColumns
 from tracker import audit, auth, exemptions, files, mappings, matching, profiles
 from tracker.auth import CurrentUser
 from tracker.db import unit_of_work
-from tracker.hints import explain, hint_column, with_hint
+from tracker.hints import explain, with_hint
 from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
 from tracker.models import Force, ImportBatch, Person
 from tracker.progress import Progress, no_progress
@@ -148,7 +148,7 @@ class Upload:
         from tracker.problems import Report
 
         frame = problems_frame(Report(problems=list(self.plan.problems) if self.plan else []))
-        return frame.assign(what_to_do=hint_column(frame["code"], "dashboard", frame["value"]))
+        return data.what_to_do(frame)
 
 
 def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *,

@@ -220,10 +220,19 @@ def batch_problems(token: Token, batch_id: int) -> pd.DataFrame:
                                  .where(p.batch_id == batch_id).order_by(p.row, p.id)))
 
 
+SEVERITY_WORDS = {"error": "Row left out", "warning": "Kept: check it"}
+
+
 def what_to_do(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems with a "What to do" column in the dashboard's words (``tracker.hints``)."""
-    return problems.assign(what_to_do=hints.hint_column(problems["code"], "dashboard",
-                                                        problems.get("value")))
+    """Problems as the dashboard shows them: each code by its title ("Date cannot be
+    read", not ``bad-date``), the severity in words, and a "What to do" column in the
+    dashboard's words (``tracker.hints``)."""
+    out = problems.assign(what_to_do=hints.hint_column(problems["code"], "dashboard",
+                                                       problems.get("value")))
+    out["code"] = map_unique(out["code"], hints.title_of)
+    if "severity" in out:
+        out["severity"] = out["severity"].map(lambda s: SEVERITY_WORDS.get(s, s))
+    return out.rename(columns={"code": "problem"})
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

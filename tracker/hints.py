@@ -220,6 +220,12 @@ def title(code: HintCode) -> str:
     return HINTS[code].title
 
 
+def title_of(code: HintCode | str) -> str:
+    """A code's title; a code the table does not know (an old batch's) as it is."""
+    key = _key(code)
+    return HINTS[key].title if key is not None and key in HINTS else str(code)
+
+
 def face_hint(code: HintCode | None, face: Face, **values: Any) -> str:
     """What ``face`` tells the user to do about ``code`` ("" for no code)."""
     if code is None or code not in HINTS:

@@ -528,9 +528,11 @@ def _plan_unmatched(session: Session, plan: ImportPlan, rows: pd.DataFrame) -> N
     header = next((found[f] for f in ("full_name", "staff_number", "collar_number", "email",
                                       "username") if f in found), None)
     head = rows.head(MAX_PROBLEMS_PER_CODE)
+    force = vocab.forces().forces.get(plan.force_code)
+    roster = f"{force.name if force else plan.force_code} roster"
     plan.add_problems([
         Problem(Code.UNMATCHED_LEARNER, Severity.WARNING,
-                f"{name or key} matched nobody on the {plan.force_code} roster; kept in the "
+                f"{name or key} matched nobody on the {roster}; kept in the "
                 "review queue.", row=int(row), column=header,
                 value=None if pd.isna(name) else str(name))
         for name, key, row in zip(head["full_name"], head["identity_key"], head["row"],

@@ -486,10 +486,12 @@ def test_users_who_see_no_names_get_import_problems_as_counts(db: Engine,
     at.selectbox(key="imports_batch").set_value(batch_id).run()
     shown = at.dataframe[-1].value
     assert shown.to_dict("records") == [
-        {"code": "unmatched-learner", "severity": "warning", "column": "Full Name", "rows": 2,
+        {"problem": "Learner matches nobody on the roster", "severity": "Kept: check it",
+         "column": "Full Name", "rows": 2,
          "first_row": 5, "last_row": 9, "what_to_do": hints.HINTS[Code.UNMATCHED_LEARNER]
          .dashboard},
-        {"code": "bad-date", "severity": "error", "column": "Completion Date", "rows": 1,
+        {"problem": "Date cannot be read", "severity": "Row left out",
+         "column": "Completion Date", "rows": 1,
          "first_row": 7, "last_row": 7, "what_to_do": "Correct it in the source system or "
          "the file, then upload it again on the Upload page."}]
     assert at.main.caption[-1].value == ("Counted by code and column: a problem's value "
@@ -505,8 +507,9 @@ def test_import_problem_counts_on_postgresql(pg_db: Engine) -> None:
     batch_id = _named_problems(pg_db)
     at = app_for(pg_db, "demo-inspector", page="imports")
     at.selectbox(key="imports_batch").set_value(batch_id).run()
-    assert at.dataframe[-1].value[["code", "rows", "first_row", "last_row"]].values.tolist() \
-        == [["unmatched-learner", 2, 5, 9], ["bad-date", 1, 7, 7]]
+    assert at.dataframe[-1].value[["problem", "rows", "first_row", "last_row"]].values \
+        .tolist() == [["Learner matches nobody on the roster", 2, 5, 9],
+                      ["Date cannot be read", 1, 7, 7]]
 
 
 def test_training_leads_and_unpseudonymised_inspectors_see_each_problem(
@@ -517,8 +520,8 @@ def test_training_leads_and_unpseudonymised_inspectors_see_each_problem(
         at = app_for(db, username, page="imports")
         at.selectbox(key="imports_batch").set_value(batch_id).run()
         shown = at.dataframe[-1].value
-        assert list(shown.columns) == ["row", "column", "code", "severity", "value", "message",
-                                       "what_to_do"]
+        assert list(shown.columns) == ["row", "column", "problem", "severity", "value",
+                                       "message", "what_to_do"]
         assert list(shown["value"]) == ["Quentin Strange", "Bob Baker 31/02", "Zoe Zane"]
 
 

@@ -45,8 +45,8 @@ def test_upload_and_imports_problems_say_what_to_do_on_a_page(db: Engine) -> Non
     at = _upload(db)
     _no_command(at)
     problems = at.dataframe[-1].value
-    assert dict(zip(problems["code"], problems["what_to_do"], strict=True)) == {
-        "unknown-module": MAP_MODULE, "unmatched-learner": CONFIRM}
+    assert dict(zip(problems["problem"], problems["what_to_do"], strict=True)) == {
+        "Course title not known": MAP_MODULE, "Learner matches nobody on the roster": CONFIRM}
     at.button(key="upload_confirm").click().run()
     at.switch_page("views/imports.py").run()
     _no_command(at)

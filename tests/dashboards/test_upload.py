@@ -18,6 +18,7 @@ from tracker.models import AuditEvent, ImportBatch, UnmatchedRecord
 from tracker.rules import load_rules
 
 FILE = Path(__file__).parent / "data" / "lms-long-hal-hill.csv"
+AMBIGUOUS = "Dates could be day-first or month-first"
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -43,7 +44,8 @@ def test_upload_previews_then_imports_and_coverage_changes(db: Engine) -> None:
                             "Rejected": "1", "Unmatched": "1"}
     problems = at.dataframe[-1].value
     assert sorted(problems["row"].tolist()) == [6, 7]
-    assert set(problems["code"]) == {"unknown-module", "unmatched-learner"}
+    assert set(problems["problem"]) == {"Course title not known",
+                                        "Learner matches nobody on the roster"}
     batches = _batches(db)
     assert batches == 4  # nothing written by the preview
     at.button(key="upload_confirm").click().run()
@@ -137,10 +139,10 @@ def test_the_training_lead_says_how_to_read_ambiguous_dates(db: Engine) -> None:
     at.run()
     [choice] = [r for r in at.radio if r.key.startswith("upload_dates_")]
     assert choice.value is None  # read day first until the lead says
-    assert "ambiguous-dates" in set(at.dataframe[-1].value["code"])
+    assert AMBIGUOUS in set(at.dataframe[-1].value["problem"])
     choice.set_value("month-first").run()
     assert not at.exception
-    assert "ambiguous-dates" not in set(at.dataframe[-1].value["code"])
+    assert AMBIGUOUS not in set(at.dataframe[-1].value["problem"])
     assert [r.value for r in at.radio if r.key.startswith("upload_dates_")] == ["month-first"]
     at.button(key="upload_confirm").click().run()
     with unit_of_work(db) as session:

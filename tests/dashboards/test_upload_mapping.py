@@ -69,7 +69,7 @@ def test_the_mapping_table_comes_before_the_numbers_and_a_change_rereads_the_fil
     assert not at.exception
     assert _table(at)[4] == ["Patch", "Department"]
     assert at.data_editor[0].value["Why"].tolist()[4] == "chosen for this layout"
-    assert set(at.dataframe[-1].value["code"]) == {"unknown-department"}  # Patch is read
+    assert set(at.dataframe[-1].value["problem"]) == {"Department not known"}  # Patch is read
     at.button(key="upload_confirm").click().run()
     assert at.success[0].value.endswith(
         "The column mapping is saved for later files like this one.")

@@ -72,8 +72,8 @@ def test_import_roster_then_lms(cli) -> None:
         "  kind lms-long, force avon-and-somerset, as of -",
         "  rows read 3, accepted 3, warnings 1, rejected 0, unmatched 1, new 2, unchanged 0"]
     assert ("    [warning] lms.csv, row 4, column \"Full Name\": Ann Le matched nobody on the "
-            "avon-and-somerset roster; kept in the review queue. See the queue with: tracker "
-            "match list.") in out
+            "Avon and Somerset Constabulary roster; kept in the review queue. See the queue "
+            "with: tracker match list.") in out
 
 
 def test_reimport_refused_exit_1_and_dry_run_writes_nothing(cli, engine: Engine) -> None:
