@@ -20,7 +20,7 @@ if user.force_code is not None:
     st.stop()
 result = data.filtered(data.coverage_result(token, as_of, None, None), requirement=requirement)
 by_force = data.labelled(result.summary(by=("force",)))
-st.caption(f"{len(by_force)} forces with people in scope.")
+st.caption(f"{len(by_force)} force{'s' if len(by_force) != 1 else ''} with people in scope.")
 st.plotly_chart(charts.force_bars(by_force, ui.titled(f"{titles[requirement]} coverage by force",
                                                       as_of)), key="force_bars")
 st.markdown(charts.force_summary(by_force))

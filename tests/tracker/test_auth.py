@@ -287,8 +287,7 @@ def test_add_user_refuses_bad_requests(engine: Engine, lead: str) -> None:
         assert hints.explain(no.value, "cli").endswith(
             "Give at least one with --department CODE (e.g. --department response).")
         assert hints.explain(no.value, "dashboard").endswith(
-            'Give at least one department code (e.g. response) under "Departments, for a '
-            'manager".')
+            'Choose at least one under "Departments, for a manager".')
         with pytest.raises(auth.AuthError, match="too short"):
             auth.add_user(session, "y", "inspector", "short", "t")
         with pytest.raises(auth.AuthError, match="Unknown department 'respons'; use "):
