@@ -369,6 +369,23 @@ def url_date(label: str, param: str, default: dt.date) -> dt.date:
     return day
 
 
+def group_filters(options: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
+    """Department, rank and workforce type filters in a row, each kept in the URL (``dept``,
+    ``rank``, ``wf``): the same on every page that narrows people down."""
+    from tracker import vocab
+
+    row = st.columns(3)
+    with row[0]:
+        depts = url_multiselect("Department", options["department"], "dept",
+                                format_func=vocab.department_label)
+    with row[1]:
+        ranks = url_multiselect("Rank", options["rank"], "rank", format_func=vocab.rank_label)
+    with row[2]:
+        workforce = url_multiselect("Workforce type", options["workforce_type"], "wf",
+                                    format_func=lambda w: vocab.WORKFORCE_LABELS.get(w, w))
+    return depts, ranks, workforce
+
+
 def requirement_select(rules_ids: Sequence[str], titles: dict[str, str]) -> str:
     return url_select("Requirement", list(rules_ids), "req", format_func=lambda r: titles[r])
 

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from dashboards import charts, data, ui
-from tracker import auth, report, vocab
+from tracker import auth, report
 
 user, settings, token, force, departments, rules = ui.open_page("coverage")
 titles = rules.titles
@@ -30,16 +30,7 @@ with st.container(border=True):
             force = None if choice == "all" else choice
     result = data.coverage_result(token, as_of, force, departments)
     options = data.filter_options(result, requirement)
-    row = st.columns(3)
-    with row[0]:
-        dept_filter = ui.url_multiselect("Department", options["department"], "dept",
-                                         format_func=vocab.department_label)
-    with row[1]:
-        rank_filter = ui.url_multiselect("Rank", options["rank"], "rank",
-                                         format_func=vocab.rank_label)
-    with row[2]:
-        wf_filter = ui.url_multiselect("Workforce type", options["workforce_type"], "wf",
-                                       format_func=lambda w: vocab.WORKFORCE_LABELS.get(w, w))
+    dept_filter, rank_filter, wf_filter = ui.group_filters(options)
 
 view = data.filtered(result, ranks=rank_filter, workforce=wf_filter, departments=dept_filter,
                      requirement=requirement)

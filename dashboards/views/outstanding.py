@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data, ui
-from tracker import auth, labels, vocab
+from tracker import auth, labels
 
 GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "Rank",
           "unit": "Unit"}
@@ -29,16 +29,7 @@ with st.container(border=True):
     result = data.coverage_result(token, as_of, force, departments)
     options = data.filter_options(result, requirement)
     unknown = ui.link_codes_left_out(options)
-    row = st.columns(3)
-    with row[0]:
-        dept_filter = ui.url_multiselect("Department", options["department"], "dept",
-                                         format_func=vocab.department_label)
-    with row[1]:
-        rank_filter = ui.url_multiselect("Rank", options["rank"], "rank",
-                                         format_func=vocab.rank_label)
-    with row[2]:
-        wf_filter = ui.url_multiselect("Workforce type", options["workforce_type"], "wf",
-                                       format_func=lambda w: vocab.WORKFORCE_LABELS.get(w, w))
+    dept_filter, rank_filter, wf_filter = ui.group_filters(options)
 if unknown:
     st.warning(f"The link's {' and '.join(unknown)} matches nobody in scope for "
                f"{titles[requirement]}, so that filter is left out.")
