@@ -44,11 +44,12 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tracker import models, vocab
-from tracker.coverage import compute
-from tracker.db import init_db, make_engine
-from tracker.rules import Requirement, RuleSet, load_rules
-from tracker.trend import trend
+from tracker.coverage.engine import compute
+from tracker.coverage.rules import Requirement, RuleSet, load_rules
+from tracker.coverage.trend import trend
+from tracker.reference import vocab
+from tracker.store import models
+from tracker.store.db import init_db, make_engine
 
 AS_OF = dt.date(2026, 4, 30)
 TODAY = dt.date(2026, 11, 30)

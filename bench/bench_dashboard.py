@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import bench_coverage as bc  # noqa: E402
 
 from tracker import auth  # noqa: E402
-from tracker.db import init_db, make_engine  # noqa: E402
+from tracker.store.db import init_db, make_engine  # noqa: E402
 
 APP = ROOT / "dashboards" / "app.py"
 FORCE = "avon-and-somerset"

@@ -9,7 +9,8 @@ rows (csv and xlsx; every person completes the four modules, so a row is a disti
 completion). Each measurement runs in a fresh Python process, so its peak memory
 (``ru_maxrss``) is its own:
 
-* ``import``: ``imports.parse_file`` + ``tracker.ingest.plan_import`` + ``commit_import`` into a
+* ``import``: ``imports.parse_file`` + ``tracker.ingest.batch.plan_import`` + ``commit_import``
+  into a
   fresh database (SQLite file; PostgreSQL in a schema of its own, dropped after). For the LMS
   exports the roster is imported first, untimed (its memory is in the peak).
 * ``bare read``: the fastest plain read of the same file, all cells as they come, no
@@ -207,7 +208,7 @@ def make_files(work: Path, people: int, rows: int) -> dict[str, Path]:
 @contextmanager
 def _database(backend: str, work: Path, pg_url: str) -> Iterator[Any]:
     """A fresh, empty database, removed when the block ends."""
-    from tracker.db import make_engine, scratch_schema
+    from tracker.store.db import make_engine, scratch_schema
 
     if backend == "postgresql":
         with scratch_schema(pg_url, "bench_import") as engine:
@@ -225,7 +226,7 @@ def _database(backend: str, work: Path, pg_url: str) -> Iterator[Any]:
 
 def _import(engine: Any, path: Path, as_of: dt.date | None) -> dict[str, Any]:
     from imports import parse_file
-    from tracker.ingest import commit_import, plan_import
+    from tracker.ingest.batch import commit_import, plan_import
 
     t0 = time.perf_counter()
     parsed = parse_file(path, today=dt.date(2026, 3, 1), max_bytes=2 * 1024**3)
@@ -241,7 +242,7 @@ def _import(engine: Any, path: Path, as_of: dt.date | None) -> dict[str, Any]:
 
 def measure_import(path: Path, backend: str, roster: Path, work: Path,
                    pg_url: str) -> dict[str, Any]:
-    from tracker.db import init_db
+    from tracker.store.db import init_db
 
     with _database(backend, work, pg_url) as engine:
         init_db(engine)

@@ -29,7 +29,7 @@ from bench.bench_import import make_files, measure_bare, roster_frame
 
 
 def roster_keys(people: int) -> Any:
-    from tracker.records import RosterKeys
+    from tracker.ingest.records import RosterKeys
 
     frame = roster_frame(people)
     staff = frame.filter(like="Staff").iloc[:, 0].astype(str)

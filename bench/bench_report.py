@@ -1,7 +1,7 @@
 """Benchmark: a national-scale outstanding list written into the report workbook.
 
 Writes a report whose Outstanding sheet has ``--rows`` people (default 120,000, about half
-the police workforce of England and Wales) with ``tracker.report_xlsx.write_xlsx`` (openpyxl
+the police workforce of England and Wales) with ``tracker.reports.workbook.write_xlsx`` (openpyxl
 write-only, streaming), and the same table with a plain baseline, pandas
 ``DataFrame.to_excel`` (openpyxl, in-memory workbook). Each run is a fresh process so the
 peak memory (ru_maxrss) is its own; the figure reported is the peak minus the memory held
@@ -92,7 +92,7 @@ def run_one(kind: str, rows: int, out: Path) -> dict[str, float]:
     """Runs inside a child process: build the data, then time the write."""
     import openpyxl  # noqa: F401  (imports are not part of the cost measured)
 
-    from tracker.report_xlsx import write_xlsx
+    from tracker.reports.workbook import write_xlsx
 
     data = report_data(rows)
     before = reset_peak()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_import import _bulk_write, _database, _plain_rows
 
-from tracker.db import init_db
+from tracker.store.db import init_db
 
 HEAP = ("CREATE TABLE bench_heap_completions (person_id INTEGER, module_id INTEGER, "
         "completed_on DATE, source VARCHAR(40), batch_id INTEGER, raw_status VARCHAR(120), "

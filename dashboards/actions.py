@@ -17,14 +17,18 @@ from sqlalchemy import select
 
 from dashboards import data
 from dashboards.mapping import FileColumns
-from tracker import audit, auth, exemptions, files, mappings, matching, profiles
+from tracker import auth
 from tracker.auth import CurrentUser
-from tracker.db import unit_of_work
-from tracker.hints import explain, with_hint
-from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
-from tracker.models import Force, ImportBatch, Person
-from tracker.progress import Progress, no_progress
-from tracker.records import Kind
+from tracker.coverage import exemptions
+from tracker.ingest import mappings, matching, profiles
+from tracker.ingest.batch import ImportPlan, ImportRefused, commit_import, plan_import
+from tracker.ingest.records import Kind
+from tracker.messages.hints import explain, with_hint
+from tracker.messages.progress import Progress, no_progress
+from tracker.reference import vocab
+from tracker.store import audit, files
+from tracker.store.db import unit_of_work
+from tracker.store.models import Force, ImportBatch, Person
 
 if TYPE_CHECKING:
     from imports import FileRefused
@@ -47,7 +51,7 @@ def _own_force(user: CurrentUser, force_id: int | None) -> None:
 
 
 def undo(batch_id: int, user: CurrentUser) -> str:
-    from tracker.undo import UndoRefused, undo_batch
+    from tracker.ingest.undo import UndoRefused, undo_batch
 
     require(user, "undo_import")
     with unit_of_work(data.engine()) as session:
@@ -86,7 +90,7 @@ def save_mapping(kind: str, raw: str, canonical: str, user: CurrentUser) -> str:
             mappings.save_mapping(session, kind, raw, canonical, user.username)
     except ValueError as exc:
         return str(exc)
-    name = mappings.code_labels(kind).get(canonical, canonical)
+    name = vocab.code_labels(kind).get(canonical, canonical)
     return (f"Saved: {kind} {raw!r} means {name!r}. It applies to every later import; "
             "upload the file again to apply it to rows already read.")
 
@@ -145,7 +149,7 @@ class Upload:
     @property
     def problems(self) -> pd.DataFrame:
         from imports import problems_frame
-        from tracker.problems import Report
+        from tracker.messages.problems import Report
 
         frame = problems_frame(Report(problems=list(self.plan.problems) if self.plan else []))
         return data.what_to_do(frame)
@@ -157,7 +161,7 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
                 columns: Mapping[str, str] | None = None, accept: bool = False,
                 progress: Progress = no_progress) -> Upload:
     """Read an uploaded file (``imports.parse_file``, with the force's saved layouts) and
-    plan its import (``tracker.ingest.plan_import``; ``reimport``: even if the same content
+    plan its import (``tracker.ingest.batch.plan_import``; ``reimport``: even if the same content
     was imported before; ``date_order``: how to read dates a column leaves ambiguous;
     ``columns``: the user's column mapping, header -> field; ``accept``: even if it looks
     implausible, judged by the rules in use; ``progress``: told each stage): nothing is
@@ -247,7 +251,7 @@ def original_file(batch_id: int, user: CurrentUser) -> Callable[[], bytes]:
 
 
 def commit_upload(upload: Upload, user: CurrentUser, progress: Progress = no_progress) -> str:
-    """Write a planned upload in one transaction (``tracker.ingest.commit_import``, which
+    """Write a planned upload in one transaction (``tracker.ingest.batch.commit_import``, which
     records it in the audit log), telling ``progress`` as the rows are written."""
     require(user, "upload")
     if upload.plan is None or upload.error:

@@ -2,7 +2,7 @@
 colour, titles that say what and as of when, and a one-sentence summary of each for
 screen readers. Each takes a frame the coverage or trend engine made.
 
-The heatmap's bands are the workbook's group rule (``tracker.report.group_status``: on track
+The heatmap's bands are the workbook's group rule (``tracker.reports.data.group_status``: on track
 at or above the steady pace to 100% on the deadline, at risk up to 10 points below, off
 track further below), so the dashboard and the report never disagree about a group."""
 
@@ -18,9 +18,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboards.ui import OKABE_ITO, RAG_WORDS, STATUS_COLOURS, STATUS_WORDS
-from tracker.report import CLOSE_POINTS, group_status, steady_pace_pct, training_start
-from tracker.rules import Requirement
-from tracker.trend import RECENT_WEEKS, Trend
+from tracker.coverage.rules import Requirement
+from tracker.coverage.trend import RECENT_WEEKS, Trend
+from tracker.reports.data import CLOSE_POINTS, group_status, steady_pace_pct, training_start
 
 STATUS_ORDER = ["Completed", "Not yet due", "Exempt", "Outstanding"]
 STATUS_COLUMNS = {"completed": "Completed", "not_yet_due": "Not yet due", "exempt": "Exempt",

@@ -19,16 +19,19 @@ import streamlit as st
 from sqlalchemy import Engine, exists, func, select, text
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from tracker import audit, coverage, hints, models, vocab
 from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
-from tracker.db import make_engine, unit_of_work
-from tracker.explain import Explanation, RequirementWhy
-from tracker.records import Kind
-from tracker.report import map_unique, modules_text
-from tracker.rules import DEFAULT_RULES, RuleSet, load_rules
-from tracker.trend import RECENT_WEEKS, Trend
-from tracker.trend import trend as trend_of
+from tracker.coverage import engine as coverage
+from tracker.coverage.explain import Explanation, RequirementWhy
+from tracker.coverage.rules import DEFAULT_RULES, RuleSet, load_rules
+from tracker.coverage.trend import RECENT_WEEKS, Trend
+from tracker.coverage.trend import trend as trend_of
+from tracker.ingest.records import Kind
+from tracker.messages import hints
+from tracker.reference import vocab
+from tracker.reports.data import map_unique, modules_text
+from tracker.store import audit, models
+from tracker.store.db import make_engine, unit_of_work
 
 # Audit actions that change no data: they must not invalidate the cache.
 READ_ONLY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "logout",
@@ -91,7 +94,7 @@ def scope(user: CurrentUser) -> tuple[str | None, tuple[str, ...] | None]:
 @st.cache_data(show_spinner="Working out coverage…", max_entries=32)
 def coverage_result(token: Token, as_of: dt.date, force: str | None,
                     departments: tuple[str, ...] | None) -> coverage.CoverageResult:
-    """``tracker.coverage.compute`` for the user's scope, cached on the database state."""
+    """``tracker.coverage.engine.compute`` for the user's scope, cached on the database state."""
     return coverage.compute(engine(), rules(), as_of, force=force,
                             departments=list(departments) if departments else None)
 
@@ -226,7 +229,7 @@ SEVERITY_WORDS = {"error": "Row left out", "warning": "Kept: check it"}
 def what_to_do(problems: pd.DataFrame) -> pd.DataFrame:
     """Problems as the dashboard shows them: each code by its title ("Date cannot be
     read", not ``bad-date``), the severity in words, and a "What to do" column in the
-    dashboard's words (``tracker.hints``)."""
+    dashboard's words (``tracker.messages.hints``)."""
     out = problems.assign(what_to_do=hints.hint_column(problems["code"], "dashboard",
                                                        problems.get("value")))
     out["code"] = map_unique(out["code"], hints.title_of)
@@ -412,9 +415,9 @@ def person_statuses(result: coverage.CoverageResult, person_id: int) -> pd.DataF
 @st.cache_data(show_spinner=False, max_entries=32)
 def explain(token: Token, person: str, force: str | None,
             as_of: dt.date) -> Explanation | str:
-    """The engine's explanation of a person's status (``tracker.explain``), or why there is
+    """The engine's explanation of a person's status (``tracker.coverage.explain``), or why there is
     none (a message); ``person`` is a staff number, collar number, email or person id."""
-    from tracker.explain import ExplainError, explain
+    from tracker.coverage.explain import ExplainError, explain
 
     try:
         return explain(engine(), rules(), person, as_of, force=force)
@@ -442,15 +445,15 @@ def report_file(user: CurrentUser, as_of: dt.date, force: str | None,
                 departments: tuple[str, ...] | None, pseudonymise: bool,
                 kind: str) -> Callable[[], bytes]:
     """A callable for ``st.download_button``: builds the compliance report when clicked
-    (``tracker.report``), as an Excel workbook (``kind="xlsx"``) or one CSV table
+    (``tracker.reports.data``), as an Excel workbook (``kind="xlsx"``) or one CSV table
     (``"outstanding"``, ``"summary"``), and records the export in the audit log."""
     eng, rule_set = engine(), rules()
     secret = settings().pseudonym_secret() if pseudonymise else ""
 
     def build() -> bytes:
-        from tracker.report import build_report
-        from tracker.report_csv import write_csv
-        from tracker.report_xlsx import write_xlsx
+        from tracker.reports.csvs import write_csv
+        from tracker.reports.data import build_report
+        from tracker.reports.workbook import write_xlsx
 
         report = build_report(eng, rule_set, as_of, force=force,
                               departments=list(departments) if departments else None,
@@ -508,8 +511,8 @@ def problems_of(token: Token, force: str | None, codes: tuple[str, ...]) -> pd.D
 
 
 def suggestions(unmatched_id: int) -> pd.DataFrame:
-    """Likely roster people for an unmatched learner (``tracker.matching``), best first."""
-    from tracker.matching import suggest_matches
+    """Likely roster people for an unmatched learner (``tracker.ingest.matching``), best first."""
+    from tracker.ingest.matching import suggest_matches
 
     found = suggest_matches(engine(), unmatched_id)
     return pd.DataFrame([{"person_id": s.person_id, "label": s.describe()} for s in found],
@@ -535,8 +538,8 @@ def forecast_text(trend: Trend) -> str:
 @st.cache_data(show_spinner=False, max_entries=16)
 def exemption_list(token: Token, force_id: int | None, departments: tuple[str, ...] | None,
                    active_on: dt.date | None) -> pd.DataFrame:
-    """``tracker.exemptions.list_exemptions`` for the user's scope, cached."""
-    from tracker.exemptions import list_exemptions
+    """``tracker.coverage.exemptions.list_exemptions`` for the user's scope, cached."""
+    from tracker.coverage.exemptions import list_exemptions
 
     return list_exemptions(engine(), force_id=force_id, departments=departments,
                            active_on=active_on)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from tracker.profiles import IGNORE
-from tracker.records import FIELD_LABELS, Decision, Kind
+from tracker.ingest.profiles import IGNORE
+from tracker.ingest.records import FIELD_LABELS, Decision, Kind
 
 COLUMN, FEEDS, WHY = "Column in the file", "Feeds", "Why"
 NOT_USED = "(not used)"

@@ -1,4 +1,4 @@
-"""The dashboard's renderer of ``tracker.progress``: a ``st.progress`` bar whose text says
+"""The dashboard's renderer of ``tracker.messages.progress``: a ``st.progress`` bar whose text says
 what is happening to which file ("lms.csv (2 of 3): Matching 120,000 learners to the
 roster…").
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from tracker.progress import Stage
+from tracker.messages.progress import Stage
 
 PLANNING = (0.0, Stage.WRITING.fraction())  # reading to matching
 WRITING = (Stage.WRITING.fraction(), 1.0)
@@ -23,7 +23,7 @@ class Bar(Protocol):
 
 
 class BarProgress:
-    """A ``tracker.progress.Progress`` for file ``index`` (from 0) of ``count``, drawn on
+    """A ``tracker.messages.progress.Progress`` for file ``index`` (from 0) of ``count``, drawn on
     ``bar`` within ``part`` (PLANNING or WRITING) of an import."""
 
     def __init__(self, bar: Bar, name: str, index: int = 0, count: int = 1,

@@ -14,11 +14,13 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboards import data
-from tracker import audit, auth, labels, vocab
+from tracker import auth
 from tracker.auth import CurrentUser
 from tracker.config import Settings
-from tracker.db import unit_of_work
-from tracker.rules import RuleSet
+from tracker.coverage.rules import RuleSet
+from tracker.reference import labels, vocab
+from tracker.store import audit
+from tracker.store.db import unit_of_work
 
 USER_KEY = "tracker_user"
 CLOCK_KEY = "tracker_session_clock"
@@ -372,8 +374,7 @@ def url_date(label: str, param: str, default: dt.date) -> dt.date:
 def group_filters(options: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
     """Department, rank and workforce type filters in a row, each kept in the URL (``dept``,
     ``rank``, ``wf``): the same on every page that narrows people down."""
-    from tracker import vocab
-
+    from tracker.reference import vocab
     row = st.columns(3)
     with row[0]:
         depts = url_multiselect("Department", options["department"], "dept",
@@ -407,9 +408,9 @@ def csv_export(frame: pd.DataFrame, name: str, user: CurrentUser,
 
 def inert_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes (UTF-8 with a byte-order mark, for Excel) from the one formula-safe writer
-    (``tracker.safe_text.csv_bytes``): no text runs as a formula, and a CR or LF inside a
+    (``tracker.reports.safe_text.csv_bytes``): no text runs as a formula, and a CR or LF inside a
     value is quoted, so it cannot start a row of its own."""
-    from tracker.safe_text import csv_bytes
+    from tracker.reports.safe_text import csv_bytes
 
     return csv_bytes(frame)
 
@@ -425,7 +426,7 @@ COLUMN_LABELS = labels.COLUMN_HEADINGS  # one table for the dashboard and the re
 
 def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
     """Readable headers for a table: the same headings as its CSV download and the report's
-    CSVs (``tracker.labels``); the data keeps the plain column names."""
+    CSVs (``tracker.reference.labels``); the data keeps the plain column names."""
     return {str(c): st.column_config.Column(labels.heading(c)) for c in frame.columns}
 
 
@@ -448,7 +449,7 @@ def people_view(frame: pd.DataFrame, user: CurrentUser, as_of: dt.date) -> pd.Da
     internal = [c for c in INTERNAL_IDS if c in frame]
     if auth.shows_identities(user, data.settings().pseudonymise_inspectors):
         return frame.drop(columns=internal)
-    from tracker.report import pseudonym, pseudonym_key
+    from tracker.reports.data import pseudonym, pseudonym_key
 
     key = pseudonym_key(as_of, data.settings().pseudonym_secret())
     out = frame.drop(columns=[c for c in IDENTITY_COLUMNS if c in frame])

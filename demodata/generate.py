@@ -23,7 +23,7 @@ from demodata.manifest import FileEntry, ForceSummary, Manifest, MessItem
 from demodata.people import STATE_COLUMNS, Timeline, allocate, build_population
 from demodata.roster_file import write_roster
 from demodata.training import elearning, hydra, session_dates
-from tracker import vocab
+from tracker.reference import vocab
 
 DEFAULT_TODAY = dt.date(2026, 11, 30)
 EL_STAFF_FUNCTIONS = ("control-room", "custody")
@@ -35,7 +35,7 @@ class ForceData:
 
     ``people``: one row per person ever on a roster (identity, start/leaving dates).
     ``states``: one row per person per roster snapshot (``as_of`` + the roster columns of
-    ``tracker.records.ROSTER_COLUMNS`` without ``row``).
+    ``tracker.ingest.records.ROSTER_COLUMNS`` without ``row``).
     ``completions``: one row per completion of a roster person (no duplicates, no
     outsiders): staff_number, module_code, completed_on, completed_at, source (a Kind value),
     raw_title, raw_status, score.

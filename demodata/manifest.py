@@ -31,7 +31,7 @@ class FileEntry:
     """One written file."""
 
     path: str  # relative to the output folder
-    kind: str  # a tracker.records.Kind value
+    kind: str  # a tracker.ingest.records.Kind value
     force_code: str
     encoding: str
     header_row: int  # the header's row number (1 for CSV files)

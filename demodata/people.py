@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from demodata import pools
-from tracker import vocab
-from tracker.text import fold
+from tracker.reference import vocab
+from tracker.reference.text import fold
 
 STATUS_RAW = {"active": "Active", "leaver": "Leaver", "long-term-absence": "Long-term absence",
               "career-break": "Career break"}

@@ -8,8 +8,8 @@ import datetime as dt
 
 import pandas as pd
 
-from tracker.report import ReportData, RequirementInfo
-from tracker.rules import load_rules
+from tracker.coverage.rules import load_rules
+from tracker.reports.data import ReportData, RequirementInfo
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "\tTab", "\rReturn"]
 AS_OF = dt.date(2026, 5, 11)

@@ -1,7 +1,7 @@
 """Importers: one file in, normalised records and a report of row-level problems out.
 
     parsed = parse_file(Path("lms-export.csv"), mappings=mappings, today=date.today())
-    parsed.records   # a DataFrame with tracker.records.COMPLETION_COLUMNS (or ROSTER_COLUMNS)
+    parsed.records   # a DataFrame: tracker.ingest.records.COMPLETION_COLUMNS or ROSTER_COLUMNS
     parsed.report    # every problem, with spreadsheet row numbers
 
 Columns are recognised by their headers' words and their values together
@@ -11,7 +11,7 @@ every later file of that layout (``layouts``, keyed by ``layout_signature``), an
 roster's identifiers (``roster``) identifier columns are checked against it.
 
 A file that cannot be read at all raises ``FileRefused`` (its message says what to do).
-Importers write nothing; ``tracker.ingest`` decides and writes.
+Importers write nothing; ``tracker.ingest.batch`` decides and writes.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from imports.guards import check_size, check_workbook, sniff_format
 from imports.parse import Parsed, parse_tables
 from imports.reading import NUL, read_sheets, strip_nul
 from imports.report import problems_frame, sort_report, write_problems
-from tracker.mappings import Mappings
-from tracker.problems import Code, Problem, Report, Severity
-from tracker.progress import Progress, Stage, no_progress
-from tracker.records import Kind, Layout, ParsedFile, RosterKeys
+from tracker.ingest.mappings import Mappings
+from tracker.ingest.records import Kind, Layout, ParsedFile, RosterKeys
+from tracker.messages.problems import Code, Problem, Report, Severity
+from tracker.messages.progress import Progress, Stage, no_progress
 
 __all__ = ["DATE_ORDERS", "FileRefused", "layout_signature", "parse_file", "problems_frame",
            "write_problems"]

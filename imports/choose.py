@@ -17,11 +17,11 @@ from imports.kinds import SPECS, missing_required
 from imports.reading import Body, RawSheet
 from imports.recognise import MAX_COLUMNS, Recognition, recognise
 from imports.table import Table, drop_blank_and_totals
-from tracker.mappings import Mappings
-from tracker.problems import Code
-from tracker.progress import Progress, Stage, no_progress
-from tracker.records import Kind, Layout, RosterKeys
-from tracker.text import fold
+from tracker.ingest.mappings import Mappings
+from tracker.ingest.records import Kind, Layout, RosterKeys
+from tracker.messages.problems import Code
+from tracker.messages.progress import Progress, Stage, no_progress
+from tracker.reference.text import fold
 
 IDENTITY_SAMPLE = 5_000  # distinct identifiers compared with the roster, at most
 

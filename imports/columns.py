@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from tracker.text import fold
+from tracker.reference.text import fold
 
 # Words that mean the same in a header, after ``fold`` (lower case, punctuation to spaces).
 SYNONYMS: dict[str, str] = {

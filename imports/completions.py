@@ -20,10 +20,10 @@ from imports.dates import ambiguous_dates, not_a_date, parse_dates
 from imports.report import add_rows, day
 from imports.statuses import COMPLETED, NOT_COMPLETED, classify, flag_prior_learning
 from imports.table import Context, Table
-from tracker import vocab
-from tracker.problems import Code, Report, Severity
-from tracker.records import COMPLETION_COLUMNS
-from tracker.text import fold
+from tracker.ingest.records import COMPLETION_COLUMNS
+from tracker.messages.problems import Code, Report, Severity
+from tracker.reference import vocab
+from tracker.reference.text import fold
 
 IDENTITY = ["staff_number", "collar_number", "email", "username", "full_name"]
 CANDIDATE_COLUMNS = [

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from imports.cells import ColumnLike, factorize, lookup
-from tracker.problems import Code, Problem, Severity
+from tracker.messages.problems import Code, Problem, Severity
 
 DATE_ORDERS = ("day-first", "month-first")  # a column's order, when its dates do not say
 EXCEL_EPOCH = dt.date(1899, 12, 30)

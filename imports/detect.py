@@ -12,10 +12,10 @@ from imports.columns import FIELDS_OF_LEARNER, words
 from imports.evidence import Sample
 from imports.kinds import SPECS
 from imports.recognise import Recognition, recognise
-from tracker import vocab
-from tracker.mappings import Mappings
-from tracker.records import Kind
-from tracker.text import fold, squash
+from tracker.ingest.mappings import Mappings
+from tracker.ingest.records import Kind
+from tracker.reference import vocab
+from tracker.reference.text import fold, squash
 
 TOTARA_UPLOAD_KEYS = {"username", "courseshortname", "courseidnumber", "completiondate", "grade"}
 TOTARA_REPORT_KEYS = {"usersfullname", "userfullname", "coursename", "completionstatus",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.problems import Code, Problem, Severity
-from tracker.records import Kind
+from tracker.ingest.records import Kind
+from tracker.messages.problems import Code, Problem, Severity
 
 
 class FileRefused(Exception):

@@ -21,9 +21,9 @@ import numpy as np
 from imports.dates import parse_dates
 from imports.roster import STATUSES, WORKFORCE
 from imports.statuses import classify_one
-from tracker import vocab
-from tracker.mappings import Mappings
-from tracker.text import fold
+from tracker.ingest.mappings import Mappings
+from tracker.reference import vocab
+from tracker.reference.text import fold
 
 SAMPLE_ROWS = 250  # rows read from a column (evenly spread through the file)
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev",

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from imports.errors import FileRefused
 from tracker.config import load_settings
-from tracker.problems import Code
+from tracker.messages.problems import Code
 
 MAX_ENTRIES = 10_000
 MAX_RATIO = 1_000  # uncompressed / compressed, per entry larger than 1 MB

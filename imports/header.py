@@ -10,7 +10,7 @@ from typing import Any
 from imports.columns import is_header
 from imports.reading import RawSheet
 from imports.statuses import classify_one
-from tracker.text import squash
+from tracker.reference.text import squash
 
 _DATA_LIKE = re.compile(r"^[\d\s/:.,-]+$")
 _STATUS_WORDS = {"status", "completionstatus", "completion", "state"}

@@ -12,7 +12,7 @@ from imports import cells
 from imports.completions import Cands, concat, finish
 from imports.lms import candidates
 from imports.table import Context, Table
-from tracker.problems import Report
+from tracker.messages.problems import Report
 
 DEFAULT_TITLE = "OIC Hydra exercise"
 _DATE_IN_TEXT = re.compile(

@@ -41,9 +41,9 @@ from typing import Any
 
 from imports.errors import FileRefused
 from tracker.config import ParseLimits, load_settings
-from tracker.problems import Code
-from tracker.progress import Progress, Stage, no_progress
-from tracker.records import ParsedFile
+from tracker.ingest.records import ParsedFile
+from tracker.messages.problems import Code
+from tracker.messages.progress import Progress, Stage, no_progress
 
 Reader = Callable[..., ParsedFile]
 Outcome = tuple[Any, ...]  # ("ok", ParsedFile) | ("refused", FileRefused) | ("memory",) | ...

@@ -42,8 +42,8 @@ from imports.columns import (
     Field,
 )
 from imports.table import Context, Table
-from tracker.problems import Report
-from tracker.records import Kind
+from tracker.ingest.records import Kind
+from tracker.messages.problems import Report
 
 Parser = Callable[[list[Table], Context, Report], tuple[pd.DataFrame, dict[str, Any]]]
 

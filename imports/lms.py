@@ -9,8 +9,8 @@ import pandas as pd
 from imports import cells
 from imports.completions import Cands, finish, identity
 from imports.table import Context, Table, mapped
-from tracker import vocab
-from tracker.problems import Code, Report
+from tracker.messages.problems import Code, Report
+from tracker.reference import vocab
 
 
 def candidates(table: Table, ctx: Context, report: Report, title: pd.Series | None = None,

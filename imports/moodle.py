@@ -15,9 +15,9 @@ from imports import cells
 from imports.completions import Cands, concat, finish, identity
 from imports.lms import id_label
 from imports.table import Context, Table
-from tracker import vocab
-from tracker.problems import Report
-from tracker.text import squash
+from tracker.messages.problems import Report
+from tracker.reference import vocab
+from tracker.reference.text import squash
 
 _DATE_SUFFIX = re.compile(r"^(?P<activity>.+?)\s*-\s*completion date$", re.IGNORECASE)
 _IGNORED = {"id", "userid", "moodleid"}  # Moodle's own user id: not a staff number

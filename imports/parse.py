@@ -11,9 +11,9 @@ import pandas as pd
 from imports.kinds import SPECS
 from imports.report import sort_report
 from imports.table import Context, Table
-from tracker.mappings import Mappings
-from tracker.problems import Report
-from tracker.records import Kind
+from tracker.ingest.mappings import Mappings
+from tracker.ingest.records import Kind
+from tracker.messages.problems import Report
 
 
 @dataclass

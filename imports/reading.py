@@ -40,7 +40,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 from imports.cells import Coded, coded, lookup
 from imports.errors import FileRefused
 from imports.guards import is_ods
-from tracker.problems import Code, Problem, Severity
+from tracker.messages.problems import Code, Problem, Severity
 
 PREVIEW_ROWS = 30
 HEAD_BYTES = 64 * 1024  # the first sample of a text file to find its header in ...

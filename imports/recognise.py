@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from imports.columns import IGNORE, Field, words
 from imports.evidence import Fit, Sample, fit, is_honorific
-from tracker.mappings import Mappings
-from tracker.records import Decision, RosterKeys
+from tracker.ingest.mappings import Mappings
+from tracker.ingest.records import Decision, RosterKeys
 
 # kinds of value that can say what a column is without its header (``Fit.decisive``)
 DECISIVE = frozenset({"email", "rank", "workforce", "unit", "employment", "course",

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tracker.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Report, Severity
-from tracker.safe_text import write_csv_table, write_xlsx_table
+from tracker.messages.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Report, Severity
+from tracker.reports.safe_text import write_csv_table, write_xlsx_table
 
 PROBLEM_COLUMNS = ["file", "row", "column", "severity", "code", "value", "message"]
 
@@ -84,7 +84,7 @@ def problems_frame(report: Report) -> pd.DataFrame:
 
 def write_problems(report: Report, path: Path) -> Path:
     """Write the problem report as .xlsx or .csv (by the path's extension) through the one
-    formula-safe writer (``tracker.safe_text``): nothing from an uploaded file runs as a
+    formula-safe writer (``tracker.reports.safe_text``): nothing from an uploaded file runs as a
     formula when opened, and a CR or LF inside a value cannot start a row of its own."""
     frame = problems_frame(report)
     frame.columns = ["File", "Row", "Column", "Severity", "Problem", "Value", "Message"]

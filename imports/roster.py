@@ -13,10 +13,10 @@ from imports import cells
 from imports.dates import ambiguous_dates, not_a_date, parse_dates
 from imports.report import add_rows
 from imports.table import Context, Table, mapped
-from tracker import vocab
-from tracker.problems import Code, Report, Severity
-from tracker.records import ROSTER_COLUMNS
-from tracker.text import fold
+from tracker.ingest.records import ROSTER_COLUMNS
+from tracker.messages.problems import Code, Report, Severity
+from tracker.reference import vocab
+from tracker.reference.text import fold
 
 WORKFORCE = {
     "police officer": "police_officer", "officer": "police_officer", "police": "police_officer",

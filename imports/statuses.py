@@ -18,8 +18,8 @@ import re
 import numpy as np
 
 from imports.cells import ColumnLike, factorize, lookup, text_value
-from tracker.problems import Code, Problem, Report, Severity
-from tracker.text import fold
+from tracker.messages.problems import Code, Problem, Report, Severity
+from tracker.reference.text import fold
 
 COMPLETED = "completed"
 NOT_COMPLETED = "not-completed"

@@ -17,9 +17,9 @@ from imports.dates import ParsedDates
 from imports.header import Header
 from imports.reading import Body
 from imports.report import add_rows
-from tracker.mappings import Mappings
-from tracker.problems import Code, Report, Severity
-from tracker.records import Decision
+from tracker.ingest.mappings import Mappings
+from tracker.ingest.records import Decision
+from tracker.messages.problems import Code, Report, Severity
 
 _TOTAL = "(grand +|sub *-? *)?totals?([^a-z]|$)"  # on lower-cased, trimmed text (runs in RE2)
 

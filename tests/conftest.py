@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from tracker.db import init_db, make_engine, scratch_schema
+from tracker.store.db import init_db, make_engine, scratch_schema
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")

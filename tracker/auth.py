@@ -7,6 +7,8 @@ a role may open. A page or action a role may not use is neither shown nor allowe
 Log-in is either the tracker's own (user name and password, the default) or an identity
 provider through Streamlit's OIDC ``st.login`` (``TRACKER_AUTH=oidc``): then the identity
 comes from the provider and the role from this module's users table, looked up by email.
+
+May import: config, reference, messages, store.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracker import audit, vocab
-from tracker.db import unit_of_work
-from tracker.hints import Advised, Face, Refusal, with_hint
-from tracker.models import Force, User, utcnow
+from tracker.messages.hints import Advised, Face, Refusal, with_hint
+from tracker.reference import vocab
+from tracker.store import audit
+from tracker.store.db import unit_of_work
+from tracker.store.models import Force, User, utcnow
 
 ROLES = ("admin", "training_lead", "manager", "inspector")
 ROLE_LABELS = {
@@ -107,7 +110,7 @@ class HasRole(Protocol):
 
 class AuthError(Advised):
     """A refused user-management request; the message says why, each face adds what to do
-    (``tracker.hints``)."""
+    (``tracker.messages.hints``)."""
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,8 @@ def check_departments(departments: list[str] | None) -> list[str]:
     for code in departments or []:
         if code not in known:
             raise AuthError(f"Unknown department {code!r}; use department codes such as "
-                            f"{', '.join(list(known)[:4])} (see tracker/data/departments.toml).")
+                            f"{', '.join(list(known)[:4])} "
+                            "(see tracker/reference/data/departments.toml).")
     return list(departments or [])
 
 
@@ -249,7 +253,7 @@ def _force_id(session: Session, force_code: str | None) -> int | None:
     found = session.scalars(select(Force.id).where(Force.code == force_code)).first()
     if found is None:
         raise AuthError(f"Unknown force {force_code!r}; use a force code from "
-                        "tracker/data/forces.toml, e.g. avon-and-somerset.")
+                        "tracker/reference/data/forces.toml, e.g. avon-and-somerset.")
     return found
 
 

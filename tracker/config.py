@@ -3,7 +3,7 @@
 | setting            | environment variable      | default                          |
 |--------------------|---------------------------|----------------------------------|
 | database URL       | TRACKER_DB_URL            | sqlite:///./data/tracker.db      |
-| requirement rules  | TRACKER_RULES             | the shipped tracker/data/rules.toml |
+| requirement rules  | TRACKER_RULES             | the shipped tracker/reference/data/rules.toml |
 | data folder        | TRACKER_DATA_DIR          | ./data                           |
 | max upload size    | TRACKER_MAX_UPLOAD_MB     | 200                              |
 | max workbook expanded size | TRACKER_MAX_EXPANDED_MB | 2048 (all parts, inflated)     |
@@ -22,6 +22,8 @@
 | retention: leavers' personal data | TRACKER_RETENTION_MONTHS | off (unset or 0)     |
 | retention: kept upload files | TRACKER_RETENTION_FILE_MONTHS | TRACKER_RETENTION_MONTHS |
 | implausible: a full roster's leavers | TRACKER_IMPLAUSIBLE_LEAVERS | 0.10 of the workforce |
+
+May import: nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When an import is implausible (``tracker.plausibility``), as shares from 0 to 1: more
+    """When an import is implausible (``tracker.ingest.plausibility``), as shares from 0 to 1: more
     than ``unmapped`` of a rule column's values map to nothing; more than ``unmatched`` of a
     completion file's own-force learners match nobody; a requirement's population or its
     completed count falls by more than ``drop``; a full roster would make more than
@@ -53,7 +55,7 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Retention:
-    """How long personal data is kept (``tracker.retention``), in whole months; None: kept
+    """How long personal data is kept (``tracker.store.retention``), in whole months; None: kept
     for ever (the default: the data protection officer decides). ``leaver_months`` counts
     from a leaver's leaving date, ``file_months`` from the last upload of a kept file."""
 

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
-from tracker import auth, vocab
-from tracker.db import unit_of_work
-from tracker.hints import explain
+from tracker import auth
+from tracker.messages.hints import explain
+from tracker.reference import vocab
+from tracker.store.db import unit_of_work
 
 user = ui.page_user("admin")
 st.title("Administration")

@@ -10,7 +10,8 @@ from typing import Any
 import streamlit as st
 
 from dashboards import charts, data, ui
-from tracker import auth, report
+from tracker import auth
+from tracker.reports import data as report
 
 user, settings, token, force, departments, rules = ui.open_page("coverage")
 titles = rules.titles

@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import actions, data, ui
-from tracker import mappings
-from tracker.problems import Code
+from tracker.messages.problems import Code
+from tracker.reference import vocab
 
 user = ui.page_user("data_quality")
 token = data.state_token()
@@ -71,7 +71,7 @@ with values_tab:
         ui.table(raws, f"unknown-{kind}-values", user)
         c = st.columns(3)
         raw = c[0].selectbox("Value", raws["raw"].tolist(), key=f"dq_raw_{kind}")
-        names = mappings.code_labels(kind)
+        names = vocab.code_labels(kind)
         canonical = c[1].selectbox("Means", list(names), key=f"dq_code_{kind}", index=None,
                                    format_func=names.__getitem__,
                                    placeholder=f"Choose the {kind} it means")

@@ -8,7 +8,8 @@ import datetime as dt
 import streamlit as st
 
 from dashboards import actions, data, ui
-from tracker import auth, exemptions
+from tracker import auth
+from tracker.coverage import exemptions
 
 user, settings, token, force, departments, rules = ui.open_page("exemptions")
 today, titles = settings.today(), rules.titles

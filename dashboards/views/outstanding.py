@@ -8,7 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data, ui
-from tracker import auth, labels
+from tracker import auth
+from tracker.reference import labels
 
 GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "Rank",
           "unit": "Unit"}

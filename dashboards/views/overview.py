@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import charts, data, ui
-from tracker import coverage
+from tracker.coverage import engine as coverage
 
 user, settings, token, force, departments, rules = ui.open_page("overview")
 today = settings.today()

@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
-from tracker import vocab
-from tracker.explain import Explanation, RequirementWhy
-from tracker.report import modules_text
+from tracker.coverage.explain import Explanation, RequirementWhy
+from tracker.reference import vocab
+from tracker.reports.data import modules_text
 
 STATUS_TEXT = {**ui.STATUS_WORDS, "not in scope": "Not in scope",
                "not on roster": "Not on the roster"}

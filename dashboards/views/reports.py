@@ -1,4 +1,4 @@
-"""Reports: the compliance workbook (Excel) and CSVs, built by ``tracker.report`` from the
+"""Reports: the compliance workbook (Excel) and CSVs, built by ``tracker.reports.data`` from the
 same coverage engine as every page, and the requirement rules in force with their file."""
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import streamlit as st
 
 from dashboards import actions, data, mapping, ui
 from dashboards.progress import WRITING, BarProgress
-from tracker.plausibility import EXAMPLE_HEADERS, Check, Finding
-from tracker.records import Kind
+from tracker.ingest.plausibility import EXAMPLE_HEADERS, Check, Finding
+from tracker.ingest.records import Kind
 
 KINDS = {"": "Detect automatically", **{k.value: k.label for k in Kind}}
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"]
@@ -42,7 +42,7 @@ if user.force_code:
     c[0].text_input("Force", value=data.force_name(force), disabled=True,
                     key="upload_force_fixed")
 else:
-    from tracker import vocab
+    from tracker.reference import vocab
     codes = list(vocab.forces().forces)
     force = c[0].selectbox("Force", codes, key="upload_force",
                            format_func=lambda f: vocab.forces().forces[f].name)

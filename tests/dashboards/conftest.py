@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import cli_db_url
 from tracker import auth
-from tracker.db import (
+from tracker.store.db import (
     force_ids,
     init_db,
     make_engine,
@@ -25,7 +25,7 @@ from tracker.db import (
     scratch_schema,
     unit_of_work,
 )
-from tracker.models import (
+from tracker.store.models import (
     Completion,
     CompletionEvidence,
     Exemption,

@@ -11,11 +11,13 @@ from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.conftest import APP, TIMEOUT, TODAY, app_for, page_alone
-from tracker import auth, coverage, hints
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent, Exemption, ImportBatch, User
-from tracker.problems import Code
-from tracker.rules import load_rules
+from tracker import auth
+from tracker.coverage import engine as coverage
+from tracker.coverage.rules import load_rules
+from tracker.messages import hints
+from tracker.messages.problems import Code
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent, Exemption, ImportBatch, User
 
 ROLE_USERS = {"admin": "demo-admin", "training_lead": "demo-lead", "manager": "demo-manager",
               "inspector": "demo-inspector"}
@@ -209,7 +211,7 @@ def test_a_new_import_shows_at_once(db: Engine) -> None:
     before = _metrics(at)["Completed"][0]
     with unit_of_work(db) as session:  # Dan Dale's exemption ends; he becomes outstanding
         exemption = session.scalars(select(Exemption)).one()
-        from tracker.exemptions import end_exemption
+        from tracker.coverage.exemptions import end_exemption
         end_exemption(session, exemption.id, dt.date(2026, 1, 1), "test")
     at.run()
     after = _metrics(at)["Completed"][0]
@@ -409,7 +411,7 @@ def test_csv_downloads_are_audited_and_inert(db: Engine) -> None:
     user = auth.CurrentUser("demo-lead", "training_lead")
     build = ui.csv_export(pd.DataFrame({"full_name": ["=HYPERLINK(1)", "Ann"]}), "people",
                           user, db)
-    # the heading a person reads (tracker.labels), as the table shows it
+    # the heading a person reads (tracker.reference.labels), as the table shows it
     assert build().decode("utf-8-sig").splitlines() == ["Name", "'=HYPERLINK(1)", "Ann"]
     assert ("demo-lead", "export", "people.csv") in _actions(db)
 
@@ -455,7 +457,7 @@ def test_training_lead_undoes_a_batch(db: Engine) -> None:
 
 def _named_problems(engine: Engine) -> int:
     """Three problems in batch lms-1.csv whose values and messages carry learners' names."""
-    from tracker.models import ImportProblem
+    from tracker.store.models import ImportProblem
 
     with unit_of_work(engine) as session:
         batch_id = session.scalars(select(ImportBatch.id).where(
@@ -600,7 +602,7 @@ def test_compliance_report_download_is_built_on_click_and_audited(db: Engine) ->
 
 
 def test_unknown_rank_is_mapped_in_place(db: Engine) -> None:
-    from tracker.models import PersonState, ValueMapping
+    from tracker.store.models import PersonState, ValueMapping
 
     with unit_of_work(db) as session:
         state = session.scalars(select(PersonState).order_by(PersonState.id)).first()

@@ -10,10 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import charts, data
 from tests.dashboards.conftest import APP, TIMEOUT, TODAY, app_for
-from tracker import auth, coverage, report
-from tracker.db import unit_of_work
-from tracker.rules import load_rules
-from tracker.trend import trend
+from tracker import auth
+from tracker.coverage import engine as coverage
+from tracker.coverage.rules import load_rules
+from tracker.coverage.trend import trend
+from tracker.reports import data as report
+from tracker.store.db import unit_of_work
 
 
 def _texts(at: AppTest) -> list[str]:

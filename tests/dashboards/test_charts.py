@@ -12,8 +12,8 @@ import pytest
 
 from dashboards import charts
 from dashboards.ui import OKABE_ITO
-from tracker.rules import Requirement
-from tracker.trend import Trend
+from tracker.coverage.rules import Requirement
+from tracker.coverage.trend import Trend
 
 COLUMNS = ["requirement", "rank", "rank_label", "department", "department_label", "in_scope",
            "exempt", "completed", "not_yet_due", "outstanding", "coverage_pct", "small_group"]
@@ -142,7 +142,7 @@ def test_force_summary() -> None:
         "(small group).")
 
 
-# Hydra became available on 1 Jan 2024 (tracker/data/modules.toml). A deadline 100 days on
+# Hydra became available on 1 Jan 2024 (tracker/reference/data/modules.toml). A deadline 100 days on
 # and a today 40 days on put the steady pace at 40.0%.
 REQ = Requirement(id="r", title="Hydra", deadline=dt.date(2024, 4, 10),
                   modules=("oic-hydra",), include=())

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from tests.dashboards.conftest import app_for
-from tracker.db import unit_of_work
-from tracker.models import ImportBatch, ImportProblem, PersonState, ValueMapping
-from tracker.problems import Code
+from tracker.messages.problems import Code
+from tracker.store.db import unit_of_work
+from tracker.store.models import ImportBatch, ImportProblem, PersonState, ValueMapping
 
 
 def _unknown_values(db: Engine) -> None:

@@ -18,8 +18,8 @@ from dashboards.data import HISTORY_COLUMNS, accepted_words
 from tests.conftest import cli_db_url
 from tests.dashboards.conftest import app_for
 from tracker.cli import app as cli
-from tracker.db import unit_of_work
-from tracker.models import Completion, ImportBatch, Person
+from tracker.store.db import unit_of_work
+from tracker.store.models import Completion, ImportBatch, Person
 
 # A Moodle course completion report (one row per learner, a status and a date column per
 # module) of three roster people: Hal Hill did all four modules, Lee Lamb two, Xan Xu one.
@@ -127,7 +127,7 @@ def test_a_wide_moodle_file_says_completions_from_rows(db: Engine, tmp_path: Pat
 
 def test_inspector_sees_problem_counts_and_the_same_columns(db: Engine) -> None:
     with unit_of_work(db) as session:
-        from tracker.models import ImportProblem
+        from tracker.store.models import ImportProblem
 
         session.add(ImportProblem(batch_id=_batch_id(db, "lms-1.csv"), row=4, column="Date",
                                   code="bad-date", severity="error", value="Ann Able 31/02",

@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.conftest import APP, TIMEOUT
 from tracker import auth
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent
 
 OVERVIEW_TITLE = "OIC training coverage, as of 2 Mar 2026"
 

@@ -1,5 +1,5 @@
 """The dashboard says what to do in its own words: a page and a button, never a command
-(issue 13 item 6). Problems tables carry a "What to do" column from ``tracker.hints``."""
+(issue 13 item 6). Problems tables carry a "What to do" column from ``tracker.messages.hints``."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.conftest import APP, TIMEOUT, TODAY, as_user
 from tracker import auth
-from tracker.rules import load_rules
+from tracker.coverage.rules import load_rules
 
 EL = "oic-elearning"
 FIRST_COLUMNS = ["full_name", "rank_label", "department_label", "unit", "line_manager_name",
@@ -87,7 +87,7 @@ def test_days_overdue_of_a_late_joiner_count_from_the_end_of_their_grace() -> No
 
 def test_csv_downloads_carry_no_internal_ids_and_the_reports_headings(db: Engine) -> None:
     from dashboards import data
-    from tracker.report_csv import OUTSTANDING_HEADERS, SUMMARY_HEADERS
+    from tracker.reports.csvs import OUTSTANDING_HEADERS, SUMMARY_HEADERS
 
     at = _outstanding(db, "demo-lead", req=EL)
     people = _csv(at, -1, db)

@@ -14,9 +14,9 @@ from sqlalchemy import Engine, select
 
 from tests.dashboards.conftest import app_for
 from tracker import auth
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent
-from tracker.rules import DEFAULT_RULES
+from tracker.coverage.rules import DEFAULT_RULES
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent
 
 FORCE_NAME = "Avon and Somerset Constabulary"
 

@@ -12,10 +12,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import actions
 from tests.dashboards.conftest import TODAY, app_for
-from tracker import auth, coverage, files, mappings
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent, ImportBatch, UnmatchedRecord
-from tracker.rules import load_rules
+from tracker import auth
+from tracker.coverage import engine as coverage
+from tracker.coverage.rules import load_rules
+from tracker.ingest import mappings
+from tracker.store import files
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent, ImportBatch, UnmatchedRecord
 
 FILE = Path(__file__).parent / "data" / "lms-long-hal-hill.csv"
 AMBIGUOUS = "Dates could be day-first or month-first"

@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from tests.dashboards.conftest import app_for
-from tracker.db import unit_of_work
-from tracker.models import Person, PersonState, SourceProfile
+from tracker.store.db import unit_of_work
+from tracker.store.models import Person, PersonState, SourceProfile
 
 # The department column is headed "Patch" (a word recognition does not know) and holds no
 # known unit: only the training lead can say what it is.

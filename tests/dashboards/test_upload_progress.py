@@ -11,7 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboards.progress import WRITING, BarProgress
 from tests.dashboards.conftest import app_for
-from tracker.progress import Stage
+from tracker.messages.progress import Stage
 
 DATA = Path(__file__).parent / "data"
 FILE = DATA / "lms-long-hal-hill.csv"  # 6 rows, 6 columns; 2 learners; Hal's 4 matched

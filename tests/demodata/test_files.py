@@ -15,7 +15,7 @@ from demodata.elearning_files import LMS_HEADER
 from demodata.hydra_file import HEADER as HYDRA_HEADER
 from demodata.pools import MODULE_CODES, MOODLE_TITLES, OTHER_COURSES, UNMAPPABLE_OIC_TITLE
 from demodata.roster_file import HEADER as ROSTER_HEADER
-from tracker import vocab
+from tracker.reference import vocab
 
 Demo = tuple[Path, Manifest]
 

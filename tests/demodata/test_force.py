@@ -14,7 +14,7 @@ import pytest
 from demodata import Manifest, build_force, generate
 from demodata.generate import _in_scope_elearning
 from demodata.pools import UNMAPPED_UNITS
-from tracker import vocab
+from tracker.reference import vocab
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from tests.e2e.harness import (
     wait_healthy,
 )
 from tracker import auth
-from tracker.db import init_db, make_engine, unit_of_work
+from tracker.store.db import init_db, make_engine, unit_of_work
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 if not CHROMIUM.exists():

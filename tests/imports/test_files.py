@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from imports import parse_file
-from tracker.mappings import Mappings
-from tracker.records import COMPLETION_COLUMNS, ROSTER_COLUMNS, Kind
+from tracker.ingest.mappings import Mappings
+from tracker.ingest.records import COMPLETION_COLUMNS, ROSTER_COLUMNS, Kind
 
 DATA = Path(__file__).parents[1] / "data"
 TODAY = dt.date(2026, 11, 30)

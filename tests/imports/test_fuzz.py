@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imports import FileRefused, parse_file
-from tracker.records import ParsedFile
+from tracker.ingest.records import ParsedFile
 
 TODAY = dt.date(2026, 11, 30)
 TRIED: list[str] = []  # "read" or the refusal's code, per file parsed (for the figures)

@@ -15,8 +15,8 @@ import pytest
 from imports import FileRefused, parse_file
 from imports.isolated import parse_isolated
 from tracker.config import ParseLimits
-from tracker.problems import Code
-from tracker.records import ParsedFile
+from tracker.ingest.records import ParsedFile
+from tracker.messages.problems import Code
 
 TODAY = dt.date(2026, 11, 30)
 LIMITS = ParseLimits(memory_mb=1024, seconds=60)

@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from tests.data import make_zoo as zoo
 from tracker.cli import app
-from tracker.db import init_db, make_engine
+from tracker.store.db import init_db, make_engine
 
 ROSTER_HEADERS = {
     "staff": ["Staff Number", "Employee No.", "Payroll Ref", "Person Number", "Staff ID",

@@ -10,7 +10,7 @@ import pytest
 
 from imports import FileRefused, layout_signature, parse_file
 from imports.columns import words
-from tracker.records import Kind, Layout, RosterKeys
+from tracker.ingest.records import Kind, Layout, RosterKeys
 
 TODAY = dt.date(2026, 12, 3)
 UNITS = ["Response - Bristol North", "Force Control Room", "CID Taunton", "RPU Portishead",

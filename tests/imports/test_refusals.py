@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from imports import FileRefused, parse_file
-from tracker import hints
-from tracker.problems import Code
+from tracker.messages import hints
+from tracker.messages.problems import Code
 
 DATA = Path(__file__).parents[1] / "data"
 

@@ -11,8 +11,8 @@ import pytest
 
 from imports import parse_file, problems_frame, write_problems
 from imports.reading import sniff_delimiter, sniff_encoding
-from tracker.problems import Code, Problem, Report, Severity
-from tracker.safe_text import inert
+from tracker.messages.problems import Code, Problem, Report, Severity
+from tracker.reports.safe_text import inert
 
 DATA = Path(__file__).parents[1] / "data"
 

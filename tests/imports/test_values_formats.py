@@ -20,7 +20,7 @@ import pytest
 from imports import FileRefused, parse_file
 from imports.reading import _unguard_column
 from imports.statuses import classify
-from tracker.records import Kind
+from tracker.ingest.records import Kind
 
 TODAY = dt.date(2026, 11, 30)
 D = dt.date

@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import models, vocab
+from tracker.reference import vocab
+from tracker.store import models
 
 DEFAULT_FORCE = "avon-and-somerset"
 DEFAULT_START = dt.date(2015, 1, 1)

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, MetaData, select, text
 
-from tracker.problems import Problem, Report
-from tracker.records import COMPLETION_COLUMNS, ROSTER_COLUMNS, Kind, ParsedFile
+from tracker.ingest.records import COMPLETION_COLUMNS, ROSTER_COLUMNS, Kind, ParsedFile
+from tracker.messages.problems import Problem, Report
 
 ROSTER_DEFAULTS: dict[str, Any] = {
     "collar_number": None, "surname": None, "forenames": None, "email": None,

@@ -14,9 +14,10 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from tests.conftest import cli_db_url
-from tracker import auth, hints
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent, User
+from tracker import auth
+from tracker.messages import hints
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent, User
 
 PASSWORD = "correct horse battery"
 

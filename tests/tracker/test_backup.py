@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 from tests.conftest import POSTGRES_URL, cli_db_url
 from tests.tracker import cli_world
 from tests.tracker.ingest_factories import content
-from tracker import files
-from tracker.backup import BackupError, backup, table_names
 from tracker.cli import app
-from tracker.db import make_engine
+from tracker.store import files
+from tracker.store.backup import BackupError, backup, table_names
+from tracker.store.db import make_engine
 
 Runner = Callable[..., Any]
 
@@ -133,7 +133,7 @@ def test_a_backup_never_overwrites_a_file(world: Runner, tmp_path: Path) -> None
 
 def test_sqlite_backup_copies_what_is_committed_while_a_write_is_under_way(
         tmp_path: Path) -> None:
-    from tracker.db import init_db
+    from tracker.store.db import init_db
 
     engine = make_engine(f"sqlite:///{tmp_path / 'live.db'}")
     init_db(engine)

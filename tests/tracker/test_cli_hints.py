@@ -1,5 +1,5 @@
 """The command line says what to do with a command (issue 13 item 6): the core's message,
-then the command from ``tracker.hints``."""
+then the command from ``tracker.messages.hints``."""
 
 from __future__ import annotations
 

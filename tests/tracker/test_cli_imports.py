@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import cli_db_url
 from tracker.cli import app
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent
 
 ROSTER = """Staff Number,Collar Number,Surname,Forenames,Email,Rank,Department,Start Date,Status
 1001,0042,Lee,Ann,ann.lee@asc.police.uk,Insp,Response - Bristol North,15/01/2015,Active
@@ -312,8 +312,7 @@ def race(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Make another user's import of FILE commit just after the command plans its own (the
     command's commit then finds its plan stale and makes it again)."""
     from imports import parse_file
-    from tracker import ingest
-
+    from tracker.ingest import batch as ingest
     real = ingest.plan_import
 
     def arrange(winner: str) -> None:

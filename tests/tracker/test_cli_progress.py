@@ -70,6 +70,7 @@ def test_a_refusal_is_said_on_a_line_of_its_own(cli, on_a_terminal) -> None:
     result = cli("import", "lms.csv", "--force", "atlantis")
     assert result.exit_code == 1
     assert result.stderr.endswith("\r" + "Error: Unknown force 'atlantis'; use a force code "
-                                  "such as avon-and-somerset (see tracker/data/forces.toml).\n")
+                                  "such as avon-and-somerset "
+                                  "(see tracker/reference/data/forces.toml).\n")
     cleared = result.stderr.split("\r")[-2]
     assert cleared.strip() == ""

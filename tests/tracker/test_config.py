@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 from tracker.config import PSEUDONYM_SECRET_FILE, load_settings
-from tracker.report import pseudonym, pseudonym_key
+from tracker.reports.data import pseudonym, pseudonym_key
 
 
 def test_defaults_and_overrides(tmp_path: Path) -> None:

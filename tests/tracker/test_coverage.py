@@ -31,7 +31,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.tracker.factories import add_completion, add_exemption, make_person
-from tracker.coverage import (
+from tracker.coverage.engine import (
     PEOPLE_COLUMNS,
     CoverageResult,
     compute,
@@ -40,8 +40,8 @@ from tracker.coverage import (
     load_completions,
     to_records,
 )
-from tracker.db import make_engine, unit_of_work
-from tracker.rules import load_rules
+from tracker.coverage.rules import load_rules
+from tracker.store.db import make_engine, unit_of_work
 
 D = dt.date
 OCT, MAR = D(2025, 10, 1), D(2026, 3, 1)
@@ -279,7 +279,7 @@ ALL_MODULES = ["oic-hydra", *EL]
 def _rows_one_by_one(engine: Engine, monkeypatch: pytest.MonkeyPatch, **kwargs: Any
                      ) -> pd.DataFrame:
     with monkeypatch.context() as patch:
-        patch.setattr("tracker.coverage._sqlite_packed", lambda *a, **k: None)
+        patch.setattr("tracker.coverage.engine._sqlite_packed", lambda *a, **k: None)
         return load_completions(engine, DEADLINE, ALL_MODULES, **kwargs)
 
 
@@ -315,7 +315,7 @@ def test_sqlite_packed_read_falls_back_on_a_date_that_is_not_iso(
 
 
 def _sqlite_packed_reads(engine: Engine) -> pd.DataFrame | None:
-    from tracker.coverage import _sqlite_packed
+    from tracker.coverage.engine import _sqlite_packed
     return _sqlite_packed(engine, ["c.person_id", "MIN(c.completed_on)"],
                           " FROM completions c WHERE c.completed_on <= :as_of "
                           "GROUP BY c.person_id", ["person_id", "first"],

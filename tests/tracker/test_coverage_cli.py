@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 import tracker.cli.coverage_cmd  # noqa: F401  (registers the commands)
 from tests.tracker.test_coverage import DEADLINE, FORCE, build_roster
 from tracker.cli.app import app
-from tracker.coverage import compute, to_records
-from tracker.rules import load_rules
+from tracker.coverage.engine import compute, to_records
+from tracker.coverage.rules import load_rules
 
 runner = CliRunner()
 
@@ -109,7 +109,7 @@ def test_trend_json(roster: Engine) -> None:
     (["coverage", "--format", "xml"], "Error: unknown format 'xml'; use one of table, csv, "
      "json.", 2),
     (["coverage", "--force", "atlantis"], "Error: unknown force 'atlantis'; use a force code "
-     "such as avon-and-somerset (see tracker/data/forces.toml).", 2),
+     "such as avon-and-somerset (see tracker/reference/data/forces.toml).", 2),
     (["explain", "nobody"], "Error: nobody has the staff number, collar number, e-mail or id "
      "'nobody'. Check the value against the HR roster.", 1),
 ])

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 
 from tests.tracker.factories import add_completion, add_exemption, make_person
-from tracker import models
-from tracker.coverage import COUNT_COLUMNS, compute, to_records
-from tracker.db import unit_of_work
-from tracker.population import BREAKDOWNS
-from tracker.rules import RuleSet, load_rules, parse_rules
-from tracker.trend import trend
+from tracker.coverage.engine import COUNT_COLUMNS, compute, to_records
+from tracker.coverage.population import BREAKDOWNS
+from tracker.coverage.rules import RuleSet, load_rules, parse_rules
+from tracker.coverage.trend import trend
+from tracker.store import models
+from tracker.store.db import unit_of_work
 
 D = dt.date
 MODULES = ["oic-hydra", "oic-el-1", "oic-el-2", "oic-el-3", "oic-el-4"]

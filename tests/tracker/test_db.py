@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import Engine, func, inspect, select
 
-from tracker import models
-from tracker.db import init_db, unit_of_work
+from tracker.store import models
+from tracker.store.db import init_db, unit_of_work
 
 
 def test_init_creates_every_table_and_is_idempotent(empty_engine: Engine) -> None:
@@ -23,7 +23,7 @@ def test_init_creates_every_table_and_is_idempotent(empty_engine: Engine) -> Non
 
 
 def test_sqlite_engine_has_wal_foreign_keys_and_busy_timeout(tmp_path) -> None:
-    from tracker.db import make_engine
+    from tracker.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'tracker.db'}")
     with engine.connect() as conn:

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, select
 
-from tracker import exemptions
-from tracker.db import force_ids, unit_of_work
-from tracker.models import AuditEvent, ImportBatch, Person, PersonState, RosterSnapshot
+from tracker.coverage import exemptions
+from tracker.store.db import force_ids, unit_of_work
+from tracker.store.models import AuditEvent, ImportBatch, Person, PersonState, RosterSnapshot
 
 REQS = ["oic-hydra", "oic-elearning"]
 

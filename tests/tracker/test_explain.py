@@ -11,10 +11,11 @@ from sqlalchemy import Engine, select
 
 from tests.tracker.factories import make_person
 from tests.tracker.test_coverage import DEADLINE, build_roster
-from tracker import hints, models
-from tracker.db import unit_of_work
-from tracker.explain import ExplainError, Explanation, RequirementWhy, explain, find_person
-from tracker.rules import load_rules, parse_rules
+from tracker.coverage.explain import ExplainError, Explanation, RequirementWhy, explain, find_person
+from tracker.coverage.rules import load_rules, parse_rules
+from tracker.messages import hints
+from tracker.store import models
+from tracker.store.db import unit_of_work
 
 D = dt.date
 

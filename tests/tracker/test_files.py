@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from imports import parse_file
-from tracker import files
-from tracker.db import unit_of_work
-from tracker.ingest import ImportRefused, commit_import, plan_import
-from tracker.models import ImportFile
-from tracker.undo import undo_batch
+from tracker.ingest.batch import ImportRefused, commit_import, plan_import
+from tracker.ingest.undo import undo_batch
+from tracker.store import files
+from tracker.store.db import unit_of_work
+from tracker.store.models import ImportFile
 
 ROSTER = Path(__file__).parents[1] / "data" / "hr_roster_2026-11-01.csv"
 

@@ -29,10 +29,10 @@ from typer.testing import CliRunner
 from tests.conftest import cli_db_url
 from tracker import auth
 from tracker.cli import app
-from tracker.db import unit_of_work
-from tracker.models import ImportBatch, ImportProblem
-from tracker.population import BREAKDOWNS
-from tracker.safe_text import FORMULA_START, csv_bytes
+from tracker.coverage.population import BREAKDOWNS
+from tracker.reports.safe_text import FORMULA_START, csv_bytes
+from tracker.store.db import unit_of_work
+from tracker.store.models import ImportBatch, ImportProblem
 
 HOSTILE_NAMES = ['=HYPERLINK("http://x","y") Ann', "+Bob Plus", "-Cy Minus", "@Di At",
                  "\uff1dEd Wide", "\tFi Tab", "Gus\r=1+1 Gray"]

@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tracker import auth, hints
-from tracker.hints import FACES, HINTS, Refusal, face_hint, hint_column, with_hint
-from tracker.problems import Code
+from tracker import auth
+from tracker.messages import hints
+from tracker.messages.hints import FACES, HINTS, Refusal, face_hint, hint_column, with_hint
+from tracker.messages.problems import Code
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [title for title, _permission in auth.PAGES.values()]

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from tests.tracker.ingest_factories import content, done, lms, person, roster
-from tracker import ingest
-from tracker.ingest import ImportRefused, commit_import, plan_import
-from tracker.models import (
+from tracker.ingest import batch as ingest
+from tracker.ingest.batch import ImportRefused, commit_import, plan_import
+from tracker.ingest.records import Kind
+from tracker.messages.problems import Code, Problem, Severity
+from tracker.store.models import (
     Completion,
     CompletionEvidence,
     ImportBatch,
@@ -18,8 +20,6 @@ from tracker.models import (
     Person,
     PersonState,
 )
-from tracker.problems import Code, Problem, Severity
-from tracker.records import Kind
 
 FORCE = "avon-and-somerset"
 D1, D2 = dt.date(2026, 1, 31), dt.date(2026, 2, 28)

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from tests.tracker.ingest_factories import content, done, lms, person, roster
-from tracker import bulk, import_lock, ingest
-from tracker.db import unit_of_work
-from tracker.ingest import commit_import, plan_import
-from tracker.models import Completion, CompletionEvidence
+from tracker.ingest import batch as ingest
+from tracker.ingest import import_lock
+from tracker.ingest.batch import commit_import, plan_import
+from tracker.store import bulk
+from tracker.store.db import unit_of_work
+from tracker.store.models import Completion, CompletionEvidence
 
 FORCE = "avon-and-somerset"
 PEOPLE = [person("1001", "Ann Lee"), person("1002", "Bob Kay"), person("1003", "Cy Dee")]

@@ -21,12 +21,12 @@ from sqlalchemy import Engine, event, text
 
 from tests.conftest import cli_db_url
 from tests.tracker.ingest_factories import done, facts, parsed, person, roster, wipe
-from tracker.db import make_engine, unit_of_work
-from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
-from tracker.models import ImportBatch
-from tracker.problems import Code, Problem, Severity
-from tracker.records import Kind, ParsedFile
-from tracker.undo import undo_batch
+from tracker.ingest.batch import ImportPlan, ImportRefused, commit_import, plan_import
+from tracker.ingest.records import Kind, ParsedFile
+from tracker.ingest.undo import undo_batch
+from tracker.messages.problems import Code, Problem, Severity
+from tracker.store.db import make_engine, unit_of_work
+from tracker.store.models import ImportBatch
 
 FORCE = "avon-and-somerset"
 D1, D2 = dt.date(2026, 1, 31), dt.date(2026, 2, 28)

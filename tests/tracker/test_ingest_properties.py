@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from tests.tracker.ingest_factories import content, done, facts, lms, person, roster, wipe
-from tracker.ingest import commit_import, plan_import
-from tracker.undo import undo_batch
+from tracker.ingest.batch import commit_import, plan_import
+from tracker.ingest.undo import undo_batch
 
 FORCE = "avon-and-somerset"
 STAFF = [f"{n:04d}" for n in range(1, 9)]

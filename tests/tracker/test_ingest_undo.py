@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.tracker.ingest_factories import content, done, lms, parsed, person, roster
-from tracker.ingest import commit_import, plan_import
-from tracker.matching import confirm_match
-from tracker.models import AuditEvent, IdentityLink, ImportBatch, UnmatchedRecord
-from tracker.records import Kind
-from tracker.undo import UndoRefused, undo_batch
+from tracker.ingest.batch import commit_import, plan_import
+from tracker.ingest.matching import confirm_match
+from tracker.ingest.records import Kind
+from tracker.ingest.undo import UndoRefused, undo_batch
+from tracker.store.models import AuditEvent, IdentityLink, ImportBatch, UnmatchedRecord
 
 FORCE = "avon-and-somerset"
 PEOPLE = [person("1001", "Ann Lee", email="ann@asc.police.uk"), person("1002", "Bob Kay"),

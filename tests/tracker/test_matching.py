@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.tracker.ingest_factories import done, lms, parsed, person, roster
-from tracker.ingest import commit_import, plan_import
-from tracker.matching import (
+from tracker.ingest.batch import commit_import, plan_import
+from tracker.ingest.matching import (
     MatchError,
     confirm_match,
     fold_series,
@@ -19,9 +19,9 @@ from tracker.matching import (
     resolve_person,
     suggest_matches,
 )
-from tracker.models import Completion, Force, IdentityLink, Person, UnmatchedRecord
-from tracker.records import Kind
-from tracker.text import fold
+from tracker.ingest.records import Kind
+from tracker.reference.text import fold
+from tracker.store.models import Completion, Force, IdentityLink, Person, UnmatchedRecord
 
 FORCE = "avon-and-somerset"
 

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
-from tracker.db import alembic_config
-from tracker.models import Base
+from tracker.store.db import alembic_config
+from tracker.store.models import Base
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

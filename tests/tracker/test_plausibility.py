@@ -2,7 +2,7 @@
 and the audit log says so; plausible ones are not stopped (issue 11 item 4).
 
 Real small files, written here by openpyxl and the csv module and named after their case,
-read by ``imports.parse_file`` and planned and committed by ``tracker.ingest``."""
+read by ``imports.parse_file`` and planned and committed by ``tracker.ingest.batch``."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from sqlalchemy import Engine, func, select
 
 from imports import parse_file
 from tracker.config import Thresholds
-from tracker.db import unit_of_work
-from tracker.ingest import ImportPlan, ImportRefused, commit_import, plan_import
-from tracker.models import AuditEvent, Completion, ImportBatch, Person, PersonState
-from tracker.plausibility import Check, Finding
-from tracker.records import Kind
+from tracker.ingest.batch import ImportPlan, ImportRefused, commit_import, plan_import
+from tracker.ingest.plausibility import Check, Finding
+from tracker.ingest.records import Kind
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent, Completion, ImportBatch, Person, PersonState
 
 FORCE = "avon-and-somerset"
 TODAY = dt.date(2026, 3, 31)

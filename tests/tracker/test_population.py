@@ -9,9 +9,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from tests.tracker.factories import make_person
-from tracker.coverage import months_before
-from tracker.db import unit_of_work
-from tracker.population import (
+from tracker.coverage.engine import months_before
+from tracker.coverage.population import (
     absence,
     clause_mask,
     day_number,
@@ -20,7 +19,8 @@ from tracker.population import (
     scope,
     to_dates,
 )
-from tracker.rules import Clause, Requirement
+from tracker.coverage.rules import Clause, Requirement
+from tracker.store.db import unit_of_work
 
 D = dt.date
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tracker import problems
-from tracker.problems import Code, Problem, Report, Severity
+from tracker.messages import problems
+from tracker.messages.problems import Code, Problem, Report, Severity
 
 
 def _bad_date(row: int) -> Problem:

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from imports.columns import IGNORE
-from tracker import profiles
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent
-from tracker.problems import Report
-from tracker.records import Kind, Layout, ParsedFile
+from tracker.ingest import profiles
+from tracker.ingest.records import Kind, Layout, ParsedFile
+from tracker.messages.problems import Report
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent
 
 FORCE = "avon-and-somerset"
 HEADERS = ["Staff Number", "Surname", "Patch"]

@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 
 from imports.isolated import parse_isolated
 from tests.tracker.ingest_factories import person, roster
-from tracker import ingest
 from tracker.cli.terminal import TerminalProgress
 from tracker.config import ParseLimits
-from tracker.ingest import commit_import, plan_import
-from tracker.progress import Stage, no_progress
+from tracker.ingest import batch as ingest
+from tracker.ingest.batch import commit_import, plan_import
+from tracker.messages.progress import Stage, no_progress
 
 FORCE = "avon-and-somerset"
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -36,12 +36,13 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import Engine
 
 from tests.tracker.factories import add_completion, add_exemption, batch, make_person
-from tracker import coverage, models
-from tracker.db import unit_of_work
-from tracker.report import ReportData, build_report, pseudonym, pseudonym_key
-from tracker.report_xlsx import write_xlsx
-from tracker.rules import load_rules
-from tracker.trend import trend
+from tracker.coverage import engine as coverage
+from tracker.coverage.rules import load_rules
+from tracker.coverage.trend import trend
+from tracker.reports.data import ReportData, build_report, pseudonym, pseudonym_key
+from tracker.reports.workbook import write_xlsx
+from tracker.store import models
+from tracker.store.db import unit_of_work
 
 D = dt.date
 JAN = D(2026, 1, 5)

@@ -15,10 +15,11 @@ from typer.testing import CliRunner
 
 import tracker.cli.report_cmd  # noqa: F401  (registers the command)
 from tests.tracker.test_report import NAMES, STAFF, build_roster
-from tracker import auth, models
+from tracker import auth
 from tracker.cli.app import app
-from tracker.db import unit_of_work
-from tracker.report import pseudonym, pseudonym_key
+from tracker.reports.data import pseudonym, pseudonym_key
+from tracker.store import models
+from tracker.store.db import unit_of_work
 
 runner = CliRunner()
 

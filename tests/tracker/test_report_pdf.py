@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from demodata.report_sample import sample_data
 from tests.tracker.test_report import _report, build_roster
-from tracker.report_xlsx import write_xlsx
+from tracker.reports.workbook import write_xlsx
 
 SOFFICE = shutil.which("soffice")
 pytestmark = [

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from demodata.report_sample import HOSTILE, sample_data
-from tracker.report_csv import write_csv
-from tracker.report_xlsx import sheet_names, write_xlsx
+from tracker.reports.csvs import write_csv
+from tracker.reports.workbook import sheet_names, write_xlsx
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -178,8 +178,8 @@ def test_csv_refuses_an_unknown_table() -> None:
 def test_csv_quoting_agrees_with_safe_text_inert() -> None:
     import pandas as pd
 
-    from tracker.report_csv import inert_series
-    from tracker.safe_text import inert
+    from tracker.reports.csvs import inert_series
+    from tracker.reports.safe_text import inert
 
     values = [*HOSTILE, "Jo Bloggs", "O'Brien", "", " =not first", "=", "-", "1-2"]
     assert inert_series(pd.Series(values)).tolist() == [inert(v) for v in values]
@@ -187,9 +187,9 @@ def test_csv_quoting_agrees_with_safe_text_inert() -> None:
 
 def test_long_tables_are_written_in_chunks_without_losing_a_row(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import tracker.report_xlsx
+    import tracker.reports.workbook
 
-    monkeypatch.setattr(tracker.report_xlsx, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(tracker.reports.workbook, "CHUNK_ROWS", 4)
     data = sample_data(outstanding_rows=11)
     rows = _sheets(_xlsx(data))["Outstanding"][4:]
     assert [r[6] for r in rows] == [f"{i:04d}" for i in range(11)]
@@ -222,7 +222,7 @@ def test_any_text_reads_back_as_text_and_never_as_a_formula(names: list[str]) ->
 def test_csv_quoting_is_inert_for_any_text(values: list[str]) -> None:
     import pandas as pd
 
-    from tracker.report_csv import inert_series
-    from tracker.safe_text import inert
+    from tracker.reports.csvs import inert_series
+    from tracker.reports.safe_text import inert
 
     assert inert_series(pd.Series(values, dtype=object)).tolist() == [inert(v) for v in values]

@@ -17,12 +17,12 @@ from typer.testing import CliRunner
 from tests.conftest import cli_db_url
 from tests.tracker import cli_world
 from tests.tracker.ingest_factories import content
-from tracker import files
 from tracker.cli import app
 from tracker.config import load_retention
-from tracker.db import unit_of_work
-from tracker.models import AuditEvent, ImportBatch, ImportFile, Person
-from tracker.retention import months_before
+from tracker.store import files
+from tracker.store.db import unit_of_work
+from tracker.store.models import AuditEvent, ImportBatch, ImportFile, Person
+from tracker.store.retention import months_before
 
 Runner = Callable[..., Any]
 UPLOADED = {1: dt.datetime(2025, 2, 1, 9), 2: dt.datetime(2025, 10, 1, 9),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.rules import RulesError, load_rules, parse_rules
+from tracker.coverage.rules import RulesError, load_rules, parse_rules
 
 GOOD = """\
 [[requirement]]

@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 
 from tests.tracker.factories import add_completion, make_person
 from tests.tracker.test_coverage import FORCE, build_roster
-from tracker.coverage import COUNT_COLUMNS, compute, to_records
-from tracker.db import unit_of_work
-from tracker.rules import load_rules, parse_rules
-from tracker.trend import rag_rule, trend, week_endings
+from tracker.coverage.engine import COUNT_COLUMNS, compute, to_records
+from tracker.coverage.rules import load_rules, parse_rules
+from tracker.coverage.trend import rag_rule, trend, week_endings
+from tracker.store.db import unit_of_work
 
 D = dt.date
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import vocab
-from tracker.text import clean_identifier, fold
+from tracker.reference import vocab
+from tracker.reference.text import clean_identifier, fold
 
 
 @pytest.mark.parametrize(

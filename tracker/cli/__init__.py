@@ -2,6 +2,8 @@
 
 This package is the composition root: the one place in ``tracker/`` that wires the
 importers in. Importing a topic module registers its commands on ``app``.
+
+May import: every room of tracker/, imports.
 """
 
 from __future__ import annotations

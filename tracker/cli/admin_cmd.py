@@ -1,5 +1,5 @@
 """``tracker backup``, ``tracker restore`` and ``tracker retention``: looking after the
-database itself. A thin layer over ``tracker.backup`` and ``tracker.retention``."""
+database itself. A thin layer over ``tracker.store.backup`` and ``tracker.store.retention``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from tracker import audit
-from tracker.backup import BackupError, backup, restore, table_names
 from tracker.cli.app import app, fail, state
 from tracker.cli.imports_cmd import UserOption, _user
-from tracker.db import unit_of_work
-from tracker.retention import Purge, purge
+from tracker.store import audit
+from tracker.store.backup import BackupError, backup, restore, table_names
+from tracker.store.db import unit_of_work
+from tracker.store.retention import Purge, purge
 
 
 @app.command("backup")

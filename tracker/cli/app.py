@@ -10,8 +10,8 @@ import typer
 from sqlalchemy import Engine
 
 from tracker.config import Settings, load_settings
-from tracker.db import make_engine
-from tracker.rules import RulesError, RuleSet, load_rules
+from tracker.coverage.rules import RulesError, RuleSet, load_rules
+from tracker.store.db import make_engine
 
 app = typer.Typer(
     name="tracker",

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import app, fail, state
-from tracker.db import init_db
+from tracker.store.db import init_db
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 STREAMLIT_CONFIG = DASHBOARD.parents[1] / ".streamlit" / "config.toml"
@@ -70,10 +70,10 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
     Returns one summary line per imported file."""
     from demodata import generate
     from imports import parse_file
-    from tracker.db import unit_of_work
-    from tracker.ingest import commit_import, plan_import
-    from tracker.mappings import load_mappings
-    from tracker.matching import roster_keys
+    from tracker.ingest.batch import commit_import, plan_import
+    from tracker.ingest.mappings import load_mappings
+    from tracker.ingest.matching import roster_keys
+    from tracker.store.db import unit_of_work
 
     init_db(engine)
     manifest = generate(files_dir, today=today)

@@ -1,8 +1,8 @@
 """``tracker coverage``, ``tracker outstanding``, ``tracker trend`` and ``tracker explain``.
 
-A thin layer over ``tracker.coverage``, ``tracker.trend`` and ``tracker.explain``: options
-are parsed here, the numbers come from the engine, so the CLI, the dashboard and the reports
-cannot disagree.
+A thin layer over ``tracker.coverage.engine``, ``tracker.coverage.trend`` and
+``tracker.coverage.explain``: options are parsed here, the numbers come from the engine,
+so the CLI, the dashboard and the reports cannot disagree.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import pandas as pd
 import typer
 from sqlalchemy.exc import DBAPIError
 
-from tracker import hints, vocab
 from tracker.cli.app import app, fail, state
-from tracker.coverage import CoverageResult, compute, to_records
-from tracker.population import BREAKDOWNS
-from tracker.safe_text import csv_text
+from tracker.coverage.engine import CoverageResult, compute, to_records
+from tracker.coverage.population import BREAKDOWNS
+from tracker.messages import hints
+from tracker.reference import vocab
+from tracker.reports.safe_text import csv_text
 
 T = TypeVar("T")
 FORMATS = ("table", "csv", "json")
@@ -98,7 +99,7 @@ def _compute(ctx: typer.Context, as_of: dt.date, requirement: str | None, force:
     rules = st.rules()
     if force is not None and force not in vocab.forces().forces:
         fail(f"unknown force {force!r}; use a force code such as avon-and-somerset "
-             "(see tracker/data/forces.toml).", code=2)
+             "(see tracker/reference/data/forces.toml).", code=2)
     return _guard(lambda: compute(st.engine, rules, as_of, requirement=requirement,
                                   force=force, departments=departments or None))
 
@@ -242,7 +243,7 @@ def trend(
 ) -> None:
     """Weekly coverage up to today, the recent completion rate, the forecast date for 100%,
     the completions needed per week to make the deadline, and a red/amber/green status."""
-    from tracker.trend import trend as compute_trend
+    from tracker.coverage.trend import trend as compute_trend
 
     _check_format(fmt)
     st = state(ctx)
@@ -280,7 +281,7 @@ def explain(
     """Why a person has the status they have for each requirement: the roster state used,
     the rule that put them in scope (or kept them out), the completions counted and the
     import files they came from, the modules missing and any exemption."""
-    from tracker.explain import explain as explain_person
+    from tracker.coverage.explain import explain as explain_person
 
     st = state(ctx)
     rules = st.rules()

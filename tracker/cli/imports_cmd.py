@@ -19,18 +19,18 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.terminal import TerminalProgress
-from tracker.db import unit_of_work
-from tracker.hints import explain, row_hint, with_hint
-from tracker.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
-from tracker.problems import Code, Problem, Report, Severity
-from tracker.progress import Progress, no_progress
-from tracker.records import FIELD_LABELS, Decision, Kind, ParsedFile
+from tracker.ingest.records import FIELD_LABELS, Decision, Kind, ParsedFile
+from tracker.messages.hints import explain, row_hint, with_hint
+from tracker.messages.problems import Code, Problem, Report, Severity
+from tracker.messages.progress import Progress, no_progress
+from tracker.store.db import unit_of_work
+from tracker.store.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
 
 if TYPE_CHECKING:
     from imports import FileRefused
 
 if TYPE_CHECKING:
-    from tracker.plausibility import Finding
+    from tracker.ingest.plausibility import Finding
 
 T = TypeVar("T")
 DEFAULT_FORCE = "avon-and-somerset"
@@ -201,10 +201,10 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     stage; a result for printing. A library refusal (ValueError) is the caller's to say."""
     from imports import FileRefused
     from imports.isolated import parse_isolated
-    from tracker.ingest import ImportRefused, commit_import, plan_import
-    from tracker.mappings import load_mappings
-    from tracker.matching import roster_keys
-    from tracker.profiles import load_layouts
+    from tracker.ingest.batch import ImportRefused, commit_import, plan_import
+    from tracker.ingest.mappings import load_mappings
+    from tracker.ingest.matching import roster_keys
+    from tracker.ingest.profiles import load_layouts
 
     settings, rules = state(ctx).settings, state(ctx).rules()
     with unit_of_work(engine) as session:
@@ -243,7 +243,7 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
 
 def parse_columns(values: list[str] | None) -> dict[str, str]:
     """--column values as header -> field; a usage error names a malformed one."""
-    from tracker.profiles import IGNORE, field_name
+    from tracker.ingest.profiles import IGNORE, field_name
 
     out: dict[str, str] = {}
     for value in values or []:
@@ -281,7 +281,7 @@ def _remember_layout(engine: Engine, force: str, parsed: ParsedFile,
                      columns: dict[str, str], actor: str) -> None:
     """Save the --column mapping for the file's layout; count a saved layout's use (a
     ValueError is the caller's to say)."""
-    from tracker.profiles import remember
+    from tracker.ingest.profiles import remember
 
     with unit_of_work(engine) as session:
         remember(session, force, parsed, columns, actor)
@@ -305,7 +305,7 @@ def _problem_counts(problems: list[Problem], dropped: Any) -> dict[str, int]:
 
 def _fix(finding: Finding) -> str:
     """What to do about an implausible file, in the command line's words."""
-    from tracker.plausibility import EXAMPLE_HEADERS, Check
+    from tracker.ingest.plausibility import EXAMPLE_HEADERS, Check
 
     evidence = finding.evidence
     if finding.code is Check.RULE_COLUMN_MISSING:
@@ -427,7 +427,7 @@ def undo(ctx: typer.Context,
          user: UserOption = None) -> None:
     """Undo an import batch: the database is left as if the file had never been imported
     (the batch stays in the list, marked undone, for the audit trail)."""
-    from tracker.undo import undo_batch
+    from tracker.ingest.undo import undo_batch
 
     engine = _engine(ctx)
     batch = _guard(lambda: undo_batch(engine, batch_id, _user(user)))
@@ -479,8 +479,7 @@ def original_file(ctx: typer.Context,
                   user: UserOption = None) -> None:
     """Write the file a batch imported, byte for byte as it was uploaded (it holds names and
     numbers: the fetch is in the audit log)."""
-    from tracker import audit, files
-
+    from tracker.store import audit, files
     engine = _engine(ctx)
     kept = files.original(engine, batch_id)
     if kept is None:
@@ -523,7 +522,7 @@ def match_suggest(ctx: typer.Context,
                                                            "(`tracker match list`).")],
                   limit: Annotated[int, typer.Option("--limit", min=1)] = 5) -> None:
     """Roster people whose name is close to the learner's (never applied automatically)."""
-    from tracker.matching import suggest_matches
+    from tracker.ingest.matching import suggest_matches
 
     engine = _engine(ctx)
     found = _guard(lambda: suggest_matches(engine, record_id, limit=limit))
@@ -543,7 +542,7 @@ def match_confirm(ctx: typer.Context,
                   user: UserOption = None) -> None:
     """Confirm that the learner is this person: the link is stored and reapplied on every
     later import, and the completion is recorded."""
-    from tracker.matching import confirm_match, resolve_person
+    from tracker.ingest.matching import confirm_match, resolve_person
 
     engine = _engine(ctx)
     person_id = _guard(lambda: resolve_person(engine, record_id, person))
@@ -557,7 +556,7 @@ def match_reject(ctx: typer.Context,
                  record_id: Annotated[int, typer.Argument(help="The record id.")],
                  user: UserOption = None) -> None:
     """Close a record as not one of ours (kept for the audit trail; not queued again)."""
-    from tracker.matching import reject_match
+    from tracker.ingest.matching import reject_match
 
     engine = _engine(ctx)
     _guard(lambda: reject_match(engine, record_id, _user(user)))
@@ -581,7 +580,7 @@ def map_value(
     """Map a raw rank, department, module title or force to its canonical code, for every
     later import (`tracker map department "RPU Portishead" roads-policing`), or list the
     mappings (`tracker map list`)."""
-    from tracker.mappings import save_mapping
+    from tracker.ingest.mappings import save_mapping
 
     engine = _engine(ctx)
     if kind == "list" and raw is None:

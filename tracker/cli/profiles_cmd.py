@@ -1,6 +1,6 @@
 """``tracker profiles``: the column mappings saved per layout of file (list, show, delete).
 
-A thin layer over ``tracker.profiles``: `tracker import --column` saves them, every later
+A thin layer over ``tracker.ingest.profiles``: `tracker import --column` saves them, every later
 import of a file of the same layout applies them.
 """
 
@@ -11,11 +11,11 @@ from typing import Annotated, Any
 
 import typer
 
-from tracker import profiles
 from tracker.cli.app import app, fail
 from tracker.cli.imports_cmd import JsonOption, UserOption, _emit, _engine, _user
-from tracker.db import unit_of_work
-from tracker.records import FIELD_LABELS
+from tracker.ingest import profiles
+from tracker.ingest.records import FIELD_LABELS
+from tracker.store.db import unit_of_work
 
 profiles_app = typer.Typer(
     name="profiles", no_args_is_help=True, rich_markup_mode=None,

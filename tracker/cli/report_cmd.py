@@ -1,6 +1,6 @@
 """``tracker report``: the compliance report as an Excel workbook or a CSV.
 
-A thin layer over ``tracker.report``: options are parsed and checked here, the data comes
+A thin layer over ``tracker.reports.data``: options are parsed and checked here, the data comes
 from ``build_report`` and the files from ``write_xlsx`` / ``write_csv``.
 """
 
@@ -15,15 +15,17 @@ import pandas as pd
 import typer
 from sqlalchemy import Engine, select
 
-from tracker import audit, auth, models, vocab
+from tracker import auth
 from tracker.cli.app import app, fail, state
 from tracker.cli.coverage_cmd import AsOf, DepartmentOpt, ForceOpt, RequirementOpt
 from tracker.config import Settings
-from tracker.db import unit_of_work
-from tracker.hints import explain
-from tracker.report import ReportData, build_report
-from tracker.report_csv import TABLES, write_csv
-from tracker.report_xlsx import write_xlsx
+from tracker.messages.hints import explain
+from tracker.reference import vocab
+from tracker.reports.csvs import TABLES, write_csv
+from tracker.reports.data import ReportData, build_report
+from tracker.reports.workbook import write_xlsx
+from tracker.store import audit, models
+from tracker.store.db import unit_of_work
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -75,7 +77,7 @@ def _check(out: Path, departments: list[str] | None, force: str | None) -> None:
         if code not in known:
             fail(f"unknown department {code!r}; use one of: {', '.join(known)}.")
     if force and force not in vocab.forces().forces:
-        fail(f"unknown force {force!r}; use a force code from tracker/data/forces.toml, "
+        fail(f"unknown force {force!r}; use a force code from tracker/reference/data/forces.toml, "
              "e.g. avon-and-somerset.")
 
 

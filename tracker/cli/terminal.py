@@ -1,4 +1,4 @@
-"""The CLI's renderer of ``tracker.progress``: one line on the terminal, redrawn in place.
+"""The CLI's renderer of ``tracker.messages.progress``: one line on the terminal, redrawn in place.
 
     with TerminalProgress("lms.csv") as progress:
         import_one(..., progress=progress)
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TextIO
 
-from tracker.progress import Stage
+from tracker.messages.progress import Stage
 
 MAX_RATE = 10  # redraws a second, at most, within a stage
 
@@ -32,7 +32,8 @@ def is_terminal(stream: TextIO) -> bool:
 
 
 class TerminalProgress:
-    """A ``tracker.progress.Progress`` that draws "<prefix>: <stage text>" on a terminal."""
+    """A ``tracker.messages.progress.Progress`` that draws "<prefix>: <stage text>" on a
+    terminal."""
 
     def __init__(self, prefix: str = "", stream: TextIO | None = None, *, quiet: bool = False,
                  clock: Callable[[], float] = time.monotonic) -> None:

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from tracker import auth
 from tracker.cli.app import app, fail, state
-from tracker.db import unit_of_work
-from tracker.hints import explain
+from tracker.messages.hints import explain
+from tracker.store.db import unit_of_work
 
 users_app = typer.Typer(
     help="Dashboard users and their roles: admin (users), training_lead (everything for "

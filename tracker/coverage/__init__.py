@@ -1,0 +1,7 @@
+"""Who must do what, and who has: the requirement rules (``rules``), the population in
+scope on a date (``population``), the one coverage engine every page, command and report
+reads (``engine``), the trend and forecast (``trend``), exemptions, and one person's
+coverage explained with its evidence (``explain``, ``rule_words``).
+
+May import: config, reference, messages, store.
+"""
