@@ -31,6 +31,7 @@ from imports.guards import check_size, check_workbook, sniff_format
 from imports.parse import Parsed, parse_tables
 from imports.reading import NUL, read_sheets, strip_nul
 from imports.report import problems_frame, sort_report, write_problems
+from tracker.config import load_settings
 from tracker.ingest.mappings import Mappings
 from tracker.ingest.records import Kind, Layout, ParsedFile, RosterKeys
 from tracker.messages.problems import Code, Problem, Report, Severity
@@ -73,8 +74,9 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     progress(Stage.CHECKING, total=sum(len(t) for t in chosen.tables))
     report = Report()
     report.extend(note for raw in sheets for note in raw.notes)
-    parsed: Parsed = parse_tables(chosen.kind, chosen.tables, name, today or dt.date.today(),
-                                  hints.mappings, report, date_order)
+    today = today or load_settings().today()  # TRACKER_TODAY holds here too
+    parsed: Parsed = parse_tables(chosen.kind, chosen.tables, name, today, hints.mappings,
+                                  report, date_order)
     if nul or any(raw.may_hold_nul for raw in sheets):
         _strip_nul(parsed, report, name, sum(n for raw in sheets for n in raw.nul_cells))
     first = chosen.tables[0]
