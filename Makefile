@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/tracker demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check tracker imports dashboards demodata tests bench
