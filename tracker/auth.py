@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Protocol
 
 from argon2 import PasswordHasher
@@ -100,7 +101,13 @@ LOGIN_FAILED = (f"The user name or password is wrong, or the account is locked. 
                 f"is locked for {int(LOCKOUT.total_seconds() // 60)} minutes.")
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown users against, so they cost what a known user costs (made on
+    first use: an argon2 hash takes a third of a second, too long for every start)."""
+    return _hasher.hash("not a real password, used to even out timing")
 
 
 class HasRole(Protocol):
@@ -216,7 +223,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -129,7 +129,7 @@ def _count_verifications(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     class Counting(PasswordHasher):
         def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
-            seen.append(hash != auth._DUMMY_HASH)
+            seen.append(hash != auth._dummy_hash())
             return super().verify(hash, password)
 
     monkeypatch.setattr(auth, "_hasher", Counting())
