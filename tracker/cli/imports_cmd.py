@@ -200,28 +200,18 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     """Parse, plan and (unless a dry run) commit one file, telling ``progress`` each
     stage; a result for printing. A library refusal (ValueError) is the caller's to say."""
     from imports import FileRefused
-    from imports.isolated import parse_isolated
-    from tracker.ingest.batch import ImportRefused, commit_import, plan_import
-    from tracker.ingest.mappings import load_mappings
-    from tracker.ingest.matching import roster_keys
-    from tracker.ingest.profiles import load_layouts
+    from imports.workflow import ImportRequest, plan_file
+    from tracker.ingest.batch import ImportRefused, commit_import
 
-    settings, rules = state(ctx).settings, state(ctx).rules()
-    with unit_of_work(engine) as session:
-        mappings = load_mappings(session)
-        layouts = load_layouts(session, force, kind)
+    request = ImportRequest(force, actor, kind=kind, sheet=sheet, date_order=date_order,
+                            columns=columns, as_of=as_of, full_roster=not partial,
+                            allow_reimport=reimport, accept=accept)
     try:
-        parsed = parse_isolated(path, limits=settings.limits, kind=kind, mappings=mappings,
-                                today=settings.today(),
-                            file_name=path.name, sheet=sheet, date_order=date_order,
-                            max_bytes=settings.max_upload_mb * 1024 * 1024,
-                            columns=columns, layouts=layouts,
-                            roster=roster_keys(engine, force), progress=progress)
+        plan = plan_file(engine, path, request, state(ctx).settings, state(ctx).rules(),
+                         progress=progress)
     except FileRefused as exc:
         return _refused(path, exc, kind)
-    plan = plan_import(engine, parsed, force_code=force, as_of=as_of, actor=actor,
-                       allow_reimport=reimport, full_roster=not partial, rules=rules,
-                       thresholds=settings.thresholds, accept=accept, progress=progress)
+    parsed = plan.parsed
     batch_id = None
     if plan.refused is None and not dry_run:
         try:  # the commit makes the plan again when another import came first
