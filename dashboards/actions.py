@@ -20,13 +20,12 @@ from dashboards.mapping import FileColumns
 from tracker import auth
 from tracker.auth import CurrentUser
 from tracker.coverage import exemptions
-from tracker.ingest import mappings, matching, profiles
+from tracker.ingest import mappings, matching, profiles, reads
 from tracker.ingest.batch import ImportPlan, ImportRefused, commit_import
 from tracker.ingest.records import Kind
 from tracker.messages.hints import explain, with_hint
 from tracker.messages.progress import Progress, no_progress
 from tracker.reference import vocab
-from tracker.store import audit, files
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, ImportBatch, Person
 
@@ -227,13 +226,10 @@ def original_file(batch_id: int, user: CurrentUser) -> Callable[[], bytes]:
     require(user, "upload")
 
     def fetch() -> bytes:
-        kept = files.original(data.engine(), batch_id)
+        kept = reads.original_file(data.engine(), batch_id, user.username)
         if kept is None:
             raise Refused(f"The file of batch #{batch_id} is not kept (imported before files "
                           "were kept, or undone).")
-        with unit_of_work(data.engine()) as session:
-            audit.record(session, user.username, "download-original", f"batch:{batch_id}",
-                         file=kept.file_name)
         return kept.content
 
     return fetch
