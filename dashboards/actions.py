@@ -160,11 +160,10 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
                 columns: Mapping[str, str] | None = None, accept: bool = False,
                 progress: Progress = no_progress) -> Upload:
     """Read an uploaded file and plan its import (``imports.workflow.plan_file``, as the
-    CLI does; ``reimport``: even if the same content
-    was imported before; ``date_order``: how to read dates a column leaves ambiguous;
-    ``columns``: the user's column mapping, header -> field; ``accept``: even if it looks
-    implausible, judged by the rules in use; ``progress``: told each stage): nothing is
-    written."""
+    CLI does; ``reimport``: even if the same content was imported before; ``date_order``:
+    how to read dates a column leaves ambiguous; ``columns``: the user's column mapping,
+    header -> field; ``accept``: even if it looks implausible, judged by the rules in use;
+    ``progress``: told each stage): nothing is written."""
     from imports import FileRefused
     from imports.workflow import ImportRequest, plan_file
 
