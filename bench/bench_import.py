@@ -9,10 +9,11 @@ rows (csv and xlsx; every person completes the four modules, so a row is a disti
 completion). Each measurement runs in a fresh Python process, so its peak memory
 (``ru_maxrss``) is its own:
 
-* ``import``: ``imports.parse_file`` + ``tracker.ingest.batch.plan_import`` + ``commit_import``
-  into a
-  fresh database (SQLite file; PostgreSQL in a schema of its own, dropped after). For the LMS
-  exports the roster is imported first, untimed (its memory is in the peak).
+* ``import``: ``imports.workflow.read_file`` (``parse_file`` with the database's mappings,
+  layouts and roster identifiers, in this process) + ``plan_parsed`` (``plan_import``) +
+  ``commit_import`` into a fresh database (SQLite file; PostgreSQL in a schema of its own,
+  dropped after), the steps every face runs. For the LMS exports the roster is imported
+  first, untimed (its memory is in the peak).
 * ``bare read``: the fastest plain read of the same file, all cells as they come, no
   checks, of python-calamine (what the importer reads with) and fastexcel for xlsx, pandas
   ``read_csv`` (pyarrow engine) and Arrow's own reader for csv; the table names the winner.
@@ -37,6 +38,7 @@ than the baseline; the csv import over 200,000 rows/s; peak memory under 2 GB.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -225,13 +227,19 @@ def _database(backend: str, work: Path, pg_url: str) -> Iterator[Any]:
 
 
 def _import(engine: Any, path: Path, as_of: dt.date | None) -> dict[str, Any]:
-    from imports import parse_file
-    from tracker.ingest.batch import commit_import, plan_import
+    """One file through the workflow every face calls (``imports.workflow``), in this
+    process (its peak memory is the measurement's), each step timed."""
+    from imports.workflow import ImportRequest, plan_parsed, read_file
+    from tracker.config import load_settings
+    from tracker.ingest.batch import commit_import
 
+    settings = dataclasses.replace(load_settings(), today_override=dt.date(2026, 3, 1),
+                                   max_upload_mb=2048)
+    request = ImportRequest(FORCE, "bench", as_of=as_of)
     t0 = time.perf_counter()
-    parsed = parse_file(path, today=dt.date(2026, 3, 1), max_bytes=2 * 1024**3)
+    parsed = read_file(engine, path, request, settings, in_child=False)
     t1 = time.perf_counter()
-    plan = plan_import(engine, parsed, force_code=FORCE, as_of=as_of, actor="bench")
+    plan = plan_parsed(engine, parsed, request, settings)
     t2 = time.perf_counter()
     batch = commit_import(engine, plan, path.read_bytes())  # kept, as the CLI keeps it
     t3 = time.perf_counter()

@@ -20,13 +20,12 @@ from dashboards.mapping import FileColumns
 from tracker import auth
 from tracker.auth import CurrentUser
 from tracker.coverage import exemptions
-from tracker.ingest import mappings, matching, profiles
-from tracker.ingest.batch import ImportPlan, ImportRefused, commit_import, plan_import
+from tracker.ingest import mappings, matching, profiles, reads
+from tracker.ingest.batch import ImportPlan, ImportRefused, commit_import
 from tracker.ingest.records import Kind
 from tracker.messages.hints import explain, with_hint
 from tracker.messages.progress import Progress, no_progress
 from tracker.reference import vocab
-from tracker.store import audit, files
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, ImportBatch, Person
 
@@ -160,41 +159,29 @@ def plan_upload(name: str, content: bytes, user: CurrentUser, force_code: str, *
                 reimport: bool = False, date_order: str | None = None,
                 columns: Mapping[str, str] | None = None, accept: bool = False,
                 progress: Progress = no_progress) -> Upload:
-    """Read an uploaded file (``imports.parse_file``, with the force's saved layouts) and
-    plan its import (``tracker.ingest.batch.plan_import``; ``reimport``: even if the same content
-    was imported before; ``date_order``: how to read dates a column leaves ambiguous;
-    ``columns``: the user's column mapping, header -> field; ``accept``: even if it looks
-    implausible, judged by the rules in use; ``progress``: told each stage): nothing is
-    written."""
+    """Read an uploaded file and plan its import (``imports.workflow.plan_file``, as the
+    CLI does; ``reimport``: even if the same content was imported before; ``date_order``:
+    how to read dates a column leaves ambiguous; ``columns``: the user's column mapping,
+    header -> field; ``accept``: even if it looks implausible, judged by the rules in use;
+    ``progress``: told each stage): nothing is written."""
     from imports import FileRefused
-    from imports.isolated import parse_isolated
+    from imports.workflow import ImportRequest, plan_file
 
     require(user, "upload")
-    settings = data.settings()
+    request = ImportRequest(force_code, user.username, kind=Kind(kind) if kind else None,
+                            file_name=name, date_order=date_order, columns=dict(columns or {}),
+                            as_of=as_of, full_roster=full_roster, allow_reimport=reimport,
+                            accept=accept)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / temp_name(name)
         path.write_bytes(content)
         try:
-            with unit_of_work(data.engine()) as session:
-                known = mappings.load_mappings(session)
-                layouts = profiles.load_layouts(session, force_code, Kind(kind) if kind else None)
-            parsed = parse_isolated(path, limits=settings.limits,
-                                    kind=Kind(kind) if kind else None, mappings=known,
-                                    today=settings.today(), file_name=name,
-                                    date_order=date_order,
-                                    max_bytes=settings.max_upload_mb * 1024 * 1024,
-                                    columns=columns, layouts=layouts,
-                                    roster=matching.roster_keys(data.engine(), force_code),
-                                    progress=progress)
+            plan = plan_file(data.engine(), path, request, data.settings(), data.rules(),
+                             progress=progress)
         except FileRefused as exc:
-            return _refused_upload(name, exc, Kind(kind) if kind else None, columns)
-    try:
-        plan = plan_import(data.engine(), parsed, force_code=force_code, as_of=as_of,
-                           actor=user.username, full_roster=full_roster,
-                           allow_reimport=reimport, rules=data.rules(),
-                           thresholds=settings.thresholds, accept=accept, progress=progress)
-    except ValueError as exc:
-        return Upload(name, error=explain(exc, "dashboard"))
+            return _refused_upload(name, exc, request.kind, columns)
+        except ValueError as exc:
+            return Upload(name, error=explain(exc, "dashboard"))
     return Upload(name, plan=plan, error=plan.refusal("dashboard"), content=content,
                   columns=dict(columns or {}))
 
@@ -238,13 +225,10 @@ def original_file(batch_id: int, user: CurrentUser) -> Callable[[], bytes]:
     require(user, "upload")
 
     def fetch() -> bytes:
-        kept = files.original(data.engine(), batch_id)
+        kept = reads.original_file(data.engine(), batch_id, user.username)
         if kept is None:
             raise Refused(f"The file of batch #{batch_id} is not kept (imported before files "
                           "were kept, or undone).")
-        with unit_of_work(data.engine()) as session:
-            audit.record(session, user.username, "download-original", f"batch:{batch_id}",
-                         file=kept.file_name)
         return kept.content
 
     return fetch

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, exists, func, select, text
+from sqlalchemy import Engine, func, select, text
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from tracker.auth import CurrentUser
@@ -26,6 +26,7 @@ from tracker.coverage.explain import Explanation, RequirementWhy
 from tracker.coverage.rules import DEFAULT_RULES, RuleSet, load_rules
 from tracker.coverage.trend import RECENT_WEEKS, Trend
 from tracker.coverage.trend import trend as trend_of
+from tracker.ingest import reads
 from tracker.ingest.records import Kind
 from tracker.messages import hints
 from tracker.reference import vocab
@@ -156,19 +157,8 @@ def forces_with_people(token: Token) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def import_history(token: Token, force: str | None) -> pd.DataFrame:
     """Import batches, newest first, with who, when, file and counts (problems recorded
-    included), and whether the file is kept as uploaded."""
-    b, p = models.ImportBatch, models.ImportProblem
-    problems = (select(func.count(p.id)).where(p.batch_id == b.id).correlate(b)
-                .scalar_subquery())
-    query = (select(b.id, b.imported_at, b.imported_by, b.file_name, b.kind,
-                    models.Force.code.label("force"), b.as_of, b.rows_read, b.rows_accepted,
-                    b.rows_new, b.rows_unchanged, b.rows_rejected, b.rows_unmatched, b.status,
-                    b.undone_at, b.undone_by, problems.label("problems"), b.sha256,
-                    exists().where(models.ImportFile.sha256 == b.sha256).label("file_kept"))
-             .outerjoin(models.Force, models.Force.id == b.force_id).order_by(b.id.desc()))
-    if force:
-        query = query.where(models.Force.code == force)
-    return read_frame(query)
+    included), and whether the file is kept as uploaded (``tracker.ingest.reads``)."""
+    return reads.import_history(engine(), force).frame()
 
 
 # The Imports table: what a training lead reads first, the technical columns last.
@@ -218,9 +208,7 @@ def history_view(history: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def batch_problems(token: Token, batch_id: int) -> pd.DataFrame:
-    p = models.ImportProblem
-    return what_to_do(read_frame(select(p.row, p.column, p.code, p.severity, p.value, p.message)
-                                 .where(p.batch_id == batch_id).order_by(p.row, p.id)))
+    return what_to_do(reads.batch_problems(engine(), batch_id).frame())
 
 
 SEVERITY_WORDS = {"error": "Row left out", "warning": "Kept: check it"}
@@ -254,16 +242,9 @@ def batch_problem_counts(token: Token, batch_id: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def unmatched_queue(token: Token, force: str | None) -> pd.DataFrame:
-    """Open unmatched learners (the review queue), oldest first."""
-    u = models.UnmatchedRecord
-    query = (select(u.id, u.batch_id, models.ImportBatch.file_name, u.row, u.display_name,
-                    u.identity_key, u.payload)
-             .join(models.ImportBatch, models.ImportBatch.id == u.batch_id)
-             .outerjoin(models.Force, models.Force.id == u.force_id)
-             .where(u.status == "open").order_by(u.id))
-    if force:
-        query = query.where(models.Force.code == force)
-    frame = read_frame(query)
+    """Open unmatched learners (the review queue), oldest first, with what their file
+    said of the completion (module, date, the identifiers it gave)."""
+    frame = reads.review_queue(engine(), force).frame().drop(columns="status")
     if not frame.empty:
         payload = pd.json_normalize(frame.pop("payload").tolist())
         keep = [c for c in ("module_code", "completed_on", "raw_title", "email",

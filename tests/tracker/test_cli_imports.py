@@ -152,6 +152,25 @@ def test_imports_list_undo_and_problems(cli, tmp_path: Path) -> None:
     assert "Error: Batch 2 was already undone on " in again.output
 
 
+def test_imports_list_of_one_force(cli) -> None:
+    cli("import", "roster.csv", "--as-of", "2026-01-31")
+    cli("import", "lms.csv", "--force", "bedfordshire")
+    listed = json.loads(cli("imports", "list", "--force", "bedfordshire", "--json").output)
+    assert [(b["id"], b["file"], b["force"]) for b in listed] == [(2, "lms.csv", "bedfordshire")]
+    every = json.loads(cli("imports", "list", "--json").output)
+    assert [(b["id"], b["force"], b["read"], b["as_of"]) for b in every] == [
+        (2, "bedfordshire", 3, None), (1, "avon-and-somerset", 3, "2026-01-31")]
+    text = lines(cli("imports", "list", "--force", "avon-and-somerset").output)
+    assert text[0].split() == ["id", "imported_at", "file", "kind", "force", "as_of", "by",
+                               "read", "accepted", "rejected", "unmatched", "new", "status"]
+    assert text[1].split()[3:] == ["roster.csv", "hr-roster", "avon-and-somerset",
+                                   "2026-01-31", text[1].split()[7], "3", "3", "0", "0", "3",
+                                   "committed"]
+    assert cli("imports", "list", "--force", "cheshire").output.strip() == (
+        "No imports of cheshire yet: `tracker import FILE --force cheshire` adds one.")
+    assert "Only this force's batches" in cli("imports", "list", "--help").output
+
+
 def test_match_suggest_confirm_reject(cli, engine: Engine) -> None:
     cli("import", "roster.csv", "lms.csv", "--as-of", "2026-01-31")
     listed = cli("match", "list", "--json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -69,24 +70,20 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
     """Generate the demo force's files and import them through the real import path.
     Returns one summary line per imported file."""
     from demodata import generate
-    from imports import parse_file
-    from tracker.ingest.batch import commit_import, plan_import
-    from tracker.ingest.mappings import load_mappings
-    from tracker.ingest.matching import roster_keys
-    from tracker.store.db import unit_of_work
+    from imports.workflow import ImportRequest, plan_file
+    from tracker.config import load_settings
+    from tracker.ingest.batch import commit_import
 
     init_db(engine)
     manifest = generate(files_dir, today=today)
+    settings = dataclasses.replace(load_settings(), today_override=today)
+    request = ImportRequest("avon-and-somerset", "demo")
     lines = []
     for item in sorted(manifest.files, key=lambda f: (f.kind != "hr-roster", f.name)):
-        with unit_of_work(engine) as session:
-            mappings = load_mappings(session)
-        parsed = parse_file(files_dir / item.name, mappings=mappings, today=today,
-                            roster=roster_keys(engine, "avon-and-somerset"))
-        plan = plan_import(engine, parsed, force_code="avon-and-somerset", as_of=None,
-                           actor="demo")
-        batch = commit_import(engine, plan, (files_dir / item.name).read_bytes())
-        lines.append(f"  {item.name:<45} {parsed.kind.value:<28} "
+        path = files_dir / item.name
+        plan = plan_file(engine, path, request, settings, in_child=False)
+        batch = commit_import(engine, plan, path.read_bytes())
+        lines.append(f"  {item.name:<45} {plan.parsed.kind.value:<28} "
                      f"{batch.rows_accepted:>6} accepted, {batch.rows_rejected} rejected, "
                      f"{batch.rows_unmatched} unmatched")
     return lines

@@ -19,15 +19,17 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.terminal import TerminalProgress
+from tracker.ingest import reads
 from tracker.ingest.records import FIELD_LABELS, Decision, Kind, ParsedFile
 from tracker.messages.hints import explain, row_hint, with_hint
 from tracker.messages.problems import Code, Problem, Report, Severity
 from tracker.messages.progress import Progress, no_progress
 from tracker.store.db import unit_of_work
-from tracker.store.models import Force, ImportBatch, ImportProblem, UnmatchedRecord, ValueMapping
+from tracker.store.models import ValueMapping
 
 if TYPE_CHECKING:
     from imports import FileRefused
+    from tracker.store.files import Original
 
 if TYPE_CHECKING:
     from tracker.ingest.plausibility import Finding
@@ -200,28 +202,18 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     """Parse, plan and (unless a dry run) commit one file, telling ``progress`` each
     stage; a result for printing. A library refusal (ValueError) is the caller's to say."""
     from imports import FileRefused
-    from imports.isolated import parse_isolated
-    from tracker.ingest.batch import ImportRefused, commit_import, plan_import
-    from tracker.ingest.mappings import load_mappings
-    from tracker.ingest.matching import roster_keys
-    from tracker.ingest.profiles import load_layouts
+    from imports.workflow import ImportRequest, plan_file
+    from tracker.ingest.batch import ImportRefused, commit_import
 
-    settings, rules = state(ctx).settings, state(ctx).rules()
-    with unit_of_work(engine) as session:
-        mappings = load_mappings(session)
-        layouts = load_layouts(session, force, kind)
+    request = ImportRequest(force, actor, kind=kind, sheet=sheet, date_order=date_order,
+                            columns=columns, as_of=as_of, full_roster=not partial,
+                            allow_reimport=reimport, accept=accept)
     try:
-        parsed = parse_isolated(path, limits=settings.limits, kind=kind, mappings=mappings,
-                                today=settings.today(),
-                            file_name=path.name, sheet=sheet, date_order=date_order,
-                            max_bytes=settings.max_upload_mb * 1024 * 1024,
-                            columns=columns, layouts=layouts,
-                            roster=roster_keys(engine, force), progress=progress)
+        plan = plan_file(engine, path, request, state(ctx).settings, state(ctx).rules(),
+                         progress=progress)
     except FileRefused as exc:
         return _refused(path, exc, kind)
-    plan = plan_import(engine, parsed, force_code=force, as_of=as_of, actor=actor,
-                       allow_reimport=reimport, full_roster=not partial, rules=rules,
-                       thresholds=settings.thresholds, accept=accept, progress=progress)
+    parsed = plan.parsed
     batch_id = None
     if plan.refused is None and not dry_run:
         try:  # the commit makes the plan again when another import came first
@@ -398,18 +390,22 @@ def _with_row_hint(message: str, code: str, value: Any) -> str:
 # ---------------------------------------------------------------- tracker imports ...
 
 @imports_app.command("list")
-def list_batches(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """List import batches, newest first: file, kind, counts and status."""
-    engine = _engine(ctx)
-    stmt = (select(ImportBatch, Force.code).outerjoin(Force, Force.id == ImportBatch.force_id)
-            .order_by(ImportBatch.id.desc()))
-    with unit_of_work(engine) as session:
-        rows = [{"id": b.id, "imported_at": f"{b.imported_at:%Y-%m-%d %H:%M}", "file": b.file_name,
-                 "kind": b.kind, "force": code, "as_of": b.as_of, "by": b.imported_by,
-                 "read": b.rows_read, "accepted": b.rows_accepted, "rejected": b.rows_rejected,
-                 "unmatched": b.rows_unmatched, "new": b.rows_new, "status": b.status}
-                for b, code in session.execute(stmt)]
-    _emit(rows, as_json, empty="No imports yet: `tracker import FILE` adds one.")
+def list_batches(ctx: typer.Context,
+                 force: Annotated[str | None, typer.Option(
+                     "--force", metavar="CODE", show_default=False,
+                     help="Only this force's batches (its code, e.g. avon-and-somerset). "
+                     "Default: every force's.")] = None,
+                 as_json: JsonOption = False) -> None:
+    """List import batches, newest first (one force's with --force): file, kind, counts
+    and status."""
+    rows = [{"id": b["id"], "imported_at": f"{b['imported_at']:%Y-%m-%d %H:%M}",
+             "file": b["file_name"], "kind": b["kind"], "force": b["force"], "as_of": b["as_of"],
+             "by": b["imported_by"], "read": b["rows_read"], "accepted": b["rows_accepted"],
+             "rejected": b["rows_rejected"], "unmatched": b["rows_unmatched"],
+             "new": b["rows_new"], "status": b["status"]}
+            for b in reads.import_history(_engine(ctx), force).records]
+    _emit(rows, as_json, empty=f"No imports of {force} yet: `tracker import FILE --force "
+          f"{force}` adds one." if force else "No imports yet: `tracker import FILE` adds one.")
 
 
 def _emit(rows: list[dict[str, Any]], as_json: bool, empty: str) -> None:
@@ -446,26 +442,18 @@ def problems(ctx: typer.Context,
     engine = _engine(ctx)
     if out is not None and out.suffix.lower() not in {".csv", ".xlsx"}:
         fail(f"cannot write {out.name}: use a .csv or .xlsx file name.", code=2)
-    with unit_of_work(engine) as session:
-        batch = session.get(ImportBatch, batch_id)
-        if batch is None:
-            fail(f"no import batch {batch_id}; `tracker imports list` shows them.")
-        name = batch.file_name
-        rows = session.execute(select(ImportProblem.row, ImportProblem.column,
-                                      ImportProblem.code, ImportProblem.severity,
-                                      ImportProblem.value, ImportProblem.message)
-                               .where(ImportProblem.batch_id == batch_id)
-                               .order_by(ImportProblem.row, ImportProblem.id)).all()
-    names = ["row", "column", "code", "severity", "value", "message"]
+    name = reads.batch_file_name(engine, batch_id)
+    if name is None:
+        fail(f"no import batch {batch_id}; `tracker imports list` shows them.")
+    rows = reads.batch_problems(engine, batch_id).records
     if out is None:
-        _emit([{**dict(zip(names, r, strict=True)),
-                "message": _with_row_hint(r.message, r.code, r.value)} for r in rows], False,
-              empty=f"Batch {batch_id} has no problems.")
+        _emit([{**r, "message": _with_row_hint(r["message"], r["code"], r["value"])}
+               for r in rows], False, empty=f"Batch {batch_id} has no problems.")
         return
     from imports import write_problems
 
-    found = [Problem(Code(code), Severity(severity), message, row, column, value, name)
-             for row, column, code, severity, value, message in rows]
+    found = [Problem(Code(r["code"]), Severity(r["severity"]), r["message"], r["row"],
+                     r["column"], r["value"], name) for r in rows]
     write_problems(Report(problems=found), out)  # every text cell inert in a spreadsheet
     typer.echo(f"Wrote {len(found)} problems of batch {batch_id} to {out}.")
 
@@ -479,21 +467,18 @@ def original_file(ctx: typer.Context,
                   user: UserOption = None) -> None:
     """Write the file a batch imported, byte for byte as it was uploaded (it holds names and
     numbers: the fetch is in the audit log)."""
-    from tracker.store import audit, files
-    engine = _engine(ctx)
-    kept = files.original(engine, batch_id)
-    if kept is None:
+    def write(kept: Original) -> None:
+        target = out or Path(Path(kept.file_name).name)
+        if target.exists():
+            fail(f"{target} exists; give --out another file name.", code=2)
+        target.write_bytes(kept.content)
+        typer.echo(f"Wrote {target} ({len(kept.content):,} bytes), the file of batch "
+                   f"{batch_id}.")
+
+    if reads.original_file(_engine(ctx), batch_id, _user(user), write) is None:
         fail(f"the file of batch {batch_id} is not kept (no such batch, imported before "
              "files were kept, undone, or purged by the retention policy); `tracker imports "
              "list` shows the batches.")
-    target = out or Path(Path(kept.file_name).name)
-    if target.exists():
-        fail(f"{target} exists; give --out another file name.", code=2)
-    target.write_bytes(kept.content)
-    with unit_of_work(engine) as session:
-        audit.record(session, _user(user), "download-original", f"batch:{batch_id}",
-                     file=kept.file_name)
-    typer.echo(f"Wrote {target} ({len(kept.content):,} bytes), the file of batch {batch_id}.")
 
 
 # ---------------------------------------------------------------- tracker match ...
@@ -504,15 +489,11 @@ def match_list(ctx: typer.Context,
                                                       "rejected records.")] = False,
                as_json: JsonOption = False) -> None:
     """Learners that matched nobody, waiting for a person to confirm or reject them."""
-    engine = _engine(ctx)
-    stmt = select(UnmatchedRecord).order_by(UnmatchedRecord.id)
-    if not show_all:
-        stmt = stmt.where(UnmatchedRecord.status == "open")
-    with unit_of_work(engine) as session:
-        rows = [{"id": r.id, "batch": r.batch_id, "row": r.row, "name": r.display_name,
-                 "identity": r.identity_key, "module": r.payload.get("module_code"),
-                 "completed_on": r.payload.get("completed_on"), "status": r.status}
-                for r in session.scalars(stmt)]
+    queue = reads.review_queue(_engine(ctx), open_only=not show_all)
+    rows = [{"id": r["id"], "batch": r["batch_id"], "row": r["row"], "name": r["display_name"],
+             "identity": r["identity_key"], "module": r["payload"].get("module_code"),
+             "completed_on": r["payload"].get("completed_on"), "status": r["status"]}
+            for r in queue.records]
     _emit(rows, as_json, empty="The review queue is empty.")
 
 
