@@ -327,3 +327,9 @@ def test_the_demo_force_has_a_register_in_realistic_states(
     rows = list_milestones(engine, FORCE)
     assert [(m.status, m.done_on, len(m.evidence)) for m in rows] == states
     assert all(m.owner for m in rows)
+
+
+def test_the_demo_register_can_be_given_twice(engine: Engine) -> None:
+    demo_register(engine, FORCE, TODAY)
+    demo_register(engine, FORCE, TODAY)
+    assert [len(m.evidence) for m in list_milestones(engine, FORCE)] == [1, 0, 0]

@@ -9,7 +9,7 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
-from tracker.recommendations.evidence import attach
+from tracker.recommendations.evidence import attach, documents
 from tracker.recommendations.milestones import edit_milestone
 
 ACTOR = "demo"
@@ -32,11 +32,12 @@ def _document(title: str) -> bytes:
 
 
 def demo_register(engine: Engine, force: str, today: dt.date) -> None:
-    """Give ``force``'s register the demo states, as of ``today``."""
+    """Give ``force``'s register the demo states, as of ``today`` (again on a database
+    that has them: the document is attached once)."""
     for key, (owner, done_on, document) in DEMO.items():
         done = done_on is not None and done_on <= today
         edit_milestone(engine, force, key, ACTOR, today=today, owner=owner,
                        status="done" if done else "in progress",
                        done_on=done_on if done else None)
-        if document is not None:
+        if document is not None and not documents(engine, force, key):
             attach(engine, force, key, document[0], _document(document[1]), ACTOR)
