@@ -8,6 +8,8 @@ imports only the rooms its docstring names (``tests/test_layout.py`` holds them 
 - ``coverage/``: requirement rules, population, the coverage engine, trend, exemptions, explain;
 - ``ingest/``: plan, check and commit an import, matching, mappings, layouts, undo;
 - ``reports/``: the workbook, the report CSVs, the evidence, the formula-safe writer;
+- ``recommendations/``: the recommendations that are not training: each force's register of
+  milestones (recommendation 4), their evidence documents, progress against the deadline;
 - ``auth``: users, roles, what each role may see and do;
 - ``cli/``: the ``tracker`` command, the composition root that wires the importers in.
 """

@@ -66,3 +66,18 @@ def test_0004_adds_source_profiles_and_takes_them_away(empty_engine: Engine) -> 
     assert inspect(empty_engine).has_table("source_profiles")
     command.downgrade(config, "0003")
     assert not inspect(empty_engine).has_table("source_profiles")
+
+
+def test_0005_adds_the_milestone_register_and_takes_it_away(empty_engine: Engine) -> None:
+    """A database at 0004 upgrades to 0005 (milestones, their evidence and its files) and
+    downgrades back to 0004 with those tables gone and source profiles kept."""
+    from sqlalchemy import inspect
+
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0004")
+    command.upgrade(config, "0005")
+    added = {"milestones", "milestone_files", "milestone_evidence"}
+    assert added <= set(inspect(empty_engine).get_table_names())
+    command.downgrade(config, "0004")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert not added & tables and "source_profiles" in tables

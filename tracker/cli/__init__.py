@@ -13,6 +13,7 @@ from tracker.cli import (  # noqa: F401  (each registers its commands)
     core,
     coverage_cmd,
     imports_cmd,
+    plan_cmd,
     profiles_cmd,
     report_cmd,
     users_cmd,

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import app, fail, state
+from tracker.recommendations.demo import demo_register
 from tracker.store.db import init_db
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -86,6 +87,7 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
         lines.append(f"  {item.name:<45} {plan.parsed.kind.value:<28} "
                      f"{batch.rows_accepted:>6} accepted, {batch.rows_rejected} rejected, "
                      f"{batch.rows_unmatched} unmatched")
+    demo_register(engine, "avon-and-somerset", today)
     return lines
 
 

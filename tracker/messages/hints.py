@@ -37,6 +37,11 @@ class Refusal(StrEnum):
     NO_PERSON_TO_MATCH = "no-person-to-match"
     NO_PERSON = "no-person"
     SEVERAL_PEOPLE = "several-people"
+    NO_MILESTONE = "no-milestone"
+    MILESTONE_EXISTS = "milestone-exists"
+    DONE_WITHOUT_DATE = "done-without-date"
+    NO_EVIDENCE = "no-evidence"
+    WHICH_DOCUMENT = "which-document"
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,26 @@ HINTS: dict[HintCode, Hint] = {
         "Several people match",
         "Add --force CODE to say which force.",
         "Pick the person from the list, which shows each one's force."),
+    Refusal.NO_MILESTONE: Hint(
+        "No such milestone",
+        "`tracker plan list --force {force}` shows the register with each key.",
+        "Choose one of the milestones listed in the register."),
+    Refusal.MILESTONE_EXISTS: Hint(
+        "Milestone exists already",
+        "Change it with tracker plan edit KEY, or add the new one with --key KEY.",
+        "Change that milestone in the register, or give the new one another key."),
+    Refusal.DONE_WITHOUT_DATE: Hint(
+        "Date done missing",
+        "Mark it done with tracker plan done KEY --on DATE.",
+        "Give the date it was done."),
+    Refusal.NO_EVIDENCE: Hint(
+        "No evidence documents",
+        "Attach one with tracker plan attach KEY FILE.",
+        "Attach a document to the milestone first."),
+    Refusal.WHICH_DOCUMENT: Hint(
+        "Which document?",
+        "Name it with --document NAME (its file name, or the start of its SHA-256).",
+        "Pick the document from the milestone's list."),
 }
 
 

@@ -293,6 +293,55 @@ class SourceProfile(Base):
     )
 
 
+class Milestone(Base):
+    """One step of a force's plan for an HMICFRS recommendation (recommendation 4: an OIC
+    profile, a Strategic Intelligence Requirement, an Intelligence Collection Plan). The
+    shipped steps are added to a force's register on first use; the force edits its own.
+    ``status``: not_started | in_progress | done (``done_on`` set only when done)."""
+
+    __tablename__ = "milestones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("force_id", "key", name="uq_milestones_force_key"),)
+
+
+class MilestoneFile(Base):
+    """An evidence document's content, kept once however many milestones it backs: its
+    SHA-256, size and zlib-packed bytes (as ``ImportFile``, but a table of its own, so
+    undoing an import or the retention purge of upload files never takes evidence)."""
+
+    __tablename__ = "milestone_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)  # bytes, uncompressed
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # zlib
+    stored_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MilestoneEvidence(Base):
+    """A document attached to a milestone as evidence: its name as uploaded, who, when."""
+
+    __tablename__ = "milestone_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(ForeignKey("milestone_files.sha256"))
+    file_name: Mapped[str] = mapped_column(String(500))
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("milestone_id", "sha256", name="uq_milestone_evidence"),
+    )
+
+
 class Exemption(Base):
     """A person in scope excused for a recorded reason (reported, never silently dropped)."""
 

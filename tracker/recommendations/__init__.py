@@ -1,0 +1,9 @@
+"""The HMICFRS recommendations that are not training: each force's register of milestones
+for recommendation 4 (clear plans to collect, analyse and share OIC information), seeded
+from the shipped defaults and edited by the force (``milestones``), the documents kept as
+evidence for a milestone (``evidence``), and progress against the deadline with a
+red/amber/green status and its rule in words (``progress``), plus the demo force's
+register (``demo``).
+
+May import: config, reference, messages, store.
+"""
