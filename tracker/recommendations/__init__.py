@@ -2,8 +2,8 @@
 for recommendation 4 (clear plans to collect, analyse and share OIC information), seeded
 from the shipped defaults and edited by the force (``milestones``), the documents kept as
 evidence for a milestone (``evidence``), and progress against the deadline with a
-red/amber/green status and its rule in words (``progress``), plus the demo force's
-register (``demo``).
+red/amber/green status and its rule in words (``progress``), the demo force's register
+(``demo``), and the one shape every recommendation's figure takes (``standing``).
 
 May import: config, reference, messages, store.
 """
