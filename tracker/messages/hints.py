@@ -37,6 +37,9 @@ class Refusal(StrEnum):
     NO_PERSON_TO_MATCH = "no-person-to-match"
     NO_PERSON = "no-person"
     SEVERAL_PEOPLE = "several-people"
+    RESTORE_OTHER_DATABASE = "restore-other-database"
+    RESTORE_NOT_EMPTY = "restore-not-empty"
+    RESTORE_OTHER_SCHEMA = "restore-other-schema"
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,21 @@ HINTS: dict[HintCode, Hint] = {
         "Several people match",
         "Add --force CODE to say which force.",
         "Pick the person from the list, which shows each one's force."),
+    Refusal.RESTORE_OTHER_DATABASE: Hint(
+        "Backup of another kind of database",
+        "Restore it into a {kind} database (--db).",
+        "Ask an administrator to restore it into a {kind} database."),
+    Refusal.RESTORE_NOT_EMPTY: Hint(
+        "Database not empty",
+        "Restore into an empty database, or add --force-overwrite to replace what is there "
+        "with the backup.",
+        "Ask an administrator to restore it into an empty database, or to replace what is "
+        "there with the backup."),
+    Refusal.RESTORE_OTHER_SCHEMA: Hint(
+        "Backup of another schema",
+        "Restore with a --db URL whose search_path is {schema} (e.g. "
+        "?options=-csearch_path%3D{schema}).",
+        "Ask an administrator to restore it into a database whose search path is {schema}."),
 }
 
 
