@@ -5,7 +5,7 @@ the colour-blind-safe palette (Okabe and Ito). No page logic lives here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
@@ -474,12 +474,23 @@ def people_words(ranks: Sequence[str], departments: Sequence[str],
     return f"{who or 'Everyone'} in {where}"
 
 
-LINK_FILTERS = {  # column: URL parameter, the word for it, its label, its known codes
-    "department": ("dept", "department", vocab.department_label,
-                   lambda: vocab.departments().departments),
-    "rank": ("rank", "rank", vocab.rank_label, lambda: vocab.ranks().ranks),
-    "workforce_type": ("wf", "workforce type", lambda w: vocab.WORKFORCE_LABELS.get(w, w),
-                       lambda: vocab.WORKFORCE_TYPES),
+class LinkFilter(NamedTuple):
+    """A filter a page's URL can set: its parameter, the word for it, a code's label, and
+    the codes the vocabulary knows."""
+
+    param: str
+    word: str
+    label: Callable[[str], str]
+    codes: Callable[[], Collection[str]]
+
+
+LINK_FILTERS = {  # column: its filter
+    "department": LinkFilter("dept", "department", vocab.department_label,
+                             lambda: vocab.departments().departments),
+    "rank": LinkFilter("rank", "rank", vocab.rank_label, lambda: vocab.ranks().ranks),
+    "workforce_type": LinkFilter("wf", "workforce type",
+                                 lambda w: vocab.WORKFORCE_LABELS.get(w, w),
+                                 lambda: vocab.WORKFORCE_TYPES),
 }
 
 
