@@ -134,7 +134,7 @@ def _not_opened(user: CurrentUser, page: str, instead: str) -> None:
     """Why the page a link asked for is not the one shown (kept for the landing page)."""
     if page not in auth.PAGES:
         return  # an address that is no page: the home page, without a word
-    title = auth.PAGES[page][0]
+    title = auth.PAGES[page].title
     if auth.may_open(user, page):  # the National page, for a user of one force
         st.session_state[LANDING_KEY] = ("info", (
             f"The link you followed opens the {title} page, which compares forces; you "
@@ -255,7 +255,7 @@ def page_user(page: str) -> CurrentUser:
     """The top of every page: the user, if their role may open ``page``; otherwise a
     refusal is shown (and audited) and the run stops, however the page was reached."""
     user = current_user()
-    title = auth.PAGES[page][0]
+    title = auth.PAGES[page].title
     if user is None:
         st.warning("Log in first: open the tracker's home page.")
         st.stop()

@@ -17,7 +17,7 @@ from tracker.messages.hints import FACES, HINTS, Refusal, face_hint, hint_column
 from tracker.messages.problems import Code
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [title for title, _permission in auth.PAGES.values()]
+PAGES = [page.title for page in auth.PAGES.values()]
 
 
 @pytest.mark.parametrize("code", [*Code, *Refusal], ids=str)
