@@ -1,7 +1,7 @@
 """The compliance report as an Excel workbook (openpyxl, streaming write-only mode).
 
-Sheets: Cover, Summary, By rank and department, Trend, Outstanding, Exemptions, Data
-quality. Every sheet is one titled table with a frozen, filterable header row that repeats
+Its sheets, in order, are the ``SHEETS`` registry (a name and the function that writes
+each), the one list of them. Every sheet is one titled table with a frozen, filterable header row that repeats
 on each printed page; pages are landscape, fit to the page width, with the as-of date and
 page numbers in the footer.
 
