@@ -34,11 +34,10 @@ OKABE_ITO = {
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7", "grey": "#999999", "black": "#000000",
 }
-STATUS_WORDS = {"completed": "Completed", "exempt": "Exempt", "not_yet_due": "Not yet due",
-                "outstanding": "Outstanding"}
-STATUS_COLOURS = {"Completed": OKABE_ITO["blue"], "Exempt": OKABE_ITO["grey"],
-                  "Not yet due": OKABE_ITO["sky_blue"], "Outstanding": OKABE_ITO["orange"]}
-RAG_WORDS = {"green": "On track", "amber": "At risk", "red": "Off track"}
+# A person's status and a group's (their words: ``tracker.reference.labels``), in colour.
+STATUS_COLOURS = {labels.STATUS_WORDS[status]: OKABE_ITO[colour] for status, colour in (
+    ("completed", "blue"), ("exempt", "grey"), ("not_yet_due", "sky_blue"),
+    ("outstanding", "orange"))}
 RAG_COLOURS = {"green": OKABE_ITO["bluish_green"], "amber": OKABE_ITO["orange"],
                "red": OKABE_ITO["vermillion"]}
 IDENTITY_COLUMNS = ("full_name", "staff_number", "collar_number", "email", "line_manager",
@@ -421,9 +420,6 @@ def download(frame: pd.DataFrame, name: str, user: CurrentUser, label: str | Non
                        key=f"dl_{name}", on_click="ignore", icon=":material/download:")
 
 
-COLUMN_LABELS = labels.COLUMN_HEADINGS  # one table for the dashboard and the report CSVs
-
-
 def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
     """Readable headers for a table: the same headings as its CSV download and the report's
     CSVs (``tracker.reference.labels``); the data keeps the plain column names."""
@@ -548,12 +544,13 @@ def points_since(now: Any, then: dict[str, Any] | None, deadline: dt.date) -> st
 
 
 def status_words(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(status=frame["status"].map(STATUS_WORDS).fillna(frame["status"]))
+    words = frame["status"].map(labels.STATUS_WORDS)
+    return frame.assign(status=words.fillna(frame["status"]))
 
 
 def rag_badge(rag: str | None, rule: str | None = None) -> None:
     """On-track status in words (a metric) with its Okabe-Ito colour as a chip beneath."""
-    word = RAG_WORDS.get(rag or "", "Not known yet")
+    word = labels.RAG_WORDS.get(rag or "", "Not known yet")
     st.metric("Status", word, help=rule or "Needs a few weeks of completions to judge.")
     colour = RAG_COLOURS.get(rag or "", OKABE_ITO["grey"])
     st.html(f'<div style="height:6px;border-radius:3px;background:{colour}" '

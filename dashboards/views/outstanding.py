@@ -11,8 +11,10 @@ from dashboards import data, ui
 from tracker import auth
 from tracker.reference import labels
 
-GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "Rank",
-          "unit": "Unit"}
+# What the list can be grouped by, each named by the heading of the column that shows it.
+GROUPS = {group: labels.heading(shows) for group, shows in (
+    ("department", "department_label"), ("line_manager", "line_manager_name"),
+    ("rank", "rank_label"), ("unit", "unit"))}
 
 user, settings, token, force, departments, rules = ui.open_page("outstanding")
 titles = rules.titles
