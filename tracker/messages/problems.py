@@ -1,4 +1,6 @@
-"""Data problems are values: a ``Problem`` per bad cell or row, collected for a whole file.
+"""Data problems are values: a ``Problem`` per bad cell or row, collected for a whole file
+into a ``Report`` (an import plan's problems are one too), which keeps at most
+MAX_PROBLEMS_PER_CODE of a code and counts the rest.
 
 Row numbers are the ones a person sees in Excel (the header row included), so they can find
 the row. Codes are an Enum; a problem's message says what happened and names no command and
