@@ -150,7 +150,7 @@ class Upload:
         from imports import problems_frame
         from tracker.messages.problems import Report
 
-        frame = problems_frame(Report(problems=list(self.plan.problems) if self.plan else []))
+        frame = problems_frame(self.plan.report if self.plan else Report())
         return data.what_to_do(frame)
 
 

@@ -43,14 +43,6 @@ from tracker import auth
 from tracker.coverage import trend  # noqa: F401  (and the engines)
 
 VIEWS = Path(__file__).parent / "views"
-ICONS = {
-    "overview": ":material/dashboard:", "coverage": ":material/grid_on:",
-    "outstanding": ":material/checklist:", "person": ":material/person_search:",
-    "upload": ":material/upload_file:", "imports": ":material/history:",
-    "data_quality": ":material/rule:", "exemptions": ":material/event_busy:",
-    "reports": ":material/description:", "national": ":material/public:",
-    "admin": ":material/admin_panel_settings:",
-}
 
 st.set_page_config(page_title="OIC training tracker", page_icon="🎓",
                    layout="wide")
@@ -61,8 +53,9 @@ page_ids = auth.pages_for(user.role)
 if "national" in page_ids and (user.force_code is not None
                                or len(data.forces_with_people(data.state_token())) < 2):
     page_ids.remove("national")  # coverage by force: only when several forces have people
-pages = {page: st.Page(VIEWS / f"{page}.py", title=auth.PAGES[page][0], icon=ICONS[page],
-                       url_path=page, default=(i == 0)) for i, page in enumerate(page_ids)}
+pages = {page: st.Page(VIEWS / f"{page}.py", title=auth.PAGES[page].title,
+                       icon=auth.PAGES[page].icon, url_path=page, default=(i == 0))
+         for i, page in enumerate(page_ids)}
 current = st.navigation(list(pages.values()))
 ui.sidebar(user)
 ui.land(user, current, pages)  # after log-in: the page a link asked for, or why not

@@ -17,14 +17,14 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboards.ui import OKABE_ITO, RAG_WORDS, STATUS_COLOURS, STATUS_WORDS
+from dashboards.ui import OKABE_ITO, STATUS_COLOURS
 from tracker.coverage.rules import Requirement
 from tracker.coverage.trend import RECENT_WEEKS, Trend
+from tracker.reference.labels import RAG_WORDS, STATUS_WORDS
 from tracker.reports.data import CLOSE_POINTS, group_status, steady_pace_pct, training_start
 
-STATUS_ORDER = ["Completed", "Not yet due", "Exempt", "Outstanding"]
-STATUS_COLUMNS = {"completed": "Completed", "not_yet_due": "Not yet due", "exempt": "Exempt",
-                  "outstanding": "Outstanding"}
+STATUSES = ("completed", "not_yet_due", "exempt", "outstanding")  # in the bars' order
+STATUS_ORDER = [STATUS_WORDS[s] for s in STATUSES]
 # Chart words in the body text's dark grey (12.6:1 on white): Streamlit's chart theme draws
 # them in a grey of 3.7:1, below WCAG's 4.5:1.
 TEXT_COLOUR = "#31333F"
@@ -187,9 +187,10 @@ def _click_targets(cells: pd.DataFrame, geo: Geometry) -> go.Scatter:
 
 def _band_legend(fig: go.Figure, target: float) -> None:
     """Legend entries for the bands (the heatmap itself has none)."""
-    entries = [("green", f"On track: at or above {target:.1f}%"),
-               ("amber", f"At risk: up to {CLOSE_POINTS:.0f} points below {target:.1f}%"),
-               ("red", "Off track: further below"), ("", NO_ONE_DUE)]
+    entries = [("green", f"{RAG_WORDS['green']}: at or above {target:.1f}%"),
+               ("amber", f"{RAG_WORDS['amber']}: up to {CLOSE_POINTS:.0f} points below "
+                         f"{target:.1f}%"),
+               ("red", f"{RAG_WORDS['red']}: further below"), ("", NO_ONE_DUE)]
     for band, label in entries:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label,
                                  marker={"size": 14, "symbol": "square",
@@ -237,9 +238,9 @@ def status_bars(summary: pd.DataFrame, label_column: str, title: str,
     """Stacked horizontal bars of people by status for each group; each bar carries the
     group's code (``code_column``) as customdata, for a click to drill down."""
     ids = [label_column] + ([code_column] if code_column else [])
-    long = summary.melt(id_vars=ids, value_vars=list(STATUS_COLUMNS),
+    long = summary.melt(id_vars=ids, value_vars=list(STATUSES),
                         var_name="status", value_name="people")
-    long["status"] = long["status"].map(STATUS_COLUMNS)
+    long["status"] = long["status"].map(STATUS_WORDS)
     fig = px.bar(long, y=label_column, x="people", color="status", orientation="h",
                  color_discrete_map=STATUS_COLOURS, category_orders={"status": STATUS_ORDER,
                  label_column: list(dict.fromkeys(summary[label_column]))},

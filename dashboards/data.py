@@ -22,7 +22,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
 from tracker.coverage import engine as coverage
-from tracker.coverage.explain import Explanation, RequirementWhy
+from tracker.coverage.explain import CompletionUsed, Evidence, Explanation, RequirementWhy
 from tracker.coverage.rules import DEFAULT_RULES, RuleSet, load_rules
 from tracker.coverage.trend import RECENT_WEEKS, Trend
 from tracker.coverage.trend import trend as trend_of
@@ -414,8 +414,14 @@ def evidence_rows(why: RequirementWhy) -> pd.DataFrame:
              "file_name": e.file_name if e else "", "row": e.row if e else None,
              "imported_at": e.imported_at if e else None,
              "imported_by": e.imported_by if e else ""}
-            for c in why.completions for e in (c.evidence or [None])]
+            for c in why.completions for e in _imports_of(c)]
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS).astype({"row": "Int64"})
+
+
+def _imports_of(completion: CompletionUsed) -> list[Evidence | None]:
+    """The imports that reported ``completion``; one None (a row of blanks) when none is
+    recorded."""
+    return [*completion.evidence] or [None]
 
 
 EVIDENCE_COLUMNS = ["module", "completed_on", "counted", "note", "file_name", "row",

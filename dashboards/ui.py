@@ -5,7 +5,7 @@ the colour-blind-safe palette (Okabe and Ito). No page logic lives here."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
@@ -34,11 +34,10 @@ OKABE_ITO = {
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7", "grey": "#999999", "black": "#000000",
 }
-STATUS_WORDS = {"completed": "Completed", "exempt": "Exempt", "not_yet_due": "Not yet due",
-                "outstanding": "Outstanding"}
-STATUS_COLOURS = {"Completed": OKABE_ITO["blue"], "Exempt": OKABE_ITO["grey"],
-                  "Not yet due": OKABE_ITO["sky_blue"], "Outstanding": OKABE_ITO["orange"]}
-RAG_WORDS = {"green": "On track", "amber": "At risk", "red": "Off track"}
+# A person's status and a group's (their words: ``tracker.reference.labels``), in colour.
+STATUS_COLOURS = {labels.STATUS_WORDS[status]: OKABE_ITO[colour] for status, colour in (
+    ("completed", "blue"), ("exempt", "grey"), ("not_yet_due", "sky_blue"),
+    ("outstanding", "orange"))}
 RAG_COLOURS = {"green": OKABE_ITO["bluish_green"], "amber": OKABE_ITO["orange"],
                "red": OKABE_ITO["vermillion"]}
 IDENTITY_COLUMNS = ("full_name", "staff_number", "collar_number", "email", "line_manager",
@@ -134,7 +133,7 @@ def _not_opened(user: CurrentUser, page: str, instead: str) -> None:
     """Why the page a link asked for is not the one shown (kept for the landing page)."""
     if page not in auth.PAGES:
         return  # an address that is no page: the home page, without a word
-    title = auth.PAGES[page][0]
+    title = auth.PAGES[page].title
     if auth.may_open(user, page):  # the National page, for a user of one force
         st.session_state[LANDING_KEY] = ("info", (
             f"The link you followed opens the {title} page, which compares forces; you "
@@ -255,7 +254,7 @@ def page_user(page: str) -> CurrentUser:
     """The top of every page: the user, if their role may open ``page``; otherwise a
     refusal is shown (and audited) and the run stops, however the page was reached."""
     user = current_user()
-    title = auth.PAGES[page][0]
+    title = auth.PAGES[page].title
     if user is None:
         st.warning("Log in first: open the tracker's home page.")
         st.stop()
@@ -421,9 +420,6 @@ def download(frame: pd.DataFrame, name: str, user: CurrentUser, label: str | Non
                        key=f"dl_{name}", on_click="ignore", icon=":material/download:")
 
 
-COLUMN_LABELS = labels.COLUMN_HEADINGS  # one table for the dashboard and the report CSVs
-
-
 def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
     """Readable headers for a table: the same headings as its CSV download and the report's
     CSVs (``tracker.reference.labels``); the data keeps the plain column names."""
@@ -474,12 +470,23 @@ def people_words(ranks: Sequence[str], departments: Sequence[str],
     return f"{who or 'Everyone'} in {where}"
 
 
-LINK_FILTERS = {  # column: URL parameter, the word for it, its label, its known codes
-    "department": ("dept", "department", vocab.department_label,
-                   lambda: vocab.departments().departments),
-    "rank": ("rank", "rank", vocab.rank_label, lambda: vocab.ranks().ranks),
-    "workforce_type": ("wf", "workforce type", lambda w: vocab.WORKFORCE_LABELS.get(w, w),
-                       lambda: vocab.WORKFORCE_TYPES),
+class LinkFilter(NamedTuple):
+    """A filter a page's URL can set: its parameter, the word for it, a code's label, and
+    the codes the vocabulary knows."""
+
+    param: str
+    word: str
+    label: Callable[[str], str]
+    codes: Callable[[], Collection[str]]
+
+
+LINK_FILTERS = {  # column: its filter
+    "department": LinkFilter("dept", "department", vocab.department_label,
+                             lambda: vocab.departments().departments),
+    "rank": LinkFilter("rank", "rank", vocab.rank_label, lambda: vocab.ranks().ranks),
+    "workforce_type": LinkFilter("wf", "workforce type",
+                                 lambda w: vocab.WORKFORCE_LABELS.get(w, w),
+                                 lambda: vocab.WORKFORCE_TYPES),
 }
 
 
@@ -537,12 +544,13 @@ def points_since(now: Any, then: dict[str, Any] | None, deadline: dt.date) -> st
 
 
 def status_words(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(status=frame["status"].map(STATUS_WORDS).fillna(frame["status"]))
+    words = frame["status"].map(labels.STATUS_WORDS)
+    return frame.assign(status=words.fillna(frame["status"]))
 
 
 def rag_badge(rag: str | None, rule: str | None = None) -> None:
     """On-track status in words (a metric) with its Okabe-Ito colour as a chip beneath."""
-    word = RAG_WORDS.get(rag or "", "Not known yet")
+    word = labels.RAG_WORDS.get(rag or "", "Not known yet")
     st.metric("Status", word, help=rule or "Needs a few weeks of completions to judge.")
     colour = RAG_COLOURS.get(rag or "", OKABE_ITO["grey"])
     st.html(f'<div style="height:6px;border-radius:3px;background:{colour}" '

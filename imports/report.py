@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from tracker.messages.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Report, Severity
+from tracker.messages.problems import Code, Problem, Report, Severity
 from tracker.reports.safe_text import write_csv_table, write_xlsx_table
 
 PROBLEM_COLUMNS = ["file", "row", "column", "severity", "code", "value", "message"]
@@ -21,21 +21,17 @@ def add_rows(report: Report, mask: np.ndarray, rows: np.ndarray, code: Code,
              message: Callable[[str | None, int], str], file: str | None = None) -> int:
     """One problem per row where ``mask`` is True (``values``: the cells shown, None when
     the problems show none); ``message(value, position)`` is only called for the problems
-    kept (a report keeps at most MAX_PROBLEMS_PER_CODE per code). Returns how many rows the
-    mask selected."""
+    the report keeps (``Report.add_many``). Returns how many rows the mask selected."""
     where = np.flatnonzero(mask)
-    if len(where) == 0:
-        return 0
-    held = sum(1 for p in report.problems if p.code is code)
-    room = max(MAX_PROBLEMS_PER_CODE - held, 0)
-    picked = _pick(values, where[:room])
-    for i, raw in zip(where[:room], picked, strict=True):
-        value = None if raw is None or raw is pd.NA or raw != raw else _text(raw)
-        col = column[i] if isinstance(column, np.ndarray) else column
-        report.add(Problem(code, severity, message(value, int(i)), int(rows[i]), col, value,
-                           file))
-    if len(where) > room:
-        report.dropped[code.value] += len(where) - room
+
+    def build(room: int) -> Iterator[Problem]:
+        kept = where[:room]
+        for i, raw in zip(kept, _pick(values, kept), strict=True):
+            value = None if raw is None or raw is pd.NA or raw != raw else _text(raw)
+            col = column[i] if isinstance(column, np.ndarray) else column
+            yield Problem(code, severity, message(value, int(i)), int(rows[i]), col, value, file)
+
+    report.add_many(code, len(where), build)
     return len(where)
 
 

@@ -17,7 +17,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -77,19 +77,29 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     }),
 }
 
-# page id -> (title, the action needed to open it), in navigation order.
-PAGES: dict[str, tuple[str, str]] = {
-    "overview": ("Overview", "view_coverage"),
-    "coverage": ("Coverage", "view_coverage"),
-    "outstanding": ("Outstanding", "view_people"),
-    "person": ("Person", "lookup_person"),
-    "upload": ("Upload", "upload"),
-    "imports": ("Imports", "view_imports"),
-    "data_quality": ("Data quality", "resolve_data"),
-    "exemptions": ("Exemptions", "view_exemptions"),
-    "reports": ("Reports", "export"),
-    "national": ("National", "view_national"),
-    "admin": ("Admin", "manage_users"),
+class Page(NamedTuple):
+    """A dashboard page: its title, the action a role needs to open it, and its icon (a
+    Material icon name, which Streamlit draws from its own files)."""
+
+    title: str
+    permission: str
+    icon: str
+
+
+# The one page registry: page id (its file in dashboards/views/ and its URL) -> the page, in
+# navigation order. Adding a page is a line here and its file.
+PAGES: dict[str, Page] = {
+    "overview": Page("Overview", "view_coverage", ":material/dashboard:"),
+    "coverage": Page("Coverage", "view_coverage", ":material/grid_on:"),
+    "outstanding": Page("Outstanding", "view_people", ":material/checklist:"),
+    "person": Page("Person", "lookup_person", ":material/person_search:"),
+    "upload": Page("Upload", "upload", ":material/upload_file:"),
+    "imports": Page("Imports", "view_imports", ":material/history:"),
+    "data_quality": Page("Data quality", "resolve_data", ":material/rule:"),
+    "exemptions": Page("Exemptions", "view_exemptions", ":material/event_busy:"),
+    "reports": Page("Reports", "export", ":material/description:"),
+    "national": Page("National", "view_national", ":material/public:"),
+    "admin": Page("Admin", "manage_users", ":material/admin_panel_settings:"),
 }
 
 MAX_FAILED_LOGINS = 5
@@ -183,7 +193,7 @@ def can(user: HasRole | None, action: str) -> bool:
 def pages_for(role: str) -> list[str]:
     """The page ids a role may open, in navigation order."""
     allowed = PERMISSIONS.get(role, frozenset())
-    return [page for page, (_title, action) in PAGES.items() if action in allowed]
+    return [page for page, about in PAGES.items() if about.permission in allowed]
 
 
 def may_open(user: HasRole | None, page: str) -> bool:

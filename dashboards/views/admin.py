@@ -102,7 +102,7 @@ with perms_tab:
                          index=[f"{a}: {d}" for a, d in auth.ACTIONS.items()])
     st.dataframe(table)
     st.caption("Pages by role: " + "; ".join(
-        f"{auth.ROLE_LABELS[r]}: {', '.join(auth.PAGES[p][0] for p in auth.pages_for(r))}"
+        f"{auth.ROLE_LABELS[r]}: {', '.join(auth.PAGES[p].title for p in auth.pages_for(r))}"
         for r in auth.ROLES))
 
 with rules_tab:

@@ -11,8 +11,9 @@ from dashboards import data, ui
 from tracker import auth
 from tracker.reference import labels
 
-GROUPS = {"department": "Department", "line_manager": "Line manager", "rank": "Rank",
-          "unit": "Unit"}
+# What the list can be grouped by, each named by the heading of the column that shows it.
+GROUPS = {"department": "department_label", "line_manager": "line_manager_name",
+          "rank": "rank_label", "unit": "unit"}
 
 user, settings, token, force, departments, rules = ui.open_page("outstanding")
 titles = rules.titles
@@ -24,7 +25,8 @@ with st.container(border=True):
     with cols[1]:
         named = auth.shows_identities(user, settings.pseudonymise_inspectors)
         groups = [g for g in GROUPS if named or g != "line_manager"]  # a manager's name
-        group = ui.url_select("Group by", groups, "by", format_func=GROUPS.__getitem__)
+        group = ui.url_select("Group by", groups, "by",
+                              format_func=lambda g: labels.heading(GROUPS[g]))
     with cols[2]:
         as_of = ui.url_date("As of", "asof", settings.today())
     result = data.coverage_result(token, as_of, force, departments)
@@ -48,7 +50,7 @@ if people.empty:
                + (" among these people." if who else "."))
     st.stop()
 
-st.header(f"Outstanding by {GROUPS[group].lower()}")
+st.header(f"Outstanding by {labels.heading(GROUPS[group]).lower()}")
 st.caption("Most people outstanding first (the most to chase), then lowest coverage.")
 ui.table(data.outstanding_groups(view, requirement, group),
          f"{requirement}-outstanding-by-{group}-{as_of}", user)

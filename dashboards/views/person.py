@@ -11,9 +11,10 @@ import streamlit as st
 from dashboards import data, ui
 from tracker.coverage.explain import Explanation, RequirementWhy
 from tracker.reference import vocab
+from tracker.reference.labels import STATUS_WORDS
 from tracker.reports.data import modules_text
 
-STATUS_TEXT = {**ui.STATUS_WORDS, "not in scope": "Not in scope",
+STATUS_TEXT = {**STATUS_WORDS, "not in scope": "Not in scope",
                "not on roster": "Not on the roster"}
 
 user, settings, token, force, departments, rule_set = ui.open_page("person")

@@ -160,7 +160,7 @@ def offer_date_order(file_id: str, upload: actions.Upload) -> None:
     key = f"upload_dates_{file_id}"
     plan = upload.plan
     ambiguous = plan is not None and any(p.code.value == "ambiguous-dates"
-                                         for p in plan.problems)
+                                         for p in plan.report.problems)
     if ambiguous or key in st.session_state:
         st.radio("Dates such as 03/04/2026 in this file are", list(DATE_ORDERS), key=key,
                  format_func=DATE_ORDERS.__getitem__, index=None, horizontal=True,

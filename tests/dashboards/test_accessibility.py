@@ -9,8 +9,9 @@ import tomllib
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboards import charts, ui
+from dashboards import charts
 from tests.dashboards.conftest import ROOT
+from tracker.reference import labels
 
 WHITE = "#FFFFFF"
 
@@ -53,7 +54,7 @@ def _summary() -> pd.DataFrame:
 
 def test_status_bars_name_each_status_in_words_and_show_the_numbers() -> None:
     figure = charts.status_bars(_summary(), "department_label", "People by status")
-    assert {trace.name for trace in figure.data} == set(ui.STATUS_WORDS.values())
+    assert {trace.name for trace in figure.data} == set(labels.STATUS_WORDS.values())
     assert all(trace.texttemplate == "%{text:.0f}" for trace in figure.data)
     assert figure.layout.showlegend is not False
 
@@ -76,7 +77,7 @@ def _badge(rag: str | None) -> None:
 
 
 def test_the_on_track_status_is_a_word_beside_its_colour() -> None:
-    for rag, word in [*ui.RAG_WORDS.items(), (None, "Not known yet")]:
+    for rag, word in [*labels.RAG_WORDS.items(), (None, "Not known yet")]:
         at = AppTest.from_function(_badge, args=(rag,)).run()
         assert not at.exception
         assert [m.value for m in at.metric] == [word]

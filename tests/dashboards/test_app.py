@@ -558,6 +558,20 @@ def test_admin_deactivates_and_reactivates_a_user(db: Engine) -> None:
     assert auth.authenticate(db, "demo-lead", auth.DEMO_USERS["demo-lead"][1]).ok
 
 
+def test_the_page_registry_is_the_one_list_of_pages() -> None:
+    """Every page of the registry has its file in dashboards/views/ and every file there is
+    in the registry, with a title, a known permission and an icon; nothing else lists
+    them."""
+    from tests.dashboards.conftest import VIEWS
+
+    assert {p.stem for p in VIEWS.glob("*.py")} - {"__init__"} == set(auth.PAGES)
+    assert all(page.title and page.permission in auth.ACTIONS
+               and page.icon.startswith(":material/") and page.icon.endswith(":")
+               for page in auth.PAGES.values())
+    app = (VIEWS.parent / "app.py").read_text(encoding="utf-8")
+    assert ":material/" not in app.split('"""', 2)[2]
+
+
 def test_every_page_checks_the_role_before_doing_anything() -> None:
     """The first statement of each page that calls anything is ``ui.page_user(page)``, or
     ``ui.open_page(page)``, whose first step it is."""

@@ -65,7 +65,7 @@ def test_can_refuses_what_a_role_may_not_do() -> None:
 
 
 def test_every_page_needs_a_known_action_and_every_role_has_a_page() -> None:
-    assert all(action in auth.ACTIONS for _title, action in auth.PAGES.values())
+    assert all(page.permission in auth.ACTIONS for page in auth.PAGES.values())
     assert all(auth.pages_for(role) for role in auth.ROLES)
     assert set().union(*auth.PERMISSIONS.values()) <= set(auth.ACTIONS)
 

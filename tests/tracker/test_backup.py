@@ -20,7 +20,7 @@ from tests.tracker import cli_world
 from tests.tracker.ingest_factories import content
 from tracker.cli import app
 from tracker.store import files
-from tracker.store.backup import BackupError, backup, table_names
+from tracker.store.backup import BackupError, backup, restore, table_names
 from tracker.store.db import make_engine
 
 Runner = Callable[..., Any]
@@ -174,3 +174,18 @@ def test_a_file_that_is_no_backup_is_refused(engine: Engine, tmp_path: Path) -> 
     assert (result.exit_code, result.output) == (
         1, f"Error: {bogus} is not a tracker backup (neither a SQLite database nor a "
         "pg_dump custom-format file).\n")
+
+
+def test_a_backup_of_another_kind_of_database_is_refused_in_each_faces_words(
+        tmp_path: Path) -> None:
+    """The core says what is wrong and names no option; the command line adds --db."""
+    dump = tmp_path / "force.dump"
+    dump.write_bytes(b"PGDMP and the rest of a pg_dump file")
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    with pytest.raises(BackupError) as caught:
+        restore(make_engine(url), dump)
+    assert str(caught.value) == f"{dump} is a postgresql backup and the database is sqlite."
+    result = runner(url)("restore", str(dump))
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {dump} is a postgresql backup and the database is sqlite. Restore it "
+        "into a postgresql database (--db).\n")

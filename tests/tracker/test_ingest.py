@@ -153,7 +153,7 @@ def test_date_disagreement_both_kept_and_reported(engine: Engine) -> None:
                                         on=dt.date(2026, 1, 12))])
     plan = run(engine, totara)
     assert plan.counts["disagreements"] == 1
-    [problem] = [p for p in plan.problems if p.code is Code.DATE_DISAGREEMENT]
+    [problem] = [p for p in plan.report.problems if p.code is Code.DATE_DISAGREEMENT]
     assert problem.describe() == (
         'totara.csv, row 2, column "completed_on": Ann Lee completed oic-el-1 on 12/01/2026 '
         "here, but lms-long recorded 10/01/2026; both are kept. Check which is right.")
@@ -231,7 +231,7 @@ def test_an_unmatched_learner_points_at_the_identifier_column_the_file_has(
     file = lms([done(staff_number="9999")])
     file.columns = {"staff_number": "Staff No.", "title": "Course"}
     plan = plan_import(engine, file, force_code="avon-and-somerset", as_of=None, actor="lead")
-    assert [(p.row, p.column, p.code.value) for p in plan.problems] == [
+    assert [(p.row, p.column, p.code.value) for p in plan.report.problems] == [
         (2, "Staff No.", "unmatched-learner")]
 
 

@@ -33,3 +33,28 @@ def test_a_million_bad_rows_do_not_make_a_million_problems(monkeypatch) -> None:
     report.extend(_bad_date(r) for r in range(2, 22))
     assert len(report.problems) == 5
     assert report.counts() == {"bad-date": 20}
+
+
+def test_add_many_builds_only_the_problems_kept_and_counts_the_rest(monkeypatch) -> None:
+    monkeypatch.setattr(problems, "MAX_PROBLEMS_PER_CODE", 5)
+    report = Report()
+    report.add(_bad_date(2))
+    asked: list[int] = []
+
+    def build(room: int) -> list[Problem]:
+        asked.append(room)
+        return [_bad_date(r) for r in range(3, 3 + room)]
+
+    report.add_many(Code.BAD_DATE, 100, build)
+    report.add_many(Code.UNKNOWN_RANK, 0, build)
+    assert asked == [4, 0]
+    assert report.flatten(["row"]) == [[2], [3], [4], [5], [6]]
+    assert report.dropped == {"bad-date": 96}
+    assert report.counts() == {"bad-date": 101}
+
+
+def test_a_report_made_from_problems_keeps_the_cap(monkeypatch) -> None:
+    monkeypatch.setattr(problems, "MAX_PROBLEMS_PER_CODE", 2)
+    report = Report(problems=[_bad_date(2), _bad_date(3)])
+    report.add(_bad_date(4))
+    assert (len(report.problems), report.counts()) == (2, {"bad-date": 3})

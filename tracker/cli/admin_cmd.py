@@ -10,6 +10,7 @@ import typer
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.imports_cmd import UserOption, _user
+from tracker.messages.hints import explain
 from tracker.store import audit
 from tracker.store.backup import BackupError, backup, restore, table_names
 from tracker.store.db import unit_of_work
@@ -31,7 +32,7 @@ def backup_command(
     try:
         done = backup(engine, file)
     except BackupError as exc:
-        fail(str(exc))
+        fail(explain(exc, "cli"))
     with unit_of_work(engine) as session:
         audit.record(session, _user(user), "backup", file.name, bytes=done.size)
     typer.echo(f"Backed up the {done.backend} database to {file} ({done.size:,} bytes).")
@@ -55,7 +56,7 @@ def restore_command(
     try:
         done = restore(engine, file, overwrite=force_overwrite)
     except BackupError as exc:
-        fail(str(exc))
+        fail(explain(exc, "cli"))
     with unit_of_work(engine) as session:
         audit.record(session, _user(user), "restore", file.name, bytes=done.size,
                      overwrite=force_overwrite)

@@ -21,6 +21,7 @@ from tracker.coverage.engine import CoverageResult, compute, to_records
 from tracker.coverage.population import BREAKDOWNS
 from tracker.messages import hints
 from tracker.reference import vocab
+from tracker.reference.labels import heading
 from tracker.reports.safe_text import csv_text
 
 T = TypeVar("T")
@@ -51,18 +52,6 @@ DepartmentOpt = Annotated[
 FormatOpt = Annotated[
     str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json."),
 ]
-
-HEADINGS = {
-    "requirement": "Requirement", "rank": "Rank", "department": "Department",
-    "unit": "Unit", "workforce_type": "Workforce", "line_manager": "Manager no.",
-    "line_manager_name": "Line manager", "force": "Force", "in_scope": "In scope",
-    "exempt": "Exempt", "completed": "Completed", "completed_late": "of which late",
-    "not_yet_due": "Not yet due", "outstanding": "Outstanding", "coverage_pct": "Coverage",
-    "full_name": "Name", "staff_number": "Staff no.", "collar_number": "Collar",
-    "rank_label": "Rank", "modules_missing": "Modules missing",
-    "days_to_deadline": "Days to deadline", "email": "Email", "expired": "Expired",
-}
-
 
 def _guard(work: Callable[[], T]) -> T:
     """Run ``work``, turning engine refusals and database failures into CLI errors."""
@@ -134,7 +123,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
 def render_table(frame: pd.DataFrame) -> str:
     """An aligned plain-text table: text left, numbers right, a rule under the heading."""
     shown = _display(frame)
-    headings = [HEADINGS.get(c, c.replace("_", " ").capitalize()) for c in shown.columns]
+    headings = [heading(c, "terminal") for c in shown.columns]
     cells = [[str(v) for v in row] for row in shown.itertuples(index=False, name=None)]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) or c == "coverage_pct"
                for c in shown.columns]

@@ -225,8 +225,8 @@ def _import_one(ctx: typer.Context, engine: Engine, path: Path, *, kind: Kind | 
     status = "refused" if plan.refused else "dry-run" if dry_run else "imported"
     return {**plan.summary(), "refused": plan.refusal("cli"), "status": status,
             "batch_id": batch_id,
-            "problem_counts": _problem_counts(plan.problems, plan.dropped),
-            "problems": [p.as_dict() for p in plan.problems[:SHOWN_PROBLEMS]],
+            "problem_counts": plan.report.counts(),
+            "problems": [p.as_dict() for p in plan.report.problems[:SHOWN_PROBLEMS]],
             **_column_result(parsed.decisions, parsed.layout_used),
             "implausible": [{**f.as_dict(), "fix": _fix(f)} for f in plan.findings]}
 
@@ -284,15 +284,6 @@ def _column_lines(result: dict[str, Any]) -> list[str]:
     if result.get("columns"):
         lines += ["  columns:", *(f"    {c['describe']}" for c in result["columns"])]
     return lines
-
-
-def _problem_counts(problems: list[Problem], dropped: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for problem in problems:
-        counts[problem.code.value] = counts.get(problem.code.value, 0) + 1
-    for code, extra in dict(dropped).items():
-        counts[code] = counts.get(code, 0) + int(extra)
-    return dict(sorted(counts.items()))
 
 
 def _fix(finding: Finding) -> str:

@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +42,7 @@ from tracker.ingest.matching import (
 from tracker.ingest.plausibility import Finding
 from tracker.ingest.records import ParsedFile
 from tracker.messages.hints import Advised, Face, with_hint
-from tracker.messages.problems import MAX_PROBLEMS_PER_CODE, Code, Problem, Severity
+from tracker.messages.problems import Code, Problem, Report, Severity
 from tracker.messages.progress import Progress, Stage, no_progress
 from tracker.reference import vocab
 from tracker.store import audit, files
@@ -89,8 +89,7 @@ class ImportPlan:
     as_of: dt.date | None
     actor: str
     full_roster: bool = True
-    problems: list[Problem] = field(default_factory=list)
-    dropped: Counter[str] = field(default_factory=Counter)
+    report: Report = field(default_factory=Report)  # the file's problems and the plan's
     refused: str | None = None
     refused_code: Code | None = None  # what each face says to do about the refusal
     already_imported: int | None = None
@@ -107,17 +106,13 @@ class ImportPlan:
     def kind(self) -> str:
         return self.parsed.kind.value
 
-    def add_problems(self, problems: list[Problem], total: int | None = None) -> None:
-        """Add problems, keeping at most MAX_PROBLEMS_PER_CODE per code (the rest counted)."""
-        kept = Counter(p.code.value for p in self.problems)
-        for problem in problems:
-            if kept[problem.code.value] >= MAX_PROBLEMS_PER_CODE:
-                self.dropped[problem.code.value] += 1
-                continue
-            kept[problem.code.value] += 1
-            self.problems.append(dataclasses.replace(problem, file=self.parsed.file_name))
-        if total is not None and problems and total > len(problems):
-            self.dropped[problems[0].code.value] += total - len(problems)
+    def add_problems(self, code: Code, total: int,
+                     build: Callable[[int], Iterable[Problem]]) -> None:
+        """``total`` problems with ``code``, named after the plan's file; ``build(n)`` makes
+        the first ``n`` (``Report.add_many``: only those the report keeps)."""
+        name = self.parsed.file_name
+        self.report.add_many(code, total, lambda n: (dataclasses.replace(p, file=name)
+                                                     for p in build(n)))
 
     def refusal(self, face: Face) -> str | None:
         """Why the file is refused (None: it is not), with what ``face`` says to do."""
@@ -174,8 +169,9 @@ def _plan(session: Session, plan: ImportPlan, forces: dict[str, int],
     writer commits after it changes the mark)."""
     plan.seen = import_lock.mark(session)
     parsed = plan.parsed
-    plan.add_problems(list(parsed.report.problems))
-    plan.dropped.update(parsed.report.dropped)
+    plan.report.extend(dataclasses.replace(p, file=parsed.file_name)
+                       for p in parsed.report.problems)
+    plan.report.dropped.update(parsed.report.dropped)
     fatal = [p for p in parsed.report.errors if p.row is None]
     if fatal:
         plan.refused = f"{parsed.file_name} cannot be imported: {fatal[0].message}"
@@ -216,8 +212,8 @@ def _check_already_imported(session: Session, plan: ImportPlan, allow: bool) -> 
 
 
 def _count_rows(plan: ImportPlan) -> None:
-    error_rows = {p.row for p in plan.problems if p.severity is Severity.ERROR and p.row}
-    warn_rows = {p.row for p in plan.problems if p.severity is Severity.WARNING and p.row}
+    error_rows = {p.row for p in plan.report.errors if p.row}
+    warn_rows = {p.row for p in plan.report.warnings if p.row}
     plan.counts["rejected"] = len(error_rows)
     plan.counts["warned"] = len(warn_rows - error_rows)
     if plan.counts["accepted"] == 0 and plan.refused is None:
@@ -230,13 +226,16 @@ def _reject(plan: ImportPlan, records: pd.DataFrame, bad: pd.Series, code: Code,
     """Report records where ``bad`` holds as errors (message may use {value}); drop them."""
     if not bad.any():
         return records
-    rows = records.loc[bad].head(MAX_PROBLEMS_PER_CODE)
     header = plan.parsed.columns.get(column, column)
-    values = rows[column] if column in rows else pd.Series(None, index=rows.index)
-    plan.add_problems([Problem(code, Severity.ERROR, message.format(value=v), row=int(r),
-                               column=header, value=None if pd.isna(v) else str(v))
-                       for r, v in zip(rows["row"], values, strict=True)],
-                      total=int(bad.sum()))
+
+    def build(room: int) -> list[Problem]:
+        rows = records.loc[bad].head(room)
+        values = rows[column] if column in rows else pd.Series(None, index=rows.index)
+        return [Problem(code, Severity.ERROR, message.format(value=v), row=int(r),
+                        column=header, value=None if pd.isna(v) else str(v))
+                for r, v in zip(rows["row"], values, strict=True)]
+
+    plan.add_problems(code, int(bad.sum()), build)
     return records.loc[~bad]
 
 
@@ -503,16 +502,15 @@ def _date_disagreements(plan: ImportPlan, new: pd.DataFrame, stored: pd.DataFram
     pairs = pairs.drop_duplicates("row")
     plan.counts["disagreements"] = len(pairs)
     header = plan.parsed.columns.get("completed_on", "completed_on")
-    head = pairs.head(MAX_PROBLEMS_PER_CODE)
-    plan.add_problems([
+    plan.add_problems(Code.DATE_DISAGREEMENT, len(pairs), lambda room: (
         Problem(Code.DATE_DISAGREEMENT, Severity.WARNING,
                 f"{name or 'This learner'} completed {module} on {mine:%d/%m/%Y} here, but "
                 f"{source} recorded {theirs:%d/%m/%Y}; both are kept. Check which is right.",
                 row=int(row), column=header, value=f"{mine:%Y-%m-%d}")
         for name, module, mine, theirs, source, row in zip(
-            head["full_name"], head["module_code"], head["completed_on"],
-            head["completed_on_db"], head["source"], head["row"], strict=True)],
-        total=len(pairs))
+            *(pairs[c].head(room) for c in ("full_name", "module_code", "completed_on",
+                                            "completed_on_db", "source", "row")),
+            strict=True)))
 
 
 def _plan_unmatched(session: Session, plan: ImportPlan, rows: pd.DataFrame) -> None:
@@ -529,16 +527,15 @@ def _plan_unmatched(session: Session, plan: ImportPlan, rows: pd.DataFrame) -> N
     found = plan.parsed.columns
     header = next((found[f] for f in ("full_name", "staff_number", "collar_number", "email",
                                       "username") if f in found), None)
-    head = rows.head(MAX_PROBLEMS_PER_CODE)
     force = vocab.forces().forces.get(plan.force_code)
     roster = f"{force.name if force else plan.force_code} roster"
-    plan.add_problems([
+    plan.add_problems(Code.UNMATCHED_LEARNER, len(rows), lambda room: (
         Problem(Code.UNMATCHED_LEARNER, Severity.WARNING,
                 f"{name or key} matched nobody on the {roster}; kept in the "
                 "review queue.", row=int(row), column=header,
                 value=None if pd.isna(name) else str(name))
-        for name, key, row in zip(head["full_name"], head["identity_key"], head["row"],
-                                  strict=True)], total=len(rows))
+        for name, key, row in zip(*(rows[c].head(room) for c in ("full_name", "identity_key",
+                                                                 "row")), strict=True)))
 
 
 def _payload_frame(rows: pd.DataFrame) -> pd.DataFrame:
@@ -671,7 +668,7 @@ def _new_batch(session: Session, plan: ImportPlan) -> ImportBatch:
     detail = {"updated": c["updated"], "leavers": c["leavers"],
               "date_disagreements": c["disagreements"], "people_created": c["people_created"],
               "sheet": plan.parsed.sheet, "header_row": plan.parsed.header_row,
-              "columns": plan.parsed.columns, "problems_dropped": dict(plan.dropped),
+              "columns": plan.parsed.columns, "problems_dropped": dict(plan.report.dropped),
               **_accepted(plan)}
     batch = ImportBatch(
         file_name=plan.parsed.file_name, sha256=plan.parsed.sha256, kind=plan.kind,
@@ -686,7 +683,7 @@ def _new_batch(session: Session, plan: ImportPlan) -> ImportBatch:
 
 def _write_problems(session: Session, plan: ImportPlan, batch_id: int) -> None:
     rows = [(batch_id, p.code.value, p.severity.value, p.row, p.column, p.value, p.message)
-            for p in plan.problems]
+            for p in plan.report.problems]
     insert_rows(session, "import_problems",
                 ["batch_id", "code", "severity", "row", "column", "value", "message"], rows)
 

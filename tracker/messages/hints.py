@@ -42,6 +42,9 @@ class Refusal(StrEnum):
     DONE_WITHOUT_DATE = "done-without-date"
     NO_EVIDENCE = "no-evidence"
     WHICH_DOCUMENT = "which-document"
+    RESTORE_OTHER_DATABASE = "restore-other-database"
+    RESTORE_NOT_EMPTY = "restore-not-empty"
+    RESTORE_OTHER_SCHEMA = "restore-other-schema"
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,21 @@ HINTS: dict[HintCode, Hint] = {
         "Which document?",
         "Name it with --document NAME (its file name, or the start of its SHA-256).",
         "Pick the document from the milestone's list."),
+    Refusal.RESTORE_OTHER_DATABASE: Hint(
+        "Backup of another kind of database",
+        "Restore it into a {kind} database (--db).",
+        "Ask an administrator to restore it into a {kind} database."),
+    Refusal.RESTORE_NOT_EMPTY: Hint(
+        "Database not empty",
+        "Restore into an empty database, or add --force-overwrite to replace what is there "
+        "with the backup.",
+        "Ask an administrator to restore it into an empty database, or to replace what is "
+        "there with the backup."),
+    Refusal.RESTORE_OTHER_SCHEMA: Hint(
+        "Backup of another schema",
+        "Restore with a --db URL whose search_path is {schema} (e.g. "
+        "?options=-csearch_path%3D{schema}).",
+        "Ask an administrator to restore it into a database whose search path is {schema}."),
 }
 
 

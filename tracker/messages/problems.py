@@ -1,4 +1,6 @@
-"""Data problems are values: a ``Problem`` per bad cell or row, collected for a whole file.
+"""Data problems are values: a ``Problem`` per bad cell or row, collected for a whole file
+into a ``Report`` (an import plan's problems are one too), which keeps at most
+MAX_PROBLEMS_PER_CODE of a code and counts the rest.
 
 Row numbers are the ones a person sees in Excel (the header row included), so they can find
 the row. Codes are an Enum; a problem's message says what happened and names no command and
@@ -9,7 +11,7 @@ no page. Each code's title and "what to do" hint per face (command line, dashboa
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -83,16 +85,25 @@ MAX_PROBLEMS_PER_CODE = 10_000  # a million bad rows must not make a million-lin
 
 @dataclass
 class Report:
-    """All problems of one file, with counts; ``valid`` is False if any error is file-level
-    or every row was rejected."""
+    """All problems of one file (or of one import), with counts per code. The one place
+    the cap is kept: at most MAX_PROBLEMS_PER_CODE problems of a code, the rest counted in
+    ``dropped``. ``add`` and ``extend`` take built problems; ``add_many`` has only the ones
+    kept built."""
 
     problems: list[Problem] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
-    _kept: Counter[str] = field(default_factory=Counter, repr=False)
+    _kept: Counter[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._kept = Counter(p.code.value for p in self.problems)
+
+    def room(self, code: Code) -> int:
+        """How many more problems with ``code`` the report keeps."""
+        return max(MAX_PROBLEMS_PER_CODE - self._kept[code.value], 0)
 
     def add(self, problem: Problem) -> None:
         code = problem.code.value
-        if self._kept[code] >= MAX_PROBLEMS_PER_CODE:
+        if self.room(problem.code) == 0:
             self.dropped[code] += 1
             return
         self._kept[code] += 1
@@ -101,6 +112,16 @@ class Report:
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
             self.add(problem)
+
+    def add_many(self, code: Code, total: int,
+                 build: Callable[[int], Iterable[Problem]]) -> None:
+        """``total`` problems with ``code`` (a vectorised check's rows), of which
+        ``build(n)`` makes the first ``n``: only as many as the report keeps are built, the
+        rest are counted in ``dropped``."""
+        built = list(build(min(self.room(code), total)))
+        self.extend(built)
+        if total > len(built):
+            self.dropped[code.value] += total - len(built)
 
     @property
     def errors(self) -> list[Problem]:

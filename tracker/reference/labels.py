@@ -1,9 +1,19 @@
-"""Column headings a person reads: one table for every face that shows a table or writes
-one (the dashboard's tables and CSV downloads, the report's CSVs), so the same column has
-the same heading everywhere. A column not in the table reads as its name in words
-("modules_missing" -> "Modules missing")."""
+"""Column headings and status words a person reads: the one table for every face that
+shows a table or writes one (the dashboard's tables and CSV downloads, the report's CSVs and
+workbook, the command line's tables), so the same column has the same heading everywhere.
+A column not in the table reads as its name in words ("modules_missing" -> "Modules
+missing").
+
+Two faces lay a column out otherwise, and say so here, not in their own code: the
+terminal's tables are narrow (``TERMINAL_HEADINGS``; they show a rank's, department's or
+force's name under its code's column), and the workbook's sheets format their numbers and
+say more about a status (``WORKBOOK_HEADINGS``; the words of a column the table has not,
+such as "status_on_pace", head a column that shows it).
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 import pandas as pd
 
@@ -29,10 +39,38 @@ COLUMN_HEADINGS: dict[str, str] = {
 }
 
 
-def heading(column: object) -> str:
-    """The heading of ``column``: from the table, else its name in words."""
+TERMINAL_HEADINGS: dict[str, str] = {
+    "rank": "Rank", "department": "Department", "force": "Force",
+    "workforce_type": "Workforce", "line_manager": "Manager no.", "staff_number": "Staff no.",
+    "collar_number": "Collar", "completed_late": "of which late", "coverage_pct": "Coverage",
+}
+WORKBOOK_HEADINGS: dict[str, str] = {
+    "imported_at": "Imported at (UTC)",
+    "coverage_on_deadline": "Coverage on the deadline",
+    "status_on_deadline": "Status against deadline",
+    "status_on_pace": "Status against a steady pace", "rank_or_grade": "Rank or grade",
+    "forecast_date": "Forecast date (all done)", "needed": "Needed trajectory",
+    "starts_on": "From", "ends_on": "Until", "section": "What", "item": "Value or file",
+    "next_step": "What to do",
+}
+Face = Literal["table", "terminal", "workbook"]
+_OWN: dict[Face, dict[str, str]] = {"table": {}, "terminal": TERMINAL_HEADINGS,
+                                    "workbook": WORKBOOK_HEADINGS}
+
+# A person's status for a requirement: the words of its count column.
+STATUS_WORDS: dict[str, str] = {
+    status: COLUMN_HEADINGS[status]
+    for status in ("completed", "exempt", "not_yet_due", "outstanding")}
+# A group's status against where it should be by now (the report's rag).
+RAG_WORDS: dict[str, str] = {"green": "On track", "amber": "At risk", "red": "Off track"}
+
+
+def heading(column: object, face: Face = "table") -> str:
+    """The heading of ``column`` on ``face``: its own, else the table's, else its name in
+    words."""
     name = str(column)
-    return COLUMN_HEADINGS.get(name) or name.replace("_", " ").strip().capitalize()
+    return (_OWN[face].get(name) or COLUMN_HEADINGS.get(name)
+            or name.replace("_", " ").strip().capitalize())
 
 
 def headed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from tracker.coverage import engine as coverage
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.coverage.trend import Trend, trend
 from tracker.reference import vocab
+from tracker.reference.labels import RAG_WORDS
 from tracker.reports.evidence import evidence_table, quality_table
 from tracker.reports.safe_text import FORMULA_START
 from tracker.store import models
@@ -39,7 +40,6 @@ from tracker.store import models
 TITLE = "OIC training compliance report"
 # Text a spreadsheet would run as a formula (the characters of tracker.reports.safe_text).
 FORMULA_PATTERN = "^[" + re.escape("".join(FORMULA_START)) + "]"
-STATUS_WORDS = {"green": "On track", "amber": "At risk", "red": "Off track"}
 CLOSE_POINTS = 10.0  # a group within this many points below the trajectory is "at risk"
 
 OUTSTANDING_COLUMNS = [
@@ -308,7 +308,7 @@ def _fraction(pct: pd.Series) -> pd.Series:
 def status_words(rag: str | None) -> str:
     if not rag:
         return ""
-    return STATUS_WORDS.get(str(rag).lower(), str(rag).capitalize())
+    return RAG_WORDS.get(str(rag).lower(), str(rag).capitalize())
 
 
 def summary_table(result: Any, reqs: Sequence[Requirement], trends: dict[str, Trend],
@@ -377,8 +377,8 @@ def group_rule(req: Requirement, as_of: dt.date, target: float) -> str:
     start = training_start(req)
     return (f"{req.title}: on a steady pace from {start:%d %B %Y} (training available) to "
             f"100% on {req.deadline:%d %B %Y}, a group needs {target:.1f}% on "
-            f"{as_of:%d %B %Y}. On track: at or above it; At risk: up to {CLOSE_POINTS:.0f} "
-            "points below; Off track: further below.")
+            f"{as_of:%d %B %Y}. {RAG_WORDS['green']}: at or above it; {RAG_WORDS['amber']}: "
+            f"up to {CLOSE_POINTS:.0f} points below; {RAG_WORDS['red']}: further below.")
 
 
 def group_status(coverage_pct: pd.Series, target: float,

@@ -64,7 +64,8 @@ def _unmatched(engine: Engine, force_codes: list[str]) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = [(f"{name}", n) for name, n in conn.execute(stmt)]
     return _counts(rows, "Unmatched learner records (open), by file",
-                   "Confirm or reject each one on the Imports page (Unmatched learners).")
+                   "Confirm or reject each one in the queue of unmatched learners (a training "
+                   "lead can).")
 
 
 def _problems(engine: Engine, force_codes: list[str]) -> pd.DataFrame:

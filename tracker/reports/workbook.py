@@ -1,9 +1,9 @@
 """The compliance report as an Excel workbook (openpyxl, streaming write-only mode).
 
-Sheets: Cover, Summary, By rank and department, Trend, Outstanding, Exemptions, Data
-quality. Every sheet is one titled table with a frozen, filterable header row that repeats
-on each printed page; pages are landscape, fit to the page width, with the as-of date and
-page numbers in the footer.
+Its sheets, in order, are the ``SHEETS`` registry (a name and the function that writes
+each), the one list of them. Every sheet is one titled table with a frozen, filterable
+header row that repeats on each printed page; pages are landscape, fit to the page width,
+with the as-of date and page numbers in the footer.
 
 Text that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``, ``@``, tab or
 carriage return) is written as an explicit string cell with the *quote prefix* style, so it
@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from tracker.reference.labels import heading
 from tracker.reports.data import ReportData, RequirementInfo
 from tracker.reports.safe_text import xlsx_text_cell, xlsx_text_values
 
@@ -65,6 +66,13 @@ class Column:
     width: float
     kind: str = "text"  # text | int | float | pct | date | datetime | status
     missing: str = ""  # shown when a number or date is missing (empty cell when "")
+
+
+def _column(key: str, width: float, kind: str = "text", missing: str = "", *,
+            shows: str | None = None) -> Column:
+    """A column of ``key``'s values under the heading of ``shows`` (default ``key``) in the
+    one heading table (``tracker.reference.labels``)."""
+    return Column(key, heading(shows or key, "workbook"), width, kind, missing)
 
 
 Sheet: TypeAlias = Any  # openpyxl's WriteOnlyWorksheet (the package has no type hints)
@@ -242,11 +250,11 @@ def _wrap(text: str, width: int = WRAP_AT) -> list[str]:
 # --- the sheets -------------------------------------------------------------------------
 
 EVIDENCE = [
-    Column("file_name", "File name", 36), Column("kind", "Kind", 16),
-    Column("force", "Force", 30), Column("imported_at", "Imported at (UTC)", 18, "datetime"),
-    Column("imported_by", "Imported by", 16), Column("rows_read", "Rows read", 9, "int"),
-    Column("rows_accepted", "Rows accepted", 9, "int"),
-    Column("rows_rejected", "Rows rejected", 9, "int"), Column("sha256", "SHA-256", 68),
+    _column("file_name", 36), _column("kind", 16),
+    _column("force", 30, shows="force_name"), _column("imported_at", 18, "datetime"),
+    _column("imported_by", 16), _column("rows_read", 9, "int"),
+    _column("rows_accepted", 9, "int"),
+    _column("rows_rejected", 9, "int"), _column("sha256", 68),
 ]
 
 
@@ -303,16 +311,16 @@ def _requirement_block(ws: Sheet, req: RequirementInfo) -> list[list[Any]]:
 
 
 SUMMARY = [
-    Column("requirement", "Requirement", 34), Column("deadline", "Deadline", 12, "date"),
-    Column("in_scope", "In scope", 9, "int"), Column("exempt", "Exempt", 8, "int"),
-    Column("completed_on_time", "Completed on time", 11, "int"),
-    Column("completed_late", "Completed late", 10, "int"),
-    Column("not_yet_due", "Not yet due", 9, "int"),
-    Column("outstanding", "Outstanding", 12, "int"), Column("coverage", "Coverage", 10, "pct"),
-    Column("coverage_on_deadline", "Coverage on the deadline", 11, "pct", "deadline to come"),
-    Column("status", "Status against deadline", 14, "status"),
-    Column("forecast_date", "Forecast date (all done)", 13, "date", "no forecast"),
-    Column("weekly_needed", "Completions needed per week", 15, "float", "deadline passed"),
+    _column("requirement", 34), _column("deadline", 12, "date"),
+    _column("in_scope", 9, "int"), _column("exempt", 8, "int"),
+    _column("completed_on_time", 11, "int"),
+    _column("completed_late", 10, "int"),
+    _column("not_yet_due", 9, "int"),
+    _column("outstanding", 12, "int"), _column("coverage", 10, "pct"),
+    _column("coverage_on_deadline", 11, "pct", "deadline to come"),
+    _column("status", 14, "status", shows="status_on_deadline"),
+    _column("forecast_date", 13, "date", "no forecast"),
+    _column("weekly_needed", 15, "float", "deadline passed"),
 ]
 
 
@@ -328,12 +336,12 @@ def _summary(wb: Workbook, name: str, data: ReportData) -> None:
 
 
 RANK_DEPARTMENT = [
-    Column("requirement", "Requirement", 32), Column("rank", "Rank or grade", 20),
-    Column("department", "Department", 20), Column("in_scope", "In scope", 12, "int"),
-    Column("exempt", "Exempt", 12, "int"), Column("completed", "Completed", 12, "int"),
-    Column("not_yet_due", "Not yet due", 12, "int"),
-    Column("outstanding", "Outstanding", 12, "int"), Column("coverage", "Coverage", 12, "pct"),
-    Column("status", "Status against a steady pace", 26, "status"),
+    _column("requirement", 32), _column("rank", 20, shows="rank_or_grade"),
+    _column("department", 20, shows="department_label"), _column("in_scope", 12, "int"),
+    _column("exempt", 12, "int"), _column("completed", 12, "int"),
+    _column("not_yet_due", 12, "int"),
+    _column("outstanding", 12, "int"), _column("coverage", 12, "pct"),
+    _column("status", 26, "status", shows="status_on_pace"),
 ]
 
 
@@ -421,9 +429,9 @@ def _glance_counts(ws: Sheet, row: Any) -> Any:
 
 
 TREND = [
-    Column("requirement", "Requirement", 30), Column("week_ending", "Week ending", 12, "date"),
-    Column("in_scope", "In scope", 9, "int"), Column("completed", "Completed", 10, "int"),
-    Column("coverage", "Coverage", 10, "pct"), Column("needed", "Needed trajectory", 10, "pct"),
+    _column("requirement", 30), _column("week_ending", 12, "date"),
+    _column("in_scope", 9, "int"), _column("completed", 10, "int"),
+    _column("coverage", 10, "pct"), _column("needed", 10, "pct"),
 ]
 
 
@@ -454,7 +462,8 @@ def _trend_chart(ws: Sheet, title: str, first: int, last: int) -> LineChart:
     chart.add_data(Reference(ws, min_col=5, max_col=6, min_row=first, max_row=last),
                    titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-    for series, name in zip(chart.series, ("Coverage", "Needed trajectory"), strict=True):
+    names = (heading(column, "workbook") for column in ("coverage", "needed"))
+    for series, name in zip(chart.series, names, strict=True):
         series.tx = SeriesLabel(v=name)
         series.smooth = False
     chart.series[1].graphicalProperties.line.dashStyle = "dash"
@@ -462,17 +471,18 @@ def _trend_chart(ws: Sheet, title: str, first: int, last: int) -> LineChart:
 
 
 def _person_columns(data: ReportData, extra: list[Column]) -> list[Column]:
-    who = ([Column("name", "Pseudonym", 13)] if data.pseudonymised else
-           [Column("staff_number", "Staff number", 11), Column("name", "Name", 24)])
-    return [Column("requirement", "Requirement", 31), Column("force", "Force", 30),
-            Column("department", "Department", 17), *extra[:1], Column("rank", "Rank", 17),
+    who = ([_column("name", 13, shows="pseudonym")] if data.pseudonymised else
+           [_column("staff_number", 11), _column("name", 24)])
+    return [_column("requirement", 31), _column("force", 30, shows="force_name"),
+            _column("department", 17, shows="department_label"), *extra[:1],
+            _column("rank", 17, shows="rank_label"),
             *who, *extra[1:]]
 
 
 def _outstanding(wb: Workbook, name: str, data: ReportData) -> None:
-    columns = _person_columns(data, [Column("unit", "Unit", 22)])
-    columns.insert(4, Column("line_manager", "Line manager", 20))
-    columns.append(Column("modules_missing", "Modules missing", 36))
+    columns = _person_columns(data, [_column("unit", 22)])
+    columns.insert(4, _column("line_manager", 20, shows="line_manager_name"))
+    columns.append(_column("modules_missing", 36))
     ws = _sheet(wb, name, data, columns)
     _heading(ws, f"Outstanding: {len(data.outstanding):,} still to complete, by person and "
              "requirement",
@@ -482,8 +492,8 @@ def _outstanding(wb: Workbook, name: str, data: ReportData) -> None:
 
 def _exemptions(wb: Workbook, name: str, data: ReportData) -> None:
     columns = _person_columns(data, [])
-    columns += [Column("reason", "Reason", 40), Column("starts_on", "From", 12, "date"),
-                Column("ends_on", "Until", 12, "date"), Column("recorded_by", "Recorded by", 16)]
+    columns += [_column("reason", 40), _column("starts_on", 12, "date"),
+                _column("ends_on", 12, "date"), _column("recorded_by", 16)]
     ws = _sheet(wb, name, data, columns)
     count = len(data.exemptions)
     _heading(ws, f"Exemptions: {count:,} {'person' if count == 1 else 'people'} excused",
@@ -492,8 +502,8 @@ def _exemptions(wb: Workbook, name: str, data: ReportData) -> None:
 
 
 QUALITY = [
-    Column("section", "What", 46), Column("item", "Value or file", 40),
-    Column("count", "Count", 9, "int"), Column("next_step", "What to do", 64),
+    _column("section", 46), _column("item", 40),
+    _column("count", 9, "int"), _column("next_step", 64),
 ]
 
 

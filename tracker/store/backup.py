@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
 
+from tracker.messages.hints import Advised, Refusal
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 PG_TOOLS_HINT = ("install the PostgreSQL client tools of the server's version or newer "
@@ -28,8 +30,10 @@ PG_TOOLS_HINT = ("install the PostgreSQL client tools of the server's version or
                  "means (pg_basebackup, a managed snapshot).")
 
 
-class BackupError(Exception):
-    """A backup or restore that cannot be done; the message says why and what to do."""
+class BackupError(Advised):
+    """A backup or restore that cannot be done; the message says why, and what to do where
+    that needs no command; a ``code`` lets the command line add its options
+    (``tracker.messages.hints.explain``)."""
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,12 @@ def restore(engine: Engine, source: Path, *, overwrite: bool = False) -> Outcome
     unless ``overwrite`` (then what the backup holds replaces what is there)."""
     kind = _backup_kind(source)
     if kind != backend(engine):
-        raise BackupError(f"{source} is a {kind} backup and the database is {backend(engine)}; "
-                          f"restore it into a {kind} database (--db).")
+        raise BackupError(f"{source} is a {kind} backup and the database is "
+                          f"{backend(engine)}.", Refusal.RESTORE_OTHER_DATABASE, kind=kind)
     tables = table_names(engine)
     if tables and not overwrite:
         raise BackupError(f"the database already holds {len(tables)} tables; restoring would "
-                          "overwrite them. Restore into an empty database, or add "
-                          "--force-overwrite to replace what is there with the backup.")
+                          "overwrite them.", Refusal.RESTORE_NOT_EMPTY)
     if kind == "sqlite":
         _sqlite_restore(engine, source)
     else:
@@ -153,8 +156,7 @@ def _pg_restore(engine: Engine, source: Path, overwrite: bool) -> None:
     schema, target = _dumped_schema(listing), _target_schema(engine)
     if schema != target:
         raise BackupError(f"{source} holds schema {schema!r} but the database keeps its "
-                          f"tables in {target!r}; restore with a --db URL whose search_path "
-                          f"is {schema} (e.g. ?options=-csearch_path%3D{schema}).")
+                          f"tables in {target!r}.", Refusal.RESTORE_OTHER_SCHEMA, schema=schema)
     exists = _schema_exists(engine, schema)  # then its CREATE SCHEMA must not run
     entries = [line for line in listing.splitlines()
                if not (exists and f" SCHEMA - {schema} " in line)]
