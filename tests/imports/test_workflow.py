@@ -91,7 +91,7 @@ def test_the_settings_date_and_limit_the_read(engine: Engine, files: Path) -> No
     _commit(engine, files / "roster.csv")
     early = dataclasses.replace(SETTINGS, today_override=dt.date(2026, 1, 21))
     plan = plan_file(engine, files / "lms.csv", AVON, early, in_child=False)
-    assert [(p.code, p.row) for p in plan.problems if p.code is Code.FUTURE_DATE] == [
+    assert [(p.code, p.row) for p in plan.report.problems if p.code is Code.FUTURE_DATE] == [
         (Code.FUTURE_DATE, 4)]  # 22/01/2026 is after that "today"
     with pytest.raises(FileRefused) as refused:
         plan_file(engine, files / "lms.csv", AVON,
