@@ -59,8 +59,7 @@ def world(engine: Engine) -> Engine:
 
 
 def _rows(engine: Engine, as_of: dt.date = AS_OF) -> r.pd.DataFrame:
-    matched = r.match(r.load_logs(engine, f.DEFAULT_FORCE), as_of, 7)
-    return r.with_officers(engine, matched, f.DEFAULT_FORCE)
+    return r.referral_rows(engine, f.DEFAULT_FORCE, as_of, 7)
 
 
 def test_each_referral_is_matched_and_given_its_status(world: Engine) -> None:

@@ -208,6 +208,14 @@ def _state_on(found: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def referral_rows(engine: Engine, force_code: str | None, as_of: dt.date,
+                  window: int = REFERRAL_WINDOW_DAYS) -> pd.DataFrame:
+    """Every referral dated on or before ``as_of``, matched and with its officer's roster
+    details: what every face (CLI, dashboard, report) reads."""
+    matched = match(load_logs(engine, force_code), as_of, window)
+    return with_officers(engine, matched, force_code)
+
+
 # ---------------------------------------------------------------- figures
 
 def _pct(done: pd.Series | int, counted: pd.Series | int) -> Any:
