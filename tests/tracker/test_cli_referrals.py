@@ -74,3 +74,18 @@ def test_every_command_and_option_has_help(cli) -> None:
     for args in (["referrals"], ["referrals", "missing"], ["referrals", "explain"]):
         text = cli(*args, "--help").output
         assert "--as-of" in text and "--force" in text
+
+
+def test_tracker_import_takes_both_logs(engine: Engine, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.imports.test_intel import REFERRALS, SUBMISSIONS, write_csv
+
+    monkeypatch.setenv("TRACKER_TODAY", "2026-03-20")
+    refs = write_csv(tmp_path / "referrals.csv", REFERRALS)
+    subs = write_csv(tmp_path / "intel.csv", SUBMISSIONS)
+    result = CliRunner().invoke(app, ["--db", cli_db_url(engine), "import", str(refs),
+                                      str(subs), "--json"])
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.output)
+    assert [(d["kind"], d["new"]) for d in done] == [("nccu-referrals", 2),
+                                                     ("intelligence-submissions", 2)]
