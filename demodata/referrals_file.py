@@ -116,9 +116,9 @@ def write_logs(rng: np.random.Generator, latest: pd.DataFrame, out_dir: Path, pr
         dtype=object)
     ref_rows.to_csv(out_dir / f"{prefix}nccu_referrals.csv", index=False, na_rep="")
     doc_rows.to_csv(out_dir / f"{prefix}intelligence_submissions.csv", index=False, na_rep="")
+    accepted = len(refs) - (1 if mess else 0)  # the row with no reference is rejected
     return [FileEntry(f"{prefix}nccu_referrals.csv", "nccu-referrals", force, "utf-8", 1,
-                      len(ref_rows), counts={"referrals": len(refs)}),
+                      len(ref_rows), counts={"referrals": len(refs), "accepted_rows": accepted}),
             FileEntry(f"{prefix}intelligence_submissions.csv", "intelligence-submissions",
                       force, "utf-8", 1, len(doc_rows),
-                      counts={"for_referrals": len(docs) - OTHER_DOCUMENTS * (len(refs) > 0)})
-            ], mess
+                      counts={"accepted_rows": len(doc_rows)})], mess
