@@ -89,11 +89,19 @@ def test_overall_by_department_rank_and_month(world: Engine) -> None:
 ])
 def test_compliance_as_of_any_date(world: Engine, as_of: dt.date, counted: int,
                                    pct: float | None) -> None:
-    total = r.figures(_rows(world, as_of)).iloc[0] if as_of > D(2026, 2, 1) else None
-    if total is None:
-        assert r.figures(_rows(world, as_of)).empty
-        return
-    assert (int(total["counted"]), float(total["value_pct"])) == (counted, pct)
+    total = r.figures(_rows(world, as_of)).iloc[0]
+    value = None if r.pd.isna(total["value_pct"]) else float(total["value_pct"])
+    assert (int(total["counted"]), value) == (counted, pct)
+
+
+def test_before_any_window_closes_the_standing_is_amber_with_nothing_to_measure(
+        world: Engine) -> None:
+    # 03/02: INC-1 (02/02) has no document yet (S-1 is on 04/02): pending, not counted
+    standing = r.standing(world, f.DEFAULT_FORCE, D(2026, 2, 3), 7)
+    assert (standing.value_pct, standing.done, standing.total, standing.status) == (
+        None, 0, 0, "amber")
+    assert standing.reason == ("No referral to count yet (1 pending, within its 7-day "
+                               "window): nothing to measure.")
 
 
 def test_the_chase_list_names_the_officer_and_line_manager(world: Engine) -> None:

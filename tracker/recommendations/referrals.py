@@ -226,18 +226,22 @@ def _pct(done: pd.Series | int, counted: pd.Series | int) -> Any:
 
 def figures(rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """Counts of each status and ``value_pct`` (submitted within the window of the
-    referrals counted: all but pending), overall or by ``by`` (department, rank, month)."""
+    referrals counted: all but pending; None when none is counted), overall (one row, even
+    with no referral) or by ``by`` (department, rank, month: one row per group)."""
     frame = rows.assign(month=rows["referred_on"].dt.strftime("%Y-%m"))
     for name in ("department", "rank"):
         if name in by:
             frame[name] = frame[name].where(frame[name].notna(), NOT_ON_ROSTER)
-    counts = pd.crosstab([frame[b] for b in by] if by else np.zeros(len(frame), int),
-                         frame["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    if by:
+        counts = pd.crosstab([frame[b] for b in by], frame["status"])
+    else:
+        counts = frame["status"].value_counts().to_frame().T
+    counts = counts.reindex(columns=list(STATUSES), fill_value=0).fillna(0).astype("int64")
     counts["referrals"] = counts.sum(axis=1)
     counts["counted"] = counts["referrals"] - counts["pending"]
     counts["value_pct"] = _pct(counts["submitted"], counts["counted"])
-    counts = counts.reset_index()
-    return counts.drop(columns=[c for c in counts if c in ("row_0", "col_0")])
+    counts.columns.name = None
+    return counts.reset_index() if by else counts.reset_index(drop=True)
 
 
 def chase_list(rows: pd.DataFrame) -> pd.DataFrame:
@@ -321,7 +325,9 @@ def _reason(total: pd.Series, status: str, window: int) -> str:
     counted, done = int(total["counted"]), int(total["submitted"])
     pending = f"; {int(total['pending'])} pending" if total["pending"] else ""
     if not counted:
-        return f"No referral's {window}-day window has closed yet{pending}: nothing to measure."
+        waiting = (f" ({int(total['pending'])} pending, within its {window}-day window)"
+                   if total["pending"] else "")
+        return f"No referral to count yet{waiting}: nothing to measure."
     return (f"{status.capitalize()}: {done} of {counted} referrals had their document within "
             f"{window} days ({int(total['late'])} late, {int(total['missing'])} "
             f"missing{pending}).")
