@@ -55,6 +55,13 @@ def test_the_same_rows_imported_twice_are_stored_once(engine: Engine, tmp_path: 
                                           ("INC-0003", 4, "1234")]
 
 
+def _stored(engine: Engine) -> list[tuple[object, ...]]:
+    with unit_of_work(engine) as session:
+        return [tuple(r) for r in session.execute(
+            select(IntelSubmission.reference, IntelSubmission.batch_id, IntelSubmission.row)
+            .order_by(IntelSubmission.reference))]
+
+
 def test_undo_removes_the_rows_the_batch_added_and_no_others(engine: Engine,
                                                              tmp_path: Path) -> None:
     first = _import(engine, write_csv(tmp_path / "intel.csv", SUBMISSIONS))
@@ -62,9 +69,20 @@ def test_undo_removes_the_rows_the_batch_added_and_no_others(engine: Engine,
     second = _import(engine, write_csv(tmp_path / "intel-2.csv", more))
     assert _count(engine, IntelSubmission) == 3
     undo_batch(engine, second, "lead")
-    with unit_of_work(engine) as session:
-        left = session.scalars(select(IntelSubmission.reference)
-                               .order_by(IntelSubmission.reference)).all()
-    assert left == ["IR-100", "IR-101"]
+    assert _stored(engine) == [("IR-100", first, 2), ("IR-101", first, 3)]
     undo_batch(engine, first, "lead")
+    assert _count(engine, IntelSubmission) == 0
+
+
+def test_undoing_the_first_batch_keeps_what_a_later_one_reported_again(
+        engine: Engine, tmp_path: Path) -> None:
+    """February's log, then a log of February and March (IR-100 and IR-101 again, on rows 3
+    and 4 under a new first row): undoing February leaves all three, as the later batch's."""
+    first = _import(engine, write_csv(tmp_path / "february.csv", SUBMISSIONS))
+    later = [SUBMISSIONS[0], ["IR-099", "01/02/2026", "1234", ""], *SUBMISSIONS[1:]]
+    second = _import(engine, write_csv(tmp_path / "feb-march.csv", later))
+    undo_batch(engine, first, "lead")
+    assert _stored(engine) == [("IR-099", second, 2), ("IR-100", second, 3),
+                               ("IR-101", second, 4)]
+    undo_batch(engine, second, "lead")
     assert _count(engine, IntelSubmission) == 0

@@ -1,10 +1,10 @@
 """Undoing an import batch: the database is left as if the batch had never been imported.
 
-Removed: the NCCU referrals and intelligence submissions it added, the batch's completion
-evidence, completions no other batch reports, its roster
-snapshot and person states, people it created that nothing else refers to, its review
-queue records, and the file kept as uploaded (unless another committed batch imported the
-same content). Restored: identity fields the batch overwrote (unless a later batch changed
+Removed: the NCCU referrals and intelligence submissions it added that no other batch
+reports (one another batch reported again passes to it), the batch's completion evidence,
+completions no other batch reports, its roster snapshot and person states, people it
+created that nothing else refers to, its review queue records, and the file kept as
+uploaded (unless another committed batch imported the same content). Restored: identity fields the batch overwrote (unless a later batch changed
 them again). Kept: the batch row itself (marked ``undone``) and its problems, for the audit
 trail, and identity links a person confirmed (they are knowledge, not data).
 """
@@ -60,7 +60,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
                               "nothing was changed.")
         counts = _remove_completions(session, batch_id)
         counts["states"] = _remove_roster(session, batch_id)
-        counts["log_rows"] = remove_log_rows(session, batch_id)
+        counts["log_rows"] = remove_log_rows(session, batch)
         _restore_identities(session, batch)
         counts["unmatched"] = _run(session,
             delete(UnmatchedRecord).where(UnmatchedRecord.batch_id == batch_id))
