@@ -4,9 +4,10 @@ Removed: the NCCU referrals and intelligence submissions it added that no other 
 reports (one another batch reported again passes to it), the batch's completion evidence,
 completions no other batch reports, its roster snapshot and person states, people it
 created that nothing else refers to, its review queue records, and the file kept as
-uploaded (unless another committed batch imported the same content). Restored: identity fields the batch overwrote (unless a later batch changed
-them again). Kept: the batch row itself (marked ``undone``) and its problems, for the audit
-trail, and identity links a person confirmed (they are knowledge, not data).
+uploaded (unless another committed batch imported the same content). Restored: identity
+fields the batch overwrote (unless a later batch changed them again). Kept: the batch row
+itself (marked ``undone``) and its problems, for the audit trail, and identity links a
+person confirmed (they are knowledge, not data).
 """
 
 from __future__ import annotations
