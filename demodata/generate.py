@@ -21,12 +21,14 @@ from demodata.elearning_files import (
 from demodata.hydra_file import write_hydra
 from demodata.manifest import FileEntry, ForceSummary, Manifest, MessItem
 from demodata.people import STATE_COLUMNS, Timeline, allocate, build_population
+from demodata.referrals_file import write_logs
 from demodata.roster_file import write_roster
 from demodata.training import elearning, hydra, session_dates
 from tracker.reference import vocab
 
 DEFAULT_TODAY = dt.date(2026, 11, 30)
 EL_STAFF_FUNCTIONS = ("control-room", "custody")
+REFERRAL_STREAM = 9  # its own random stream: the training files stay byte for byte the same
 
 
 @dataclass
@@ -173,7 +175,9 @@ def write_force(data: ForceData, out_dir: Path, seed: int, prefix: str = "",
     entry, items = write_hydra(rng, data.hydra, latest, out_dir, prefix, data.force_code,
                                _home_forms(data.force_code), neighbours,
                                session_dates(3, data.timeline)[0])
-    return [*files, entry], mess + items
+    logs, log_mess = write_logs(force_rng(seed, data.force_code, REFERRAL_STREAM), latest,
+                                out_dir, prefix, data.force_code, data.timeline.today)
+    return [*files, entry, *logs], mess + items + log_mess
 
 
 def _counts(values: pd.Series) -> dict[str, int]:

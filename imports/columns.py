@@ -264,6 +264,47 @@ IDNUMBER = _f("course_id", "courseidnumber", "course",
 VENUE = _f("venue", "Venue", "text", ("Venue",), ())
 SYNDICATE = _f("syndicate", "Syndicate", "text", ("Syndicate", "Syndicate number"), ())
 
+# NCCU referral logs and intelligence submission logs (recommendation 2).
+_OFFICER_NAMES = ("Officer", "Officer number", "Reporting officer", "Reporting officer number",
+                  "Reporting officer collar", "Officer collar", "Collar", "Collar number",
+                  "Staff number", "Who number", "Who collar", "Author", "Author number",
+                  "Author collar", "Submitted by", "Submitting officer number",
+                  "Who collar number")
+OFFICER = _f("officer", "Officer (staff or collar number)", "identifier", _OFFICER_NAMES,
+             ("name", "email", "rank", "line"))
+REFERRAL_REF = _f("reference", "Incident or custody reference", "reference",
+                  ("Incident", "Incident number", "Custody", "Custody number", "Occurrence",
+                   "Occurrence number", "Log number", "Crime number", "Case number",
+                   "Force number", "Incident custody number", "Storm number"),
+                  ("nccu", "date", "who", "collar", "manager", "immigration"))
+NCCU_REF = _f("nccu_reference", "NCCU reference", "reference",
+              ("NCCU", "NCCU number", "Immigration enforcement number", "Immigration number",
+               "NCCU case number"), ("date", "who", "collar"))
+REFERRED = _f("referred_on", "Referral date", "date",
+              ("Date", "Referral date", "Referred", "Date referred", "Reported",
+               "Date reported", "Referral", "Nccu date"),
+              ("submitted", "start", "leave"))
+LOCATION = _f("location", "Location", "text",
+              ("Location", "Department", "Unit", "Custody suite", "Unit venue"),
+              ("number", "date", "who", "collar"))
+SUBMISSION_REF = _f("reference", "Submission reference", "reference",
+                    ("Number", "Submission", "Submission number", "Intelligence number",
+                     "Intel number", "Intelligence report number", "Report number",
+                     "Document number", "Irf number", "Urn", "Intelligence submission number"),
+                    ("linked", "link", "related", "incident", "nccu", "custody", "occurrence",
+                     "who", "author", "collar", "manager", "date"))
+SUBMITTED = _f("submitted_on", "Submission date", "date",
+               ("Date", "Submitted", "Date submitted", "Submission date", "Created",
+                "Date created", "Submitted date"),
+               ("incident", "referral", "referred", "start", "leave"))
+LINKED_REF = _f("linked_reference", "Linked reference", "reference",
+                ("Linked", "Linked number", "Linked incident", "Incident", "Incident number",
+                 "NCCU", "NCCU number", "Related", "Related number", "Link", "Custody number",
+                 "Occurrence number", "Linked occurrence", "Linked nccu", "Linked custody"),
+                ("date", "who", "author", "collar"))
+REFERRAL_FIELDS = (REFERRAL_REF, NCCU_REF, REFERRED, OFFICER, LOCATION)
+SUBMISSION_FIELDS = (SUBMISSION_REF, SUBMITTED, OFFICER, LINKED_REF)
+
 LEARNER = (STAFF, COLLAR, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES)
 FIELDS_OF_LEARNER = tuple(f.name for f in LEARNER)
 # Moodle's own "ID" column is its user id, never the staff number: only "ID number" is.
@@ -273,7 +314,8 @@ MOODLE_STAFF = _f("staff_number", "ID number", "identifier",
 MOODLE_LEARNER = (MOODLE_STAFF, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES)
 ALL_FIELDS = (STAFF, COLLAR, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES, RANK, WORKFORCE,
               UNIT, ROLE, LINE_MANAGER, START, LEAVING, EMPLOYMENT, TITLE, CSTATUS, DATE, SCORE,
-              FORCE, SHORTNAME, IDNUMBER, VENUE, SYNDICATE)
+              FORCE, SHORTNAME, IDNUMBER, VENUE, SYNDICATE, *REFERRAL_FIELDS,
+              SUBMISSION_REF, SUBMITTED, LINKED_REF)
 IGNORE = "ignore"  # what a user mapping gives a column that feeds nothing
 
 

@@ -2,7 +2,10 @@
 other by what its columns are recognised as (headers and values together): people with
 ranks and units and no course, status or completion date is a roster; a course and a
 completion date or status is an LMS export; a delegate list with attendance, a syndicate,
-a venue, a home force or "Hydra" in its title is a Hydra list."""
+a venue, a home force or "Hydra" in its title is a Hydra list. A log of intelligence
+submissions (its headers or title speak of intelligence, submissions or an author) or of
+NCCU referrals (they speak of the NCCU, referrals or custody) is told apart by those words
+first, and taken when its reference and date columns are found."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from collections.abc import Sequence
 
 from imports.columns import FIELDS_OF_LEARNER, words
 from imports.evidence import Sample
-from imports.kinds import SPECS
+from imports.kinds import SPECS, missing_required
 from imports.recognise import Recognition, recognise
 from tracker.ingest.mappings import Mappings
 from tracker.ingest.records import Kind
@@ -25,6 +28,10 @@ TOTARA_REPORT_KEYS = {"usersfullname", "userfullname", "coursename", "completion
 ROSTER_SIGNS = ("rank", "unit", "workforce_type", "start_date", "leaving_date",
                 "line_manager", "role", "status", "forenames", "surname")
 HYDRA_SIGNS = ("syndicate", "venue", "force")
+INTEL_WORDS = frozenset({"intelligence", "intel", "submission", "submissions", "submitted",
+                         "author", "irf", "5x5"})
+REFERRAL_WORDS = frozenset({"nccu", "referral", "referrals", "referred", "custody",
+                            "immigration"})
 
 
 def detect_kind(headers: list[str], context: str = "", samples: Sequence[Sample] = (),
@@ -36,6 +43,9 @@ def detect_kind(headers: list[str], context: str = "", samples: Sequence[Sample]
     if structural is not None:
         return structural
     samples = list(samples) + [Sample((), ())] * (len(headers) - len(samples))
+    log = _log_kind(headers, context, samples, mappings or Mappings())
+    if log is not None:
+        return log
     found = {kind: recognise(headers, samples, SPECS[kind].fields, mappings or Mappings())
              for kind in (Kind.HR_ROSTER, Kind.LMS_LONG, Kind.HYDRA)}
     return _by_evidence(found, set(keys) - {""}, context, samples)
@@ -50,6 +60,21 @@ def _structural(headers: list[str], keys: list[str]) -> Kind | None:
         return Kind.MOODLE_COURSE
     if _looks_like_moodle_activity(headers):
         return Kind.MOODLE_ACTIVITY
+    return None
+
+
+def _log_kind(headers: list[str], context: str, samples: Sequence[Sample],
+              mappings: Mappings) -> Kind | None:
+    """An intelligence submission log or an NCCU referral log, by the words of its headers
+    and title (intelligence words first: a submission log may link to NCCU references),
+    when the kind's required columns are there."""
+    said = set(fold(" ".join([context, *headers])).split())
+    for kind, signs in ((Kind.INTELLIGENCE_LOG, INTEL_WORDS),
+                        (Kind.REFERRAL_LOG, REFERRAL_WORDS)):
+        if said & signs:
+            found = recognise(headers, samples, SPECS[kind].fields, mappings)
+            if missing_required(found.columns, kind) is None:
+                return kind
     return None
 
 

@@ -171,6 +171,16 @@ def _check_identifier(values: Sample, _m: Mappings) -> Fit:
     return Fit(share, f"{_pct(share)} of values look like identifiers")
 
 
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._:#-]{0,39}$")
+
+
+def _check_reference(values: Sample, _m: Mappings) -> Fit:
+    """A case or document reference ("INC-0001", "NCCU/26/0042", "20260203-0117"): one
+    word of letters, digits and separators, not an e-mail address."""
+    share = _share(values, lambda v: bool(_REFERENCE.match(v)))
+    return Fit(share, f"{_pct(share)} of values look like references")
+
+
 def _check_email(values: Sample, _m: Mappings) -> Fit:
     share = _share(values, lambda v: bool(_EMAIL.match(v)))
     return Fit(share, f"{_pct(share)} of values are e-mail addresses", share >= 0.9)
@@ -242,6 +252,7 @@ def _check_number(values: Sample, _m: Mappings) -> Fit:
 
 CHECKS: dict[str, Check] = {
     "identifier": _check_identifier,
+    "reference": _check_reference,
     "email": _check_email,
     "name": _check_name,
     "single_name": _check_single_name,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from imports import hydra, lms, moodle, roster
+from imports import hydra, intel, lms, moodle, roster
 from imports.columns import (
     COLLAR,
     CSTATUS,
@@ -27,11 +27,17 @@ from imports.columns import (
     LINE_MANAGER,
     MOODLE_LEARNER,
     RANK,
+    REFERRAL_FIELDS,
+    REFERRAL_REF,
+    REFERRED,
     ROLE,
     SCORE,
     SHORTNAME,
     STAFF,
     START,
+    SUBMISSION_FIELDS,
+    SUBMISSION_REF,
+    SUBMITTED,
     SURNAME,
     SYNDICATE,
     TITLE,
@@ -81,6 +87,10 @@ SPECS: dict[Kind, KindSpec] = {spec.kind: spec for spec in (
              (MOODLE_LEARNER,), _single(moodle.parse_course), identity_by_values=False),
     KindSpec(Kind.MOODLE_ACTIVITY, MOODLE_LEARNER,
              (), _single(moodle.parse_activity), identity_by_values=False),
+    KindSpec(Kind.REFERRAL_LOG, REFERRAL_FIELDS, ((REFERRAL_REF,), (REFERRED,)),
+             _single(intel.parse_referrals), identity_by_values=False),
+    KindSpec(Kind.INTELLIGENCE_LOG, SUBMISSION_FIELDS, ((SUBMISSION_REF,), (SUBMITTED,)),
+             _single(intel.parse_submissions), identity_by_values=False),
 )}
 
 

@@ -22,6 +22,7 @@
 | retention: leavers' personal data | TRACKER_RETENTION_MONTHS | off (unset or 0)     |
 | retention: kept upload files | TRACKER_RETENTION_FILE_MONTHS | TRACKER_RETENTION_MONTHS |
 | implausible: a full roster's leavers | TRACKER_IMPLAUSIBLE_LEAVERS | 0.10 of the workforce |
+| NCCU referral: days to submit its document | TRACKER_REFERRAL_WINDOW_DAYS | 7     |
 
 May import: nothing.
 """
@@ -99,6 +100,9 @@ THRESHOLD_VARIABLES = {"unmapped": "TRACKER_IMPLAUSIBLE_UNMAPPED",
 MIN_PEOPLE_VARIABLE = "TRACKER_IMPLAUSIBLE_MIN_PEOPLE"
 
 
+REFERRAL_WINDOW_DAYS = 7  # days after an NCCU referral its intelligence document is due
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -113,6 +117,7 @@ class Settings:
     idle_minutes: int = 30
     retention: Retention = field(default_factory=lambda: Retention())
     limits: ParseLimits = ParseLimits()
+    referral_window_days: int = REFERRAL_WINDOW_DAYS
 
     def today(self) -> dt.date:
         return self.today_override or dt.date.today()
@@ -137,6 +142,7 @@ class Settings:
 
 
 PSEUDONYM_SECRET_FILE = "pseudonym-secret"
+REFERRAL_WINDOW_VARIABLE = "TRACKER_REFERRAL_WINDOW_DAYS"
 
 
 def _flag(value: str) -> bool:
@@ -162,7 +168,18 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         idle_minutes=_idle_minutes(env),
         retention=load_retention(env),
         limits=load_limits(env),
+        referral_window_days=_window_days(env),
     )
+
+
+def _window_days(env: dict[str, str]) -> int:
+    """TRACKER_REFERRAL_WINDOW_DAYS: days after a referral its document counts as on time
+    (a whole number, 0 or more)."""
+    text = env.get(REFERRAL_WINDOW_VARIABLE, "").strip() or str(REFERRAL_WINDOW_DAYS)
+    if not text.isdigit():
+        raise ValueError(f"{REFERRAL_WINDOW_VARIABLE} must be a whole number of days (0 or "
+                         f"more), not {text!r}.")
+    return int(text)
 
 
 def _idle_minutes(env: dict[str, str]) -> int:

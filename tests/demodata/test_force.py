@@ -132,12 +132,12 @@ def test_several_forces(tmp_path: Path) -> None:
         assert (tmp_path / code / "lms_export.csv").exists()
         assert {f.kind for f in manifest.files if f.force_code == code} == {
             "hr-roster", "lms-long", "moodle-course-completion", "moodle-activity-completion",
-            "hydra-delegates"}
+            "hydra-delegates", "nccu-referrals", "intelligence-submissions"}
 
 
 def test_a_tiny_force_still_gets_every_file(tmp_path: Path) -> None:
     manifest = generate(tmp_path, people=20, seed=1)
-    assert len(manifest.files) == 6
+    assert len(manifest.files) == 8
     assert all((tmp_path / f.path).stat().st_size > 0 for f in manifest.files)
 
 

@@ -74,3 +74,14 @@ def test_idle_minutes_default_to_30_and_are_overridden_or_refused() -> None:
             load_settings({"TRACKER_IDLE_MINUTES": value})
         assert str(refused.value) == (f"TRACKER_IDLE_MINUTES={value!r} is not a whole number "
                                       "of minutes of 1 or more (e.g. 30); fix or unset it.")
+
+
+def test_the_referral_window_defaults_to_7_days_and_can_be_overridden() -> None:
+    import pytest
+
+    assert load_settings({}).referral_window_days == 7
+    assert load_settings({"TRACKER_REFERRAL_WINDOW_DAYS": "10"}).referral_window_days == 10
+    with pytest.raises(ValueError) as refused:
+        load_settings({"TRACKER_REFERRAL_WINDOW_DAYS": "a week"})
+    assert str(refused.value) == ("TRACKER_REFERRAL_WINDOW_DAYS must be a whole number of "
+                                  "days (0 or more), not 'a week'.")

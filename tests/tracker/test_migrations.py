@@ -81,3 +81,20 @@ def test_0005_adds_the_milestone_register_and_takes_it_away(empty_engine: Engine
     command.downgrade(config, "0004")
     tables = set(inspect(empty_engine).get_table_names())
     assert not added & tables and "source_profiles" in tables
+
+
+def test_0006_adds_the_referral_and_submission_logs_and_takes_them_away(
+        empty_engine: Engine) -> None:
+    """A database at 0005 upgrades to 0006 (referrals, intel_submissions) and downgrades
+    back to 0005 with those tables gone and the milestone register kept."""
+    from sqlalchemy import inspect
+
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0005")
+    command.upgrade(config, "0006")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert {"referrals", "intel_submissions"} <= tables
+    command.downgrade(config, "0005")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert not {"referrals", "intel_submissions"} & tables
+    assert "milestones" in tables

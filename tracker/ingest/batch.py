@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from tracker.config import Thresholds, load_settings
 from tracker.coverage.rules import RuleSet, load_rules
-from tracker.ingest import import_lock, plausibility
+from tracker.ingest import import_lock, logs, plausibility
 from tracker.ingest.matching import (
     AUTO_LINK_ACTOR,
     Roster,
@@ -179,6 +179,8 @@ def _plan(session: Session, plan: ImportPlan, forces: dict[str, int],
     _check_already_imported(session, plan, plan.allow_reimport)
     if parsed.kind.is_roster:
         _plan_roster(session, plan, progress)
+    elif parsed.kind.is_log:
+        logs.plan_log(session, plan)
     else:
         _plan_completions(session, plan, forces, progress)
     _count_rows(plan)
@@ -583,6 +585,8 @@ def commit_import(engine: Engine, plan: ImportPlan, original: bytes | None = Non
         batch = _new_batch(session, plan)
         if plan.parsed.kind.is_roster:
             _write_roster(session, plan, batch, progress)
+        elif plan.parsed.kind.is_log:
+            logs.write_log(session, plan, batch)
         else:
             _write_completions(session, plan, batch, progress)
         _write_problems(session, plan, batch.id)
@@ -656,6 +660,8 @@ def _refresh_statistics(session: Session, plan: ImportPlan) -> None:
         return
     if plan.parsed.kind.is_roster:
         tables = ["people", "person_states"]
+    elif plan.parsed.kind.is_log:
+        tables = [logs.TABLES[plan.parsed.kind].__tablename__]
     else:
         tables = ["completions", "completion_evidence", "unmatched_records"]
         if plan.counts["people_created"]:

@@ -25,10 +25,18 @@ class Kind(StrEnum):
     TOTARA_UPLOAD = "totara-upload"
     TOTARA_REPORT = "totara-report"
     HYDRA = "hydra-delegates"
+    REFERRAL_LOG = "nccu-referrals"
+    INTELLIGENCE_LOG = "intelligence-submissions"
 
     @property
     def is_roster(self) -> bool:
         return self is Kind.HR_ROSTER
+
+    @property
+    def is_log(self) -> bool:
+        """A log of events with references (NCCU referrals, intelligence submissions), not
+        people or completions."""
+        return self in (Kind.REFERRAL_LOG, Kind.INTELLIGENCE_LOG)
 
     @property
     def label(self) -> str:
@@ -44,6 +52,8 @@ KIND_LABELS = {
     Kind.TOTARA_UPLOAD: "Totara completion upload",
     Kind.TOTARA_REPORT: "Totara course completion report",
     Kind.HYDRA: "Hydra delegate list",
+    Kind.REFERRAL_LOG: "NCCU referral log",
+    Kind.INTELLIGENCE_LOG: "intelligence submission log",
 }
 
 
@@ -87,6 +97,28 @@ COMPLETION_COLUMNS = [
     "score",           # float | None
 ]
 
+# One row per NCCU referral (recommendation 2). `reference`: the force's incident or custody
+# reference, unique in the force; `officer`: the reporting officer's staff or collar number.
+REFERRAL_COLUMNS = [
+    "row",             # int
+    "reference",       # str; required
+    "nccu_reference",  # str | None
+    "referred_on",     # datetime.date; required
+    "officer",         # str | None
+    "location",        # str | None, location or department as written
+]
+
+# One row per intelligence document submitted. `linked_reference`: the incident or NCCU
+# reference it links to, where recorded.
+SUBMISSION_COLUMNS = [
+    "row",               # int
+    "reference",         # str, the submission's own reference; required
+    "submitted_on",      # datetime.date; required
+    "officer",           # str | None, the author's staff or collar number
+    "linked_reference",  # str | None
+]
+LOG_COLUMNS = {Kind.REFERRAL_LOG: REFERRAL_COLUMNS, Kind.INTELLIGENCE_LOG: SUBMISSION_COLUMNS}
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -114,6 +146,9 @@ FIELD_LABELS = {
     "start_date": "Start date", "leaving_date": "Leaving date", "status": "Status",
     "title": "Course title", "date": "Completion date", "score": "Score", "force": "Home force",
     "course_id": "Course ID number", "venue": "Venue", "syndicate": "Syndicate",
+    "reference": "Reference", "nccu_reference": "NCCU reference",
+    "officer": "Officer (staff or collar number)", "linked_reference": "Linked reference",
+    "location": "Location", "referred_on": "Referral date", "submitted_on": "Submission date",
 }
 
 

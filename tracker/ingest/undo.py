@@ -1,11 +1,13 @@
 """Undoing an import batch: the database is left as if the batch had never been imported.
 
-Removed: the batch's completion evidence, completions no other batch reports, its roster
-snapshot and person states, people it created that nothing else refers to, its review
-queue records, and the file kept as uploaded (unless another committed batch imported the
-same content). Restored: identity fields the batch overwrote (unless a later batch changed
-them again). Kept: the batch row itself (marked ``undone``) and its problems, for the audit
-trail, and identity links a person confirmed (they are knowledge, not data).
+Removed: the NCCU referrals and intelligence submissions it added that no other batch
+reports (one another batch reported again passes to it), the batch's completion evidence,
+completions no other batch reports, its roster snapshot and person states, people it
+created that nothing else refers to, its review queue records, and the file kept as
+uploaded (unless another committed batch imported the same content). Restored: identity
+fields the batch overwrote (unless a later batch changed them again). Kept: the batch row
+itself (marked ``undone``) and its problems, for the audit trail, and identity links a
+person confirmed (they are knowledge, not data).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker.ingest import import_lock
 from tracker.ingest.batch import IDENTITY_FIELDS
+from tracker.ingest.logs import remove_log_rows
 from tracker.ingest.matching import AUTO_LINK_ACTOR
 from tracker.messages.hints import Advised, Refusal
 from tracker.store import audit
@@ -58,6 +61,7 @@ def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
                               "nothing was changed.")
         counts = _remove_completions(session, batch_id)
         counts["states"] = _remove_roster(session, batch_id)
+        counts["log_rows"] = remove_log_rows(session, batch)
         _restore_identities(session, batch)
         counts["unmatched"] = _run(session,
             delete(UnmatchedRecord).where(UnmatchedRecord.batch_id == batch_id))

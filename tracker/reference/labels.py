@@ -34,6 +34,13 @@ COLUMN_HEADINGS: dict[str, str] = {
     "coverage_on_deadline_pct": "Coverage on the deadline %", "status": "Status",
     "forecast_date": "Forecast date", "weekly_needed": "Completions needed per week",
     "small_group": "Fewer than 10 people",
+    # NCCU referrals and their intelligence documents (recommendation 2)
+    "reference": "Reference", "nccu_reference": "NCCU reference",
+    "referred_on": "Referred on", "due_on": "Document due by", "officer": "Officer number",
+    "document": "Intelligence document", "submitted_on": "Submitted on",
+    "matched_by": "Matched by", "month": "Month", "referrals": "Referrals",
+    "submitted": "Submitted in time", "late": "Late", "missing": "Missing",
+    "pending": "Pending", "counted": "Counted", "value_pct": "Within window %",
     # files and records
     "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
 }

@@ -342,6 +342,46 @@ class MilestoneEvidence(Base):
     )
 
 
+class Referral(Base):
+    """A case a member of the force reported to Immigration Enforcement's NCCU
+    (recommendation 2), from a referral log: stored once per force and reference, with the
+    batch (and row) that first reported it; undoing that batch removes it."""
+
+    __tablename__ = "referrals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"))
+    reference: Mapped[str] = mapped_column(String(100))  # the force's incident/custody ref
+    nccu_reference: Mapped[str | None] = mapped_column(String(100))
+    referred_on: Mapped[dt.date] = mapped_column(Date)
+    officer: Mapped[str | None] = mapped_column(String(40))  # staff or collar number
+    location: Mapped[str | None] = mapped_column(String(200))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    row: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (
+        UniqueConstraint("force_id", "reference", name="uq_referrals_force_reference"),
+        Index("ix_referrals_batch", "batch_id"),
+    )
+
+
+class IntelSubmission(Base):
+    """An intelligence document submitted, from a submission log: stored once per force and
+    reference, with the batch (and row) that first reported it."""
+
+    __tablename__ = "intel_submissions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"))
+    reference: Mapped[str] = mapped_column(String(100))
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    officer: Mapped[str | None] = mapped_column(String(40))  # the author's staff/collar number
+    linked_reference: Mapped[str | None] = mapped_column(String(100))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    row: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (
+        UniqueConstraint("force_id", "reference", name="uq_intel_submissions_force_reference"),
+        Index("ix_intel_submissions_batch", "batch_id"),
+    )
+
+
 class Exemption(Base):
     """A person in scope excused for a recorded reason (reported, never silently dropped)."""
 
