@@ -32,7 +32,7 @@ CSV_COLUMNS = ["recommendation", "title", "deadline", "measure", "value_pct", "d
 WIDTH = 92
 
 
-def _wrapped(label: str, text: str) -> str:
+def _wrapped(label: str, text: object) -> str:
     return textwrap.fill(f"{label}: {text}", WIDTH, subsequent_indent="  ")
 
 
@@ -41,7 +41,7 @@ def _details(frame: pd.DataFrame) -> list[str]:
     lines: list[str] = []
     for row in frame.itertuples(index=False):
         lines += ["", f"Recommendation {row.recommendation}: {row.title}",
-                  _wrapped("  Words", row.text), _wrapped("  Measure", row.measure),
+                  _wrapped("  Words", row.wording), _wrapped("  Measure", row.measure),
                   _wrapped("  Status", row.reason)]
         if row.rule:
             lines.append(_wrapped("  Rule", row.rule))

@@ -43,9 +43,10 @@ def without_rules(measure: Callable[[Engine, str | None, dt.date], Standing]) ->
 
 def _coverage_pct(result: coverage.CoverageResult, requirement: str) -> float | None:
     """The coverage % ``tracker coverage`` prints for the requirement (None: nobody due)."""
-    rows = result.summary().set_index("requirement")
-    value = rows.loc[requirement, "coverage_pct"] if requirement in rows.index else None
-    return None if value is None or pd.isna(value) else float(value)
+    rows = result.summary()
+    values = pd.to_numeric(rows.loc[rows["requirement"] == requirement, "coverage_pct"],
+                           errors="coerce").dropna()
+    return float(values.iloc[0]) if len(values) else None
 
 
 def pace_status(req: Requirement, value: float | None, as_of: dt.date) -> tuple[str, str]:
@@ -127,7 +128,7 @@ def overview(engine: Engine, force: str | None, as_of: dt.date, rules: RuleSet,
 
 
 NOT_MEASURED = "Not measured yet: the tracker holds no figure for it, so none is shown."
-VIEW_COLUMNS = ["recommendation", "title", "text", "deadline", "measure", "figure",
+VIEW_COLUMNS = ["recommendation", "title", "wording", "deadline", "measure", "figure",
                 "on_deadline", "status", "rule", "reason", "evidence", "rag", "value_pct",
                 "on_deadline_pct", "done", "total"]
 
@@ -148,7 +149,7 @@ def status_label(rag: str) -> str:
 
 def _standing_row(s: Standing) -> dict[str, object]:
     words = wording(s.recommendation)
-    return {"recommendation": s.recommendation, "title": words.title, "text": words.text,
+    return {"recommendation": s.recommendation, "title": words.title, "wording": words.text,
             "deadline": s.deadline, "measure": s.measure,
             "figure": figure(s.value_pct, s.done, s.total),
             "on_deadline": "" if s.on_deadline_pct is None else figure(s.on_deadline_pct,
@@ -159,7 +160,7 @@ def _standing_row(s: Standing) -> dict[str, object]:
 
 
 def _unmeasured_row(w: Wording) -> dict[str, object]:
-    return {"recommendation": w.number, "title": w.title, "text": w.text,
+    return {"recommendation": w.number, "title": w.title, "wording": w.text,
             "deadline": w.deadline, "measure": w.measure, "figure": "-", "on_deadline": "",
             "status": "Not measured yet", "rule": "", "reason": NOT_MEASURED,
             "evidence": w.evidence, "rag": "", "value_pct": None, "on_deadline_pct": None,

@@ -34,6 +34,10 @@ COLUMN_HEADINGS: dict[str, str] = {
     "coverage_on_deadline_pct": "Coverage on the deadline %", "status": "Status",
     "forecast_date": "Forecast date", "weekly_needed": "Completions needed per week",
     "small_group": "Fewer than 10 people",
+    # recommendations
+    "recommendation": "Recommendation", "wording": "What HMICFRS asked",
+    "figure": "Figure as of the date", "on_deadline": "On the deadline",
+    "rule": "Status rule", "status_reason": "Why this status",
     # files and records
     "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
 }
@@ -51,7 +55,7 @@ WORKBOOK_HEADINGS: dict[str, str] = {
     "status_on_pace": "Status against a steady pace", "rank_or_grade": "Rank or grade",
     "forecast_date": "Forecast date (all done)", "needed": "Needed trajectory",
     "starts_on": "From", "ends_on": "Until", "section": "What", "item": "Value or file",
-    "next_step": "What to do",
+    "next_step": "What to do", "recommendation": "No.",
 }
 Face = Literal["table", "terminal", "workbook"]
 _OWN: dict[Face, dict[str, str]] = {"table": {}, "terminal": TERMINAL_HEADINGS,

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -32,6 +32,7 @@ from tracker.coverage import engine as coverage
 from tracker.coverage.pace import group_rule, group_status, status_words, steady_pace_pct
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.coverage.trend import Trend, trend
+from tracker.recommendations.overview import VIEW_COLUMNS, overview, overview_frame
 from tracker.reference import vocab
 from tracker.reports.evidence import evidence_table, quality_table
 from tracker.reports.safe_text import FORMULA_START
@@ -137,6 +138,9 @@ class ReportData:
     quality: pd.DataFrame
     evidence: pd.DataFrame
     group_rules: tuple[str, ...] = ()
+    # one row per recommendation (tracker.recommendations.overview.overview_frame)
+    recommendations: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=VIEW_COLUMNS))
 
 
 def build_report(
@@ -187,6 +191,7 @@ def build_report(
         quality=quality_table(engine, force_codes, as_of),
         evidence=evidence_table(engine, force_codes),
         group_rules=tuple(group_rule(r, as_of, targets[r.id]) for r in reqs),
+        recommendations=overview_frame(overview(engine, force, as_of, rules)),
     )
 
 
