@@ -77,14 +77,16 @@ def _done(message: str) -> None:
 
 
 titles = {m.key: m.title for m in rows}
+# The edit form's widgets are keyed by milestone, so each shows its own milestone's values.
 st.header("Change the plan")
 key = st.selectbox("Milestone", list(titles), format_func=titles.__getitem__, key="plan_key")
 chosen = next(m for m in rows if m.key == key)
 with st.form("plan_edit"):
-    title = st.text_input("Title", value=chosen.title, key="plan_title")
-    owner = st.text_input("Owner", value=chosen.owner or "", key="plan_owner")
-    due_on = st.date_input("Due", value=chosen.due_on, key="plan_due", format="DD/MM/YYYY")
-    status = st.selectbox("Status", ["not started", "in progress"], key="plan_status",
+    title = st.text_input("Title", value=chosen.title, key=f"plan_title_{key}")
+    owner = st.text_input("Owner", value=chosen.owner or "", key=f"plan_owner_{key}")
+    due_on = st.date_input("Due", value=chosen.due_on, key=f"plan_due_{key}",
+                           format="DD/MM/YYYY")
+    status = st.selectbox("Status", ["not started", "in progress"], key=f"plan_status_{key}",
                           index=int(chosen.status == "in_progress"),
                           help="To mark it done, use Mark done below, with the date.")
     if st.form_submit_button("Save changes", key="plan_save", type="primary"):
