@@ -46,8 +46,8 @@ def _card(row: dict[str, Any]) -> None:
     st.subheader(f"Recommendation {row['recommendation']}: {row['title']}")
     st.caption(f"{row['wording']} Deadline {ui.day_text(row['deadline'])}.")
     if not row["rag"]:
-        st.info("Not measured yet: the tracker holds no figure for this recommendation, so "
-                "none is shown.")
+        st.info("Not measured yet: no figure is kept for this recommendation, so none is "
+                "shown.")
         return
     left, middle, right = st.columns([1, 1, 2])
     left.metric("Now", str(row["figure"]), help=str(row["measure"]))

@@ -127,7 +127,7 @@ def overview(engine: Engine, force: str | None, as_of: dt.date, rules: RuleSet,
                     tuple(wordings()[n] for n in numbers if n not in chosen))
 
 
-NOT_MEASURED = "Not measured yet: the tracker holds no figure for it, so none is shown."
+NOT_MEASURED = "Not measured yet: no figure is kept for it, so none is shown."
 VIEW_COLUMNS = ["recommendation", "title", "wording", "deadline", "measure", "figure",
                 "on_deadline", "status", "rule", "reason", "evidence", "rag", "value_pct",
                 "on_deadline_pct", "done", "total"]
