@@ -94,10 +94,10 @@ def test_after_the_deadline_worked_by_hand(roster: Engine) -> None:
     data = json.loads(run("recommendations", "-f", "json", "--as-of", "2026-06-30",
                           "--force", FORCE))
     assert [(r["recommendation"], r["deadline"], r["value_pct"], r["done"], r["total"],
-             r["on_deadline_pct"], r["status"]) for r in data] == [
-        (4, "2025-12-31", None, 0, 3, None, "red"),
-        (8, "2026-04-30", 60.0, None, None, 50.0, "red"),
-        (9, "2026-04-30", 50.0, None, None, 42.9, "red")]
+             r["on_deadline_pct"], r["on_deadline_done"], r["status"]) for r in data] == [
+        (4, "2025-12-31", None, 0, 3, None, 0, "red"),
+        (8, "2026-04-30", 60.0, None, None, 50.0, None, "red"),
+        (9, "2026-04-30", 50.0, None, None, 42.9, None, "red")]
     assert data[1]["reason"] == ("Off track: 60.0% on 2026-06-30; a steady pace needs 100.0% "
                                  "by then, and this is 40.0 points below it.")
     assert data[1]["rule"].startswith("OIC Hydra exercise: on a steady pace from 01 January "
@@ -110,13 +110,14 @@ def test_wiltshire_is_green_on_hydra_and_its_register_counts_what_is_done(
         roster: Engine) -> None:
     """Wiltshire on 30 Apr 2026: Will (Insp, CID) did Hydra on 1 Apr: 1 / 1 = 100.0%, the
     pace's 100%: green; no e-learning: 0 / 1 = 0.0%: red. Two of its three milestones done
-    by 1 Dec 2025: 2 of 3, red after the deadline."""
+    on 1 Dec 2025: 2 of 3, both by the deadline, red after it."""
     for key in ("oic-profile", "intelligence-collection-plan"):
         mark_done(roster, "wiltshire", key, D(2025, 12, 1), "lead", today=D(2026, 4, 30))
     view = ov.overview(roster, "wiltshire", D(2026, 4, 30), load_rules())
-    assert [(s.recommendation, s.value_pct, s.done, s.total, s.status)
-            for s in view.standings] == [
-        (4, None, 2, 3, "red"), (8, 100.0, None, None, "green"), (9, 0.0, None, None, "red")]
+    assert [(s.recommendation, s.value_pct, s.done, s.total, s.on_deadline_done, s.status)
+            for s in view.standings] == [(4, None, 2, 3, 2, "red"),
+                                         (8, 100.0, None, None, None, "green"),
+                                         (9, 0.0, None, None, None, "red")]
     assert [w.number for w in view.unmeasured] == [2]
 
 
@@ -135,7 +136,7 @@ def test_the_frame_reads_as_a_progress_update(roster: Engine) -> None:
     frame = ov.overview_frame(ov.overview(roster, FORCE, D(2026, 6, 30), load_rules()))
     assert frame[["recommendation", "figure", "on_deadline", "status"]].to_dict("records") == [
         {"recommendation": 2, "figure": "-", "on_deadline": "", "status": "Not measured yet"},
-        {"recommendation": 4, "figure": "0 of 3 done", "on_deadline": "",
+        {"recommendation": 4, "figure": "0 of 3 done", "on_deadline": "0 of 3 done",
          "status": "Off track (red)"},
         {"recommendation": 8, "figure": "60.0%", "on_deadline": "50.0%",
          "status": "Off track (red)"},
@@ -152,7 +153,7 @@ def test_table_and_csv(roster: Engine) -> None:
     assert "Recommendation 8: Hydra training on OIC" in lines
     csv_lines = run("recommendations", "--format", "csv", "--force", FORCE).splitlines()
     assert csv_lines[0] == ("recommendation,title,deadline,measure,value_pct,done,total,"
-                            "on_deadline_pct,status,rule,reason,evidence")
+                            "on_deadline_pct,on_deadline_done,status,rule,reason,evidence")
     assert csv_lines[1].startswith("2,Intelligence documents for NCCU referrals,2026-04-30,")
     assert len(csv_lines) == 5
 

@@ -411,7 +411,7 @@ def test_recommendations_sheet_has_the_coverage_engines_figures(roster: Engine) 
     rows = _table(_read(_report(roster))["Recommendations"])
     assert [(r["No."], r["Figure as of the date"], r["On the deadline"], r["Status"])
             for r in rows] == [
-        (2, "-", "", "Not measured yet"), (4, "0 of 0 done", "", "Off track (red)"),
+        (2, "-", "", "Not measured yet"), (4, "0 of 0 done", "0 of 0 done", "Off track (red)"),
         (8, "33.3%", "33.3%", "Off track (red)"), (9, "44.4%", "33.3%", "Off track (red)")]
     assert rows[2]["Deadline"] == D(2026, 4, 30)
     assert rows[2]["What HMICFRS asked"].startswith("By 30 April 2026, chief constables, "

@@ -28,7 +28,7 @@ from tracker.reports.safe_text import csv_text
 
 TABLE_COLUMNS = ["recommendation", "deadline", "figure", "on_deadline", "status"]
 CSV_COLUMNS = ["recommendation", "title", "deadline", "measure", "value_pct", "done", "total",
-               "on_deadline_pct", "rag", "rule", "reason", "evidence"]
+               "on_deadline_pct", "on_deadline_done", "rag", "rule", "reason", "evidence"]
 WIDTH = 92
 
 

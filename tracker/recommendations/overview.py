@@ -88,8 +88,10 @@ def plan_standing(engine: Engine, force: str | None, as_of: dt.date) -> Standing
     rows = [m for code in codes for m in list_milestones(engine, code)]
     rec, words = shipped(), wording(4)
     done = assess(rows, as_of, rec.deadline, rec.number)
+    by_deadline = sum(m.done_by(rec.deadline) for m in rows) if as_of > rec.deadline else None
     return Standing(rec.number, rec.deadline, as_of, words.measure, None, done.done,
-                    done.total, done.status, done.rule, done.reason, None, words.evidence)
+                    done.total, done.status, done.rule, done.reason, None, words.evidence,
+                    by_deadline)
 
 
 MEASURES: dict[int, Measure] = {
@@ -130,7 +132,7 @@ def overview(engine: Engine, force: str | None, as_of: dt.date, rules: RuleSet,
 NOT_MEASURED = "Not measured yet: no figure is kept for it, so none is shown."
 VIEW_COLUMNS = ["recommendation", "title", "wording", "deadline", "measure", "figure",
                 "on_deadline", "status", "rule", "reason", "evidence", "rag", "value_pct",
-                "on_deadline_pct", "done", "total"]
+                "on_deadline_pct", "done", "total", "on_deadline_done"]
 
 
 def figure(value_pct: float | None, done: int | None, total: int | None) -> str:
@@ -147,16 +149,23 @@ def status_label(rag: str) -> str:
     return f"{RAG_WORDS[rag]} ({rag})" if rag in RAG_WORDS else ""
 
 
+def _on_deadline(s: Standing) -> str:
+    """The figure on the deadline, once it has passed ("" before)."""
+    if s.on_deadline_pct is None and s.on_deadline_done is None:
+        return ""
+    return figure(s.on_deadline_pct, s.on_deadline_done, s.total)
+
+
 def _standing_row(s: Standing) -> dict[str, object]:
     words = wording(s.recommendation)
     return {"recommendation": s.recommendation, "title": words.title, "wording": words.text,
             "deadline": s.deadline, "measure": s.measure,
             "figure": figure(s.value_pct, s.done, s.total),
-            "on_deadline": "" if s.on_deadline_pct is None else figure(s.on_deadline_pct,
-                                                                         None, None),
+            "on_deadline": _on_deadline(s),
             "status": status_label(s.status), "rule": s.rule, "reason": s.reason,
             "evidence": s.evidence, "rag": s.status, "value_pct": s.value_pct,
-            "on_deadline_pct": s.on_deadline_pct, "done": s.done, "total": s.total}
+            "on_deadline_pct": s.on_deadline_pct, "done": s.done, "total": s.total,
+            "on_deadline_done": s.on_deadline_done}
 
 
 def _unmeasured_row(w: Wording) -> dict[str, object]:
@@ -164,7 +173,7 @@ def _unmeasured_row(w: Wording) -> dict[str, object]:
             "deadline": w.deadline, "measure": w.measure, "figure": "-", "on_deadline": "",
             "status": "Not measured yet", "rule": "", "reason": NOT_MEASURED,
             "evidence": w.evidence, "rag": "", "value_pct": None, "on_deadline_pct": None,
-            "done": None, "total": None}
+            "done": None, "total": None, "on_deadline_done": None}
 
 
 def overview_frame(view: Overview) -> pd.DataFrame:
