@@ -249,3 +249,73 @@ def commit_upload(upload: Upload, user: CurrentUser, progress: Progress = no_pro
     return (f"Imported {upload.name} as batch #{batch.id}: {batch.rows_accepted:,} rows "
             f"accepted, {batch.rows_rejected:,} rejected, {batch.rows_unmatched:,} unmatched."
             + _remember_layout(upload, user))
+
+
+# ---------------------------------------------------------------- the OIC plan register
+
+
+def _plan_force(user: CurrentUser, force: str) -> None:
+    require(user, "manage_plan")
+    if user.force_code is not None and force != user.force_code:
+        raise Refused("That register belongs to another force; you can only change your own "
+                      "force's plan.")
+
+
+def _plan_call(work: Callable[[], str]) -> str:
+    """Run a change to the register, its refusal as the dashboard's message."""
+    from tracker.recommendations.milestones import MilestoneError
+
+    try:
+        return work()
+    except MilestoneError as exc:
+        return explain(exc, "dashboard")
+
+
+def plan_edit(force: str, key: str, user: CurrentUser, today: dt.date, *, title: str,
+              owner: str, due_on: dt.date, status: str) -> str:
+    """Change a milestone's title, owner, due date or status (audited field by field)."""
+    from tracker.recommendations.milestones import edit_milestone
+
+    _plan_force(user, force)
+    return _plan_call(lambda: "Saved: " + edit_milestone(
+        data.engine(), force, key, user.username, today=today, title=title, owner=owner,
+        due_on=due_on, status=status).title + ".")
+
+
+def plan_done(force: str, key: str, on: dt.date, user: CurrentUser, today: dt.date) -> str:
+    """Mark a milestone done on a date."""
+    from tracker.recommendations.milestones import mark_done
+
+    _plan_force(user, force)
+    return _plan_call(lambda: f"Marked done on {on:%d %B %Y}: " + mark_done(
+        data.engine(), force, key, on, user.username, today=today).title + ".")
+
+
+def plan_attach(force: str, key: str, file_name: str, content: bytes, user: CurrentUser,
+                max_bytes: int) -> str:
+    """Attach an evidence document to a milestone (kept with its SHA-256)."""
+    from tracker.recommendations.evidence import attach
+
+    _plan_force(user, force)
+    return _plan_call(lambda: "Attached {0.file_name} (SHA-256 {0.sha256}).".format(attach(
+        data.engine(), force, key, file_name, content, user.username, max_bytes=max_bytes)))
+
+
+def plan_add(force: str, title: str, user: CurrentUser, *, owner: str,
+             due_on: dt.date | None) -> str:
+    """Add a milestone to the register, not started."""
+    from tracker.recommendations.milestones import add_milestone
+
+    _plan_force(user, force)
+    return _plan_call(lambda: "Added: " + add_milestone(
+        data.engine(), force, title, user.username, owner=owner, due_on=due_on).title + ".")
+
+
+def plan_document(force: str, key: str, document: str, user: CurrentUser) -> bytes:
+    """An evidence document's bytes, as uploaded; the download is audited."""
+    from tracker.recommendations.evidence import fetch
+
+    require(user, "view_coverage")
+    if user.force_code is not None and force != user.force_code:
+        raise Refused("That document belongs to another force's register.")
+    return fetch(data.engine(), force, key, user.username, document).content

@@ -2,8 +2,8 @@
 colour, titles that say what and as of when, and a one-sentence summary of each for
 screen readers. Each takes a frame the coverage or trend engine made.
 
-The heatmap's bands are the workbook's group rule (``tracker.reports.data.group_status``: on track
-at or above the steady pace to 100% on the deadline, at risk up to 10 points below, off
+The heatmap's bands are the workbook's group rule (``tracker.coverage.pace.group_status``: on
+track at or above the steady pace to 100% on the deadline, at risk up to 10 points below, off
 track further below), so the dashboard and the report never disagree about a group."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboards.ui import OKABE_ITO, STATUS_COLOURS
+from tracker.coverage.pace import CLOSE_POINTS, group_status, steady_pace_pct, training_start
 from tracker.coverage.rules import Requirement
 from tracker.coverage.trend import RECENT_WEEKS, Trend
 from tracker.reference.labels import RAG_WORDS, STATUS_WORDS
-from tracker.reports.data import CLOSE_POINTS, group_status, steady_pace_pct, training_start
 
 STATUSES = ("completed", "not_yet_due", "exempt", "outstanding")  # in the bars' order
 STATUS_ORDER = [STATUS_WORDS[s] for s in STATUSES]

@@ -29,6 +29,7 @@ from tracker.coverage.trend import trend as trend_of
 from tracker.ingest import reads
 from tracker.ingest.records import Kind
 from tracker.messages import hints
+from tracker.recommendations.overview import Overview, overview
 from tracker.reference import vocab
 from tracker.reports.data import map_unique, modules_text
 from tracker.store import audit, models
@@ -152,6 +153,12 @@ def forces_with_people(token: Token) -> pd.DataFrame:
              .join(models.Person, models.Person.force_id == models.Force.id)
              .group_by(models.Force.code, models.Force.name).order_by(models.Force.name))
     return read_frame(query)
+
+
+@st.cache_data(show_spinner="Working out the recommendations…", max_entries=16)
+def recommendations(token: Token, force: str | None, as_of: dt.date) -> Overview:
+    """Every recommendation's standing as of a date (``tracker.recommendations.overview``)."""
+    return overview(engine(), force, as_of, rules())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

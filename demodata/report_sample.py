@@ -9,6 +9,9 @@ import datetime as dt
 import pandas as pd
 
 from tracker.coverage.rules import load_rules
+from tracker.recommendations.overview import Overview, overview_frame
+from tracker.recommendations.standing import Standing
+from tracker.recommendations.wording import wording
 from tracker.reports.data import ReportData, RequirementInfo
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "@SUM(A1)", "-2+3", "\tTab", "\rReturn"]
@@ -19,6 +22,16 @@ def _people_row(requirement: str, name: str, staff: str, **extra: object) -> dic
     return {"requirement": requirement, "force": "Avon and Somerset Constabulary",
             "department": "Response", "rank": "Inspector", "staff_number": staff,
             "name": name, **extra}
+
+
+def _recommendations() -> pd.DataFrame:
+    """Recommendation 4 as a count, 8 as a percentage with hostile words, 2 and 9 unmeasured."""
+    plan = Standing(4, dt.date(2025, 12, 31), AS_OF, "Milestones done", None, 2, 3, "red",
+                    "Red: the deadline has passed and a milestone was not done by it.",
+                    "Red: 2 of 3 milestones done by the deadline.", None, "The register.")
+    hydra = Standing(8, dt.date(2026, 4, 30), AS_OF, HOSTILE[0], 75.0, None, None, "amber",
+                     HOSTILE[1], HOSTILE[2], 70.0, HOSTILE[3])
+    return overview_frame(Overview(AS_OF, None, (plan, hydra), (wording(2), wording(9))))
 
 
 def sample_data(*, pseudonymised: bool = False, outstanding_rows: int = 3) -> ReportData:
@@ -74,4 +87,5 @@ def sample_data(*, pseudonymised: bool = False, outstanding_rows: int = 3) -> Re
         pseudonymised=pseudonymised, requirements=reqs, summary=summary,
         by_rank_department=matrix, trend=trend, outstanding=outstanding,
         exemptions=exemptions, quality=quality, evidence=evidence,
+        recommendations=_recommendations(),
     )

@@ -9,7 +9,8 @@ imports only the rooms its docstring names (``tests/test_layout.py`` holds them 
 - ``ingest/``: plan, check and commit an import, matching, mappings, layouts, undo;
 - ``reports/``: the workbook, the report CSVs, the evidence, the formula-safe writer;
 - ``recommendations/``: the recommendations that are not training: each force's register of
-  milestones (recommendation 4), their evidence documents, progress against the deadline;
+  milestones (recommendation 4), their evidence documents, progress against the deadline,
+  and the one progress view of every recommendation (``overview``);
 - ``auth``: users, roles, what each role may see and do;
 - ``cli/``: the ``tracker`` command, the composition root that wires the importers in.
 """

@@ -55,17 +55,18 @@ ACTIONS = {
     "manage_users": "add users, change roles, reset passwords, unlock accounts",
     "view_rules": "see the requirement rules in force",
     "view_audit": "see the audit log",
+    "manage_plan": "edit the OIC plan register (recommendation 4) and attach its evidence",
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "view_coverage", "view_imports", "view_national", "manage_users", "view_rules",
-        "view_audit",
+        "view_audit", "manage_plan",
     }),
     "training_lead": frozenset({
         "view_coverage", "view_people", "view_identities", "lookup_person", "upload",
         "undo_import", "resolve_data", "record_exemption", "view_exemptions", "export",
-        "view_imports", "view_rules",
+        "view_imports", "view_rules", "manage_plan",
     }),
     "manager": frozenset({
         "view_coverage", "view_people", "view_identities", "lookup_person", "view_exemptions",
@@ -90,6 +91,8 @@ class Page(NamedTuple):
 # navigation order. Adding a page is a line here and its file.
 PAGES: dict[str, Page] = {
     "overview": Page("Overview", "view_coverage", ":material/dashboard:"),
+    "recommendations": Page("Recommendations", "view_coverage", ":material/flag:"),
+    "plan": Page("OIC plan", "view_coverage", ":material/task_alt:"),
     "coverage": Page("Coverage", "view_coverage", ":material/grid_on:"),
     "outstanding": Page("Outstanding", "view_people", ":material/checklist:"),
     "person": Page("Person", "lookup_person", ":material/person_search:"),

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboards import charts, data, ui
 from tracker import auth
-from tracker.reports import data as report
+from tracker.coverage import pace
 
 user, settings, token, force, departments, rules = ui.open_page("coverage")
 titles = rules.titles
@@ -49,7 +49,7 @@ if view.people.empty:
     st.stop()
 
 req = rules.get(requirement)
-target = report.steady_pace_pct(req, as_of)
+target = pace.steady_pace_pct(req, as_of)
 drill = auth.may_open(user, "outstanding")
 select: dict[str, Any] = {"on_select": "rerun", "selection_mode": "points"} if drill else {}
 if drill:
@@ -81,7 +81,7 @@ def open_outstanding(rank: list[str | None], dept: list[str | None]) -> None:
 grid = data.labelled(view.summary(by=("rank", "department")))
 heat = st.plotly_chart(charts.heatmap(grid, ui.titled(
     f"{title} coverage by rank and department", as_of), target), key="heatmap", **select)
-st.caption(report.group_rule(req, as_of, target))
+st.caption(pace.group_rule(req, as_of, target))
 st.markdown(charts.heatmap_summary(grid, target))
 if (cell := clicked(heat)) is not None:
     open_outstanding([cell[0]], [cell[1]])

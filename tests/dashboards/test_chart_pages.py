@@ -12,9 +12,9 @@ from dashboards import charts, data
 from tests.dashboards.conftest import APP, TIMEOUT, TODAY, app_for
 from tracker import auth
 from tracker.coverage import engine as coverage
+from tracker.coverage import pace
 from tracker.coverage.rules import load_rules
 from tracker.coverage.trend import trend
-from tracker.reports import data as report
 from tracker.store.db import unit_of_work
 
 
@@ -31,12 +31,12 @@ def test_coverage_heatmap_has_its_rule_summary_and_numbers(db: Engine) -> None:
     assert not at.exception
     rules = load_rules()
     req = rules.get(rules.ids[0])
-    target = report.steady_pace_pct(req, TODAY)
+    target = pace.steady_pace_pct(req, TODAY)
     result = coverage.compute(db, rules, TODAY, force="avon-and-somerset",
                               requirement=req.id)
     grid = data.labelled(result.summary(by=("rank", "department")))
     assert charts.heatmap_summary(grid, target) in _texts(at)
-    assert report.group_rule(req, TODAY, target) in [c.value for c in at.caption]
+    assert pace.group_rule(req, TODAY, target) in [c.value for c in at.caption]
     assert "Click a cell or a bar to list the people behind it on the Outstanding page." in [
         c.value for c in at.caption]
     by_rank = data.labelled(result.summary(by=("rank",)))

@@ -40,14 +40,17 @@ def _actions(engine: Engine) -> list[tuple[str, str]]:
 
 
 def test_pages_for_each_role_follow_the_table() -> None:
-    assert auth.pages_for("admin") == ["overview", "coverage", "imports", "national", "admin"]
+    assert auth.pages_for("admin") == ["overview", "recommendations", "plan", "coverage",
+                                       "imports", "national", "admin"]
     assert auth.pages_for("training_lead") == [
-        "overview", "coverage", "outstanding", "person", "upload", "imports", "data_quality",
-        "exemptions", "reports"]
+        "overview", "recommendations", "plan", "coverage", "outstanding", "person", "upload",
+        "imports", "data_quality", "exemptions", "reports"]
     assert auth.pages_for("manager") == [
-        "overview", "coverage", "outstanding", "person", "exemptions", "reports"]
+        "overview", "recommendations", "plan", "coverage", "outstanding", "person",
+        "exemptions", "reports"]
     assert auth.pages_for("inspector") == [
-        "overview", "coverage", "outstanding", "imports", "reports", "national"]
+        "overview", "recommendations", "plan", "coverage", "outstanding", "imports",
+        "reports", "national"]
     assert auth.pages_for("nobody") == []
 
 

@@ -99,7 +99,7 @@ def test_before_any_window_closes_the_standing_is_amber_with_nothing_to_measure(
     # 03/02: INC-1 (02/02) has no document yet (S-1 is on 04/02): pending, not counted
     standing = r.standing(world, f.DEFAULT_FORCE, D(2026, 2, 3), 7)
     assert (standing.value_pct, standing.done, standing.total, standing.status) == (
-        None, 0, 0, "amber")
+        None, None, None, "amber")  # nothing counted: no counts
     assert standing.reason == ("No referral to count yet (1 pending, within its 7-day "
                                "window): nothing to measure.")
 

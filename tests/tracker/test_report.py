@@ -402,3 +402,20 @@ def test_same_database_and_date_give_the_same_cells(roster: Engine) -> None:
 def test_hostile_names_come_back_as_text(roster: Engine) -> None:
     rows = _table(_read(_report(roster))["Outstanding"])
     assert {NAMES[2], "-2+3"} <= {r["Name"] for r in rows}
+
+
+def test_recommendations_sheet_has_the_coverage_engines_figures(roster: Engine) -> None:
+    """As of 11 May 2026: Hydra 1/3 = 33.3% (the same on the deadline); e-learning 4/9 =
+    44.4%, 3/9 = 33.3% on the deadline. Past the deadline a steady pace needs 100%: both
+    red. No force holds a register for recommendation 4: 0 of 0, red. No referral log for
+    2: no figure, amber."""
+    rows = _table(_read(_report(roster))["Recommendations"])
+    assert [(r["No."], r["Figure as of the date"], r["On the deadline"], r["Status"])
+            for r in rows] == [
+        (2, "-", "", "At risk (amber)"), (4, "0 of 0 done", "0 of 0 done", "Off track (red)"),
+        (8, "33.3%", "33.3%", "Off track (red)"), (9, "44.4%", "33.3%", "Off track (red)")]
+    assert rows[2]["Deadline"] == D(2026, 4, 30)
+    assert rows[2]["What HMICFRS asked"].startswith("By 30 April 2026, chief constables, "
+                                                   "working with the Modern Slavery")
+    assert rows[3]["Status rule"].startswith("OIC e-learning (all four modules): on a steady "
+                                             "pace from 01 June 2024")

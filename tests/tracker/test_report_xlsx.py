@@ -35,8 +35,8 @@ def _sheets(content: bytes) -> dict[str, list[list[object]]]:
 def test_the_workbook_has_every_sheet_in_order() -> None:
     book = openpyxl.load_workbook(io.BytesIO(_xlsx(sample_data())))
     assert book.sheetnames == sheet_names() == [
-        "Cover", "Summary", "By rank and department", "Rank x department", "Trend",
-        "Outstanding", "Exemptions", "Data quality"]
+        "Cover", "Recommendations", "Summary", "By rank and department", "Rank x department",
+        "Trend", "Outstanding", "Exemptions", "Data quality"]
 
 
 def test_every_sheet_is_print_ready() -> None:
@@ -226,3 +226,18 @@ def test_csv_quoting_is_inert_for_any_text(values: list[str]) -> None:
     from tracker.reports.safe_text import inert
 
     assert inert_series(pd.Series(values, dtype=object)).tolist() == [inert(v) for v in values]
+
+
+def test_recommendations_sheet_reads_as_a_progress_update() -> None:
+    rows = _sheets(_xlsx(sample_data()))["Recommendations"]
+    assert rows[0][0] == "Progress against the HMICFRS recommendations"
+    assert rows[3] == ["No.", "Title", "What HMICFRS asked", "Deadline", "Measure",
+                       "Figure as of the date", "On the deadline", "Status", "Why this status",
+                       "Status rule", "Evidence"]
+    assert [(r[0], r[5], r[6], r[7]) for r in rows[4:8]] == [
+        (2, "-", "", "Not measured yet"), (4, "2 of 3 done", "", "Off track (red)"),
+        (8, "75.0%", "70.0%", "At risk (amber)"), (9, "-", "", "Not measured yet")]
+    assert rows[6][4] == HOSTILE[0] and rows[6][8:] == [HOSTILE[2], HOSTILE[1], HOSTILE[3]]
+    ws = openpyxl.load_workbook(io.BytesIO(_xlsx(sample_data())))["Recommendations"]
+    assert ws["H6"].fill.fgColor.rgb.endswith("FFC7CE")  # red
+    assert ws["E7"].data_type == "s" and ws["E7"].quotePrefix  # a formula kept as text

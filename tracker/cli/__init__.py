@@ -15,6 +15,7 @@ from tracker.cli import (  # noqa: F401  (each registers its commands)
     imports_cmd,
     plan_cmd,
     profiles_cmd,
+    recommendations_cmd,
     referrals_cmd,
     report_cmd,
     users_cmd,

@@ -53,7 +53,7 @@ FormatOpt = Annotated[
     str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json."),
 ]
 
-def _guard(work: Callable[[], T]) -> T:
+def guard(work: Callable[[], T]) -> T:
     """Run ``work``, turning engine refusals and database failures into CLI errors."""
     try:
         return work()
@@ -64,11 +64,11 @@ def _guard(work: Callable[[], T]) -> T:
              "it, and check --db / TRACKER_DB_URL.")
 
 
-def _day(ctx: typer.Context, value: dt.datetime | None) -> dt.date:
+def day_of(ctx: typer.Context, value: dt.datetime | None) -> dt.date:
     return value.date() if value else state(ctx).settings.today()
 
 
-def _check_format(fmt: str) -> None:
+def check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}.", code=2)
 
@@ -82,14 +82,19 @@ def _split_by(by: str | None) -> list[str]:
     return keys
 
 
+def check_force(force: str | None) -> None:
+    """Stop with a usage error when ``force`` is not a known force code."""
+    if force is not None and force not in vocab.forces().forces:
+        fail(f"unknown force {force!r}; use a force code such as avon-and-somerset "
+             "(see tracker/reference/data/forces.toml).", code=2)
+
+
 def _compute(ctx: typer.Context, as_of: dt.date, requirement: str | None, force: str | None,
              departments: Sequence[str] | None) -> CoverageResult:
     st = state(ctx)
     rules = st.rules()
-    if force is not None and force not in vocab.forces().forces:
-        fail(f"unknown force {force!r}; use a force code such as avon-and-somerset "
-             "(see tracker/reference/data/forces.toml).", code=2)
-    return _guard(lambda: compute(st.engine, rules, as_of, requirement=requirement,
+    check_force(force)
+    return guard(lambda: compute(st.engine, rules, as_of, requirement=requirement,
                                   force=force, departments=departments or None))
 
 
@@ -177,9 +182,9 @@ def coverage(
 ) -> None:
     """Coverage of each requirement: people in scope, exempt, completed (and late), not yet
     due, outstanding, and coverage % = completed / (completed + outstanding)."""
-    _check_format(fmt)
+    check_format(fmt)
     keys = _split_by(by)
-    day = _day(ctx, as_of)
+    day = day_of(ctx, as_of)
     result = _compute(ctx, day, requirement, force, department)
     summary = result.summary(keys)
     notes = ["", "Coverage = completed / (completed + outstanding); exempt and not-yet-due "
@@ -203,12 +208,12 @@ def outstanding(
 ) -> None:
     """Everyone outstanding, with rank, unit, line manager, the modules they are missing and
     the days left to the deadline (negative once it has passed): the list to chase."""
-    _check_format(fmt)
+    check_format(fmt)
     if by not in ("department", "line_manager"):
         fail(f"--by takes department or line_manager, not {by!r}.", code=2)
-    day = _day(ctx, as_of)
+    day = day_of(ctx, as_of)
     result = _compute(ctx, day, requirement, force, department)
-    listing = _guard(lambda: result.outstanding(requirement, by=by))
+    listing = guard(lambda: result.outstanding(requirement, by=by))
     if fmt == "table":
         listing = listing.drop(columns=["email", "line_manager", "department_label"],
                                errors="ignore")
@@ -234,11 +239,11 @@ def trend(
     the completions needed per week to make the deadline, and a red/amber/green status."""
     from tracker.coverage.trend import trend as compute_trend
 
-    _check_format(fmt)
+    check_format(fmt)
     st = state(ctx)
     rules = st.rules()
-    day = _day(ctx, today)
-    result = _guard(lambda: compute_trend(st.engine, rules, requirement, day, force=force,
+    day = day_of(ctx, today)
+    result = guard(lambda: compute_trend(st.engine, rules, requirement, day, force=force,
                                           departments=department or None))
     if fmt == "json":
         payload = {**result.as_dict(), "weekly": to_records(result.weekly),
@@ -274,8 +279,8 @@ def explain(
 
     st = state(ctx)
     rules = st.rules()
-    day = _day(ctx, as_of)
-    result = _guard(lambda: explain_person(st.engine, rules, person, day, force=force))
+    day = day_of(ctx, as_of)
+    result = guard(lambda: explain_person(st.engine, rules, person, day, force=force))
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

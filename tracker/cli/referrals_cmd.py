@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 
 from tracker.cli.app import app, fail, state
-from tracker.cli.coverage_cmd import AsOf, FormatOpt, _check_format, _day, emit
+from tracker.cli.coverage_cmd import AsOf, FormatOpt, check_format, day_of, emit
 from tracker.cli.imports_cmd import _engine
 from tracker.recommendations import referrals as engine_of
 from tracker.reference import vocab
@@ -74,8 +74,8 @@ def referrals(ctx: typer.Context, as_of: AsOf = None, force: ForceOpt = None,
     (window still open: not counted), and the % within the window."""
     if ctx.invoked_subcommand is not None:
         return
-    _check_format(fmt)
-    keys, day = _split(by), _day(ctx, as_of)
+    check_format(fmt)
+    keys, day = _split(by), day_of(ctx, as_of)
     window = state(ctx).settings.referral_window_days
     figures = engine_of.figures(_rows(ctx, day, force), keys)
     emit(figures, fmt, title=f"NCCU referrals as of {day.isoformat()}",
@@ -87,8 +87,8 @@ def missing(ctx: typer.Context, as_of: AsOf = None, force: ForceOpt = None,
             fmt: FormatOpt = "table") -> None:
     """The referrals with no intelligence document whose window has closed, oldest first,
     with the reporting officer and their line manager, to chase."""
-    _check_format(fmt)
-    day = _day(ctx, as_of)
+    check_format(fmt)
+    day = day_of(ctx, as_of)
     chase = _dates(engine_of.chase_list(_rows(ctx, day, force)))
     emit(chase, fmt, title=f"NCCU referrals with no intelligence document, as of "
          f"{day.isoformat()}")
@@ -102,7 +102,7 @@ def explain(ctx: typer.Context,
             as_of: AsOf = None, force: ForceOpt = None) -> None:
     """Why one referral is counted as submitted, late, missing or pending, in words."""
     window = state(ctx).settings.referral_window_days
-    words = engine_of.explain(_rows(ctx, _day(ctx, as_of), force), reference, window)
+    words = engine_of.explain(_rows(ctx, day_of(ctx, as_of), force), reference, window)
     if words is None:
         fail(f"no referral has the reference {reference!r} (dated on or before the date); "
              "check it, or import the referral log that holds it.")

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.messages.hints import Advised, Refusal
+from tracker.recommendations.wording import wording
 from tracker.reference.text import fold
 from tracker.store import audit
 from tracker.store.db import unit_of_work
@@ -52,15 +53,15 @@ class Recommendation:
 
 @cache
 def shipped() -> Recommendation:
-    """Recommendation 4 and the milestones every register starts with."""
+    """Recommendation 4 (its words from ``recommendations.toml``) and the milestones every
+    register starts with."""
     text = resources.files("tracker.reference.data").joinpath("milestones.toml").read_text(
         encoding="utf-8")
-    data = tomllib.loads(text)
-    rec = data["recommendation"]
-    steps = tuple(ShippedMilestone(m["key"], m["title"], m.get("due", rec["deadline"]),
-                                   m.get("description", "")) for m in data["milestone"])
-    return Recommendation(rec["number"], rec["title"], rec["text"], rec["reference"],
-                          rec["deadline"], steps)
+    rec = wording(4)
+    steps = tuple(ShippedMilestone(m["key"], m["title"], m.get("due", rec.deadline),
+                                   m.get("description", ""))
+                  for m in tomllib.loads(text)["milestone"])
+    return Recommendation(rec.number, rec.title, rec.text, rec.reference, rec.deadline, steps)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,14 @@ def register(session: Session, force: str) -> list[Milestone]:
             pass
     return list(session.scalars(select(Milestone).where(Milestone.force_id == fid)
                                 .order_by(Milestone.due_on, Milestone.id)))
+
+
+def forces_with_registers(engine: Engine) -> list[str]:
+    """The codes of the forces that hold a register (read, never seeded), in code order."""
+    with unit_of_work(engine) as session:
+        return list(session.scalars(select(Force.code).join(Milestone,
+                                                            Milestone.force_id == Force.id)
+                                    .distinct().order_by(Force.code)))
 
 
 def find(session: Session, force: str, key: str) -> Milestone:

@@ -31,11 +31,12 @@ from sqlalchemy import Engine, select
 from tracker.config import REFERRAL_WINDOW_DAYS
 from tracker.coverage.population import load_states
 from tracker.recommendations.standing import Standing
+from tracker.recommendations.wording import wording
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, IntelSubmission, Referral
 
 RECOMMENDATION = 2
-DEADLINE = dt.date(2026, 4, 30)
+DEADLINE = wording(RECOMMENDATION).deadline
 GREEN_PCT, AMBER_PCT = 95.0, 80.0
 STATUSES = ("submitted", "late", "missing", "pending")
 BREAKDOWNS = ("department", "rank", "month")
@@ -337,6 +338,11 @@ def _overall(logs: Logs, as_of: dt.date, window: int) -> pd.Series:
     return figures(match(logs, as_of, window)).iloc[0]
 
 
+def _counted(total: pd.Series, pct: float | None) -> tuple[int | None, int | None]:
+    """Submitted in time of referrals counted, or no counts while none is counted."""
+    return (None, None) if pct is None else (int(total["submitted"]), int(total["counted"]))
+
+
 def standing(engine: Engine, force_code: str | None, as_of: dt.date,
              window: int = REFERRAL_WINDOW_DAYS) -> Standing:
     """Recommendation 2's figure as of ``as_of`` (``force_code`` None: every force)."""
@@ -353,7 +359,7 @@ def standing(engine: Engine, force_code: str | None, as_of: dt.date,
     return Standing(
         RECOMMENDATION, DEADLINE, as_of,
         f"Referrals to the NCCU with an intelligence document submitted within {window} days",
-        pct, int(total["submitted"]), int(total["counted"]), status, rule_words(window),
+        pct, *_counted(total, pct), status, rule_words(window),
         _reason(total, status, window), on_deadline,
         f"The NCCU referral and intelligence submission logs imported as batches "
         f"{', '.join(map(str, batches))}." if batches else "No referral log imported yet.")

@@ -18,7 +18,9 @@ class Standing:
     things done (then ``done`` of ``total``); ``status``: green | amber | red; ``rule``: the
     status rule in words; ``reason``: why this status today, in words; ``on_deadline_pct``:
     the measure on the deadline itself, once it has passed (None before it, or for a
-    count); ``evidence``: where the evidence behind the figure is, in words."""
+    count); ``on_deadline_done``: for a count, how many were done by the deadline, once it
+    has passed (of ``total``); ``evidence``: where the evidence behind the figure is, in
+    words."""
 
     recommendation: int
     deadline: dt.date
@@ -32,6 +34,7 @@ class Standing:
     reason: str
     on_deadline_pct: float | None = None
     evidence: str = ""
+    on_deadline_done: int | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -43,4 +46,5 @@ class Standing:
                 "as_of": self.as_of.isoformat(), "measure": self.measure,
                 "value_pct": self.value_pct, "done": self.done, "total": self.total,
                 "status": self.status, "rule": self.rule, "reason": self.reason,
-                "on_deadline_pct": self.on_deadline_pct, "evidence": self.evidence}
+                "on_deadline_pct": self.on_deadline_pct,
+                "on_deadline_done": self.on_deadline_done, "evidence": self.evidence}

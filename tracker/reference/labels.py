@@ -41,6 +41,10 @@ COLUMN_HEADINGS: dict[str, str] = {
     "matched_by": "Matched by", "month": "Month", "referrals": "Referrals",
     "submitted": "Submitted in time", "late": "Late", "missing": "Missing",
     "pending": "Pending", "counted": "Counted", "value_pct": "Within window %",
+    # recommendations
+    "recommendation": "Recommendation", "wording": "What HMICFRS asked",
+    "figure": "Figure as of the date", "on_deadline": "On the deadline",
+    "rule": "Status rule", "status_reason": "Why this status",
     # files and records
     "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
 }
@@ -58,7 +62,7 @@ WORKBOOK_HEADINGS: dict[str, str] = {
     "status_on_pace": "Status against a steady pace", "rank_or_grade": "Rank or grade",
     "forecast_date": "Forecast date (all done)", "needed": "Needed trajectory",
     "starts_on": "From", "ends_on": "Until", "section": "What", "item": "Value or file",
-    "next_step": "What to do",
+    "next_step": "What to do", "recommendation": "No.",
 }
 Face = Literal["table", "terminal", "workbook"]
 _OWN: dict[Face, dict[str, str]] = {"table": {}, "terminal": TERMINAL_HEADINGS,

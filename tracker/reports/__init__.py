@@ -3,5 +3,5 @@ compliance workbook (``workbook``), the report CSVs (``csvs``), the evidence lis
 each number (``evidence``), and the one formula-safe writer of every CSV and xlsx
 (``safe_text``).
 
-May import: config, reference, messages, store, coverage.
+May import: config, reference, messages, store, coverage, recommendations.
 """

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -29,10 +29,11 @@ import pandas as pd
 from sqlalchemy import Engine, or_, select
 
 from tracker.coverage import engine as coverage
+from tracker.coverage.pace import group_rule, group_status, status_words, steady_pace_pct
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.coverage.trend import Trend, trend
+from tracker.recommendations.overview import VIEW_COLUMNS, overview, overview_frame
 from tracker.reference import vocab
-from tracker.reference.labels import RAG_WORDS
 from tracker.reports.evidence import evidence_table, quality_table
 from tracker.reports.safe_text import FORMULA_START
 from tracker.store import models
@@ -40,7 +41,6 @@ from tracker.store import models
 TITLE = "OIC training compliance report"
 # Text a spreadsheet would run as a formula (the characters of tracker.reports.safe_text).
 FORMULA_PATTERN = "^[" + re.escape("".join(FORMULA_START)) + "]"
-CLOSE_POINTS = 10.0  # a group within this many points below the trajectory is "at risk"
 
 OUTSTANDING_COLUMNS = [
     "requirement", "force", "department", "unit", "line_manager", "rank", "staff_number",
@@ -138,6 +138,9 @@ class ReportData:
     quality: pd.DataFrame
     evidence: pd.DataFrame
     group_rules: tuple[str, ...] = ()
+    # one row per recommendation (tracker.recommendations.overview.overview_frame)
+    recommendations: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=VIEW_COLUMNS))
 
 
 def build_report(
@@ -188,6 +191,7 @@ def build_report(
         quality=quality_table(engine, force_codes, as_of),
         evidence=evidence_table(engine, force_codes),
         group_rules=tuple(group_rule(r, as_of, targets[r.id]) for r in reqs),
+        recommendations=overview_frame(overview(engine, force, as_of, rules)),
     )
 
 
@@ -305,12 +309,6 @@ def _fraction(pct: pd.Series) -> pd.Series:
     return pd.to_numeric(pct, errors="coerce") / 100.0
 
 
-def status_words(rag: str | None) -> str:
-    if not rag:
-        return ""
-    return RAG_WORDS.get(str(rag).lower(), str(rag).capitalize())
-
-
 def summary_table(result: Any, reqs: Sequence[Requirement], trends: dict[str, Trend],
                   on_deadline: dict[str, float | None] | None = None) -> pd.DataFrame:
     """One row per requirement: counts, coverage (now, and on the deadline once it has
@@ -353,45 +351,6 @@ def _as_number(value: Any, scale: float = 1.0) -> float | None:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     return float(value) / scale
-
-
-def training_start(req: Requirement) -> dt.date:
-    """When the requirement's training became available (its earliest module)."""
-    known = vocab.modules().modules
-    days = [known[m].available_from for m in req.modules if m in known]
-    return min(days) if days else req.deadline
-
-
-def steady_pace_pct(req: Requirement, as_of: dt.date) -> float:
-    """Coverage (0-100) a group needs on ``as_of`` to be on a steady pace from the day the
-    training became available to 100% on the deadline; 100 from the deadline on."""
-    start = training_start(req)
-    if as_of >= req.deadline or start >= req.deadline:
-        return 100.0
-    elapsed = max((as_of - start).days, 0) / (req.deadline - start).days
-    return round(100.0 * elapsed, 1)
-
-
-def group_rule(req: Requirement, as_of: dt.date, target: float) -> str:
-    """The rule behind the status of each group, in words."""
-    start = training_start(req)
-    return (f"{req.title}: on a steady pace from {start:%d %B %Y} (training available) to "
-            f"100% on {req.deadline:%d %B %Y}, a group needs {target:.1f}% on "
-            f"{as_of:%d %B %Y}. {RAG_WORDS['green']}: at or above it; {RAG_WORDS['amber']}: "
-            f"up to {CLOSE_POINTS:.0f} points below; {RAG_WORDS['red']}: further below.")
-
-
-def group_status(coverage_pct: pd.Series, target: float,
-                 small: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Status of each group against the steady-pace target (0-100): (rag, words). Green at
-    or above it, amber up to CLOSE_POINTS below, red further below."""
-    pct = pd.to_numeric(coverage_pct, errors="coerce")
-    rag = pd.Series("red", index=pct.index, dtype=object)
-    rag = rag.mask(pct >= target - CLOSE_POINTS, "amber").mask(pct >= target, "green")
-    rag = rag.mask(pct.isna(), "")
-    words = rag.map(lambda r: status_words(r) if r else "No one due yet")
-    words = words.mask(small.astype(bool) & (rag != ""), words + " (small group)")
-    return rag, words
 
 
 LEVELS = ("detail", "rank total", "department total", "total")

@@ -48,6 +48,7 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 HEADER_BORDER = Border(bottom=Side(style="thin"))
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
 RIGHT = Alignment(horizontal="right")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 SMALL_FONT = Font(size=8, color="555555")
 CELL_BOTTOM = Border(bottom=Side(style="hair", color="999999"))
 RAG_FILLS = {
@@ -64,7 +65,7 @@ class Column:
     key: str
     header: str
     width: float
-    kind: str = "text"  # text | int | float | pct | date | datetime | status
+    kind: str = "text"  # text | wrap | int | float | pct | date | datetime | status
     missing: str = ""  # shown when a number or date is missing (empty cell when "")
 
 
@@ -117,6 +118,9 @@ def _column_values(ws: Sheet, frame: pd.DataFrame, col: Column) -> list[Any]:
     series = frame[col.key]
     if col.kind == "text":
         return xlsx_text_values(ws, series)
+    if col.kind == "wrap":
+        return [text_cell(ws, "" if _missing(v) else str(v), alignment=WRAP_TOP)
+                for v in series]
     if col.kind == "status":
         rag = frame.get("rag", pd.Series("", index=frame.index)).fillna("")
         return [text_cell(ws, str(w), fill=RAG_FILLS[r]) if r in RAG_FILLS else
@@ -335,6 +339,26 @@ def _summary(wb: Workbook, name: str, data: ReportData) -> None:
     _notes(ws, [*lines, *rules], "How the status is decided")
 
 
+RECOMMENDATIONS = [
+    _column("recommendation", 6, "int"), _column("title", 20, "wrap"),
+    _column("wording", 44, "wrap"), _column("deadline", 12, "date"),
+    _column("measure", 34, "wrap"), _column("figure", 11), _column("on_deadline", 11),
+    _column("status", 15, "status"), _column("reason", 36, "wrap", shows="status_reason"),
+    _column("rule", 48, "wrap"), _column("evidence", 34, "wrap"),
+]
+
+
+def _recommendations(wb: Workbook, name: str, data: ReportData) -> None:
+    ws = _sheet(wb, name, data, RECOMMENDATIONS)
+    whole = " The figures are the whole force's, whatever departments the other sheets " \
+        "hold." if data.departments else ""
+    _heading(ws, "Progress against the HMICFRS recommendations", "Each recommendation in "
+             f"HMICFRS's words, its measure, the figure on {data.as_of:%d %B %Y} and on its "
+             "deadline once passed, its status with the rule that decides it, and where the "
+             f"evidence is.{whole}", data)
+    _table(ws, data.recommendations, RECOMMENDATIONS, "No recommendation to show.")
+
+
 RANK_DEPARTMENT = [
     _column("requirement", 32), _column("rank", 20, shows="rank_or_grade"),
     _column("department", 20, shows="department_label"), _column("in_scope", 12, "int"),
@@ -518,7 +542,8 @@ def _quality(wb: Workbook, name: str, data: ReportData) -> None:
 # The workbook's sheets in order: a name and the function that writes it. Adding a sheet
 # touches this table and nothing else.
 SHEETS: tuple[tuple[str, Callable[[Workbook, str, ReportData], None]], ...] = (
-    ("Cover", _cover), ("Summary", _summary), ("By rank and department", _by_rank_department),
+    ("Cover", _cover), ("Recommendations", _recommendations), ("Summary", _summary),
+    ("By rank and department", _by_rank_department),
     ("Rank x department", _matrix), ("Trend", _trend), ("Outstanding", _outstanding),
     ("Exemptions", _exemptions), ("Data quality", _quality),
 )
