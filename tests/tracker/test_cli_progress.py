@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,10 @@ def test_import_draws_its_stages_on_a_terminal_and_clears_them(cli, on_a_termina
     result = cli("import", "lms.csv", "--accept")
     assert result.exit_code == 0, result.output
     drawn = result.stderr.split("\r")
-    assert [line.rstrip() for line in drawn[1:-2]] == [
+    # a stage that runs longer than a redraw interval (a loaded machine) is drawn again with
+    # its share done: each stage once, in order, is what the reader sees
+    stages = [re.sub(r" \d+%$", "", line.rstrip()) for line in drawn[1:-2]]
+    assert [s for i, s in enumerate(stages) if i == 0 or s != stages[i - 1]] == [
         "lms.csv: Reading the file…", "lms.csv: Recognising 6 columns…",
         "lms.csv: Checking 3 rows…", "lms.csv: Matching 3 learners to the roster…",
         "lms.csv: Writing 2 completions…"]
