@@ -33,7 +33,10 @@ st.title(ui.titled("HMICFRS recommendations", as_of))
 st.caption(f"For {data.force_name(force)}. The figures are the whole force's"
            + (", not only your departments." if departments else "."))
 st.dataframe(frame[TABLE], hide_index=True, column_config=ui.column_labels(frame[TABLE]))
-ui.download(frame.drop(columns=["rag"]), "recommendations", user)
+# value_pct is each recommendation's own figure (its heading elsewhere is recommendation
+# 2's "Within window %"): here it is the figure, whatever it measures
+ui.download(frame.drop(columns=["rag"]).rename(columns={"value_pct": "figure_pct"}),
+            "recommendations", user)
 
 
 def _links(number: int) -> None:

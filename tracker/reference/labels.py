@@ -45,6 +45,8 @@ COLUMN_HEADINGS: dict[str, str] = {
     "recommendation": "Recommendation", "wording": "What HMICFRS asked",
     "figure": "Figure as of the date", "on_deadline": "On the deadline",
     "rule": "Status rule", "status_reason": "Why this status",
+    "figure_pct": "Figure %", "on_deadline_pct": "On the deadline %",
+    "on_deadline_done": "Done by the deadline", "done": "Done", "total": "Of",
     # files and records
     "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
 }
