@@ -154,7 +154,8 @@ def test_an_unknown_kind_refusal_names_the_kinds(cli, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.splitlines()[0].endswith(
         "Pass --kind (one of: hr-roster, lms-long, moodle-course-completion, "
-        "moodle-activity-completion, totara-upload, totara-report, hydra-delegates).")
+        "moodle-activity-completion, totara-upload, totara-report, hydra-delegates, "
+        "nccu-referrals, intelligence-submissions).")
 
 
 def test_profiles_list_show_and_delete(cli) -> None:
