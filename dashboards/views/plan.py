@@ -40,8 +40,10 @@ st.markdown(f"**{done.done} of {done.total} milestones done** as of {ui.day_text
             f"{done.reason}")
 ui.rag_badge(done.status, done.rule)
 st.caption(f"Rule: {done.rule}")
-register = [{"title": m.title, "owner": m.owner or "", "due_on": m.due_on,
-             "status": m.status_label, "done_on": m.done_on, "evidence": ", ".join(m.evidence)}
+register = [{"title": m.title, "owner": m.owner or "", "due_on": ui.day_text(m.due_on),
+             "status": m.status_label,
+             "done_on": ui.day_text(m.done_on) if m.done_on else "",  # blank, not "None"
+             "evidence": ", ".join(m.evidence)}
             for m in rows]
 st.dataframe(register, hide_index=True, column_config={
     "title": "Milestone", "owner": "Owner", "due_on": "Due", "status": "Status",
