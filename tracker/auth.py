@@ -92,7 +92,7 @@ class Page(NamedTuple):
 PAGES: dict[str, Page] = {
     "overview": Page("Overview", "view_coverage", ":material/dashboard:"),
     "recommendations": Page("Recommendations", "view_coverage", ":material/flag:"),
-    "plan": Page("OIC plan", "view_coverage", ":material/task_alt:"),
+    "oic_plan": Page("OIC plan", "view_coverage", ":material/task_alt:"),
     "coverage": Page("Coverage", "view_coverage", ":material/grid_on:"),
     "outstanding": Page("Outstanding", "view_people", ":material/checklist:"),
     "person": Page("Person", "lookup_person", ":material/person_search:"),

@@ -16,7 +16,7 @@ from tracker.recommendations.overview import overview_frame
 
 # Where a recommendation's evidence is shown: page id and the link's words.
 EVIDENCE_PAGES = {
-    4: [("plan", "The OIC plan register")],
+    4: [("oic_plan", "The OIC plan register")],
     8: [("coverage", "Coverage by rank and department"), ("outstanding", "Who is outstanding"),
         ("imports", "The files imported")],
     9: [("coverage", "Coverage by rank and department"), ("outstanding", "Who is outstanding"),

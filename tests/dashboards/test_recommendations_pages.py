@@ -42,10 +42,10 @@ def _rule_captions(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("role", auth.ROLES)
 def test_both_pages_open_for_every_role_that_sees_the_overview(db: Engine, role: str) -> None:
-    assert {"overview", "recommendations", "plan"} <= set(auth.pages_for(role))
+    assert {"overview", "recommendations", "oic_plan"} <= set(auth.pages_for(role))
     at = app_for(db, ROLE_USERS[role], page="recommendations")
     assert not at.exception and not at.error
-    at.switch_page("views/plan.py").run()
+    at.switch_page("views/oic_plan.py").run()
     assert not at.exception and not at.error
     forms = {"plan_title_oic-profile", "plan_new_title"} & {w.key for w in at.text_input}
     assert bool(forms) == (role in ("admin", "training_lead"))
@@ -70,7 +70,7 @@ def test_the_recommendations_page_shows_the_engines_figures_and_rules(db: Engine
 
 
 def test_an_edit_on_the_plan_page_is_audited(db: Engine) -> None:
-    at = app_for(db, "demo-lead", page="plan")
+    at = app_for(db, "demo-lead", page="oic_plan")
     at.selectbox(key="plan_key").set_value("intelligence-collection-plan").run()
     key = "intelligence-collection-plan"
     assert at.text_input(key=f"plan_title_{key}").value == "Intelligence Collection Plan"
@@ -86,7 +86,7 @@ def test_an_edit_on_the_plan_page_is_audited(db: Engine) -> None:
 
 
 def test_marking_done_on_the_page_counts_and_is_audited(db: Engine) -> None:
-    at = app_for(db, "demo-lead", page="plan")
+    at = app_for(db, "demo-lead", page="oic_plan")
     at.selectbox(key="plan_key").set_value("oic-profile").run()
     at.date_input(key="plan_done_on").set_value(dt.date(2025, 12, 1))
     at.button(key="plan_done").click().run()
@@ -106,6 +106,6 @@ def test_an_evidence_download_is_audited_and_a_manager_changes_nothing(db: Engin
         ("demo-manager", f"milestone:{FORCE}/oic-profile")]
     with pytest.raises(actions.Refused, match="may not edit the OIC plan register"):
         actions.plan_done(FORCE, "oic-profile", TODAY, manager, TODAY)
-    at = app_for(db, "demo-manager", page="plan")
+    at = app_for(db, "demo-manager", page="oic_plan")
     assert [b.label for b in at.get("download_button")] == [
         "OIC profile: profile.txt (14 bytes)"]

@@ -13,7 +13,7 @@ from tracker.cli import (  # noqa: F401  (each registers its commands)
     core,
     coverage_cmd,
     imports_cmd,
-    plan_cmd,
+    milestones_cmd,
     profiles_cmd,
     recommendations_cmd,
     referrals_cmd,

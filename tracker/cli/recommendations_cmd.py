@@ -65,7 +65,7 @@ def recommendations(ctx: typer.Context, as_of: AsOf = None, force: ForceOpt = No
     """Each HMICFRS recommendation (2, 4, 8, 9): its words, deadline and measure, the figure
     as of the date and on the deadline once passed, a red/amber/green status with its rule
     in words, and where the evidence is. Training coverage (8, 9) is the figure `tracker
-    coverage` gives; recommendation 4 counts the milestones of `tracker plan`. The JSON
+    coverage` gives; recommendation 4 counts the milestones of `tracker milestones`. The JSON
     lists the measured recommendations only; one not measured yet has no figure."""
     check_format(fmt)
     check_force(force)

@@ -215,19 +215,19 @@ HINTS: dict[HintCode, Hint] = {
         "Pick the person from the list, which shows each one's force."),
     Refusal.NO_MILESTONE: Hint(
         "No such milestone",
-        "`tracker plan list --force {force}` shows the register with each key.",
+        "`tracker milestones list --force {force}` shows the register with each key.",
         "Choose one of the milestones listed in the register."),
     Refusal.MILESTONE_EXISTS: Hint(
         "Milestone exists already",
-        "Change it with tracker plan edit KEY, or add the new one with --key KEY.",
+        "Change it with tracker milestones edit KEY, or add the new one with --key KEY.",
         "Change that milestone in the register, or give the new one another key."),
     Refusal.DONE_WITHOUT_DATE: Hint(
         "Date done missing",
-        "Mark it done with tracker plan done KEY --on DATE.",
+        "Mark it done with tracker milestones done KEY --on DATE.",
         "Give the date it was done."),
     Refusal.NO_EVIDENCE: Hint(
         "No evidence documents",
-        "Attach one with tracker plan attach KEY FILE.",
+        "Attach one with tracker milestones attach KEY FILE.",
         "Attach a document to the milestone first."),
     Refusal.WHICH_DOCUMENT: Hint(
         "Which document?",

@@ -19,7 +19,7 @@ from tracker.recommendations.progress import progress
 
 REGISTER = ["title", "owner", "due_on", "status", "done_on", "evidence"]
 
-user, settings, token, force, departments, rules = ui.open_page("plan")
+user, settings, token, force, departments, rules = ui.open_page("oic_plan")
 today = settings.today()
 st.title(ui.titled("OIC plan (recommendation 4)", today))
 if "plan_message" in st.session_state:

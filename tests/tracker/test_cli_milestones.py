@@ -1,4 +1,4 @@
-"""`tracker plan`: the register of recommendation 4's milestones from the command line:
+"""`tracker milestones`: the register of recommendation 4's milestones from the command line:
 list with progress, add, edit, done, attach, and evidence written back byte for byte."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def cli(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_list_shows_the_register_and_its_status(cli) -> None:
-    result = cli("plan", "list", "--as-of", "2025-12-01")
+    result = cli("milestones", "list", "--as-of", "2025-12-01")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["key", "title", "owner", "due", "status", "done", "on",
@@ -41,51 +41,51 @@ def test_list_shows_the_register_and_its_status(cli) -> None:
 
 def test_done_attach_and_evidence_round_trip(cli, tmp_path: Path) -> None:
     (tmp_path / "profile.pdf").write_bytes(b"%PDF-1.7\x00\xff profile")
-    done = cli("plan", "done", "oic-profile", "--on", "2025-11-14", "--user", "lead")
+    done = cli("milestones", "done", "oic-profile", "--on", "2025-11-14", "--user", "lead")
     assert done.output == "Now oic-profile: OIC profile (done on 2025-11-14; due 2025-12-31).\n"
-    attached = cli("plan", "attach", "oic-profile", "profile.pdf", "--user", "lead")
+    attached = cli("milestones", "attach", "oic-profile", "profile.pdf", "--user", "lead")
     assert attached.exit_code == 0, attached.output
     assert attached.output.startswith("Attached profile.pdf (18 bytes, SHA-256 ")
-    written = cli("plan", "evidence", "oic-profile", "--out", "copy.pdf")
+    written = cli("milestones", "evidence", "oic-profile", "--out", "copy.pdf")
     assert written.output == "Wrote copy.pdf (18 bytes), profile.pdf of oic-profile.\n"
     assert (tmp_path / "copy.pdf").read_bytes() == b"%PDF-1.7\x00\xff profile"
-    again = cli("plan", "evidence", "oic-profile", "--out", "copy.pdf")
+    again = cli("milestones", "evidence", "oic-profile", "--out", "copy.pdf")
     assert (again.exit_code, again.output) == (
         2, "Error: copy.pdf exists; give --out another file name.\n")
-    [doc] = json.loads(cli("plan", "evidence", "oic-profile", "--json").output)
+    [doc] = json.loads(cli("milestones", "evidence", "oic-profile", "--json").output)
     assert (doc["file_name"], doc["size"], doc["uploaded_by"]) == ("profile.pdf", 18, "lead")
-    listed = json.loads(cli("plan", "list", "--json").output)
+    listed = json.loads(cli("milestones", "list", "--json").output)
     assert (listed["progress"]["done"], listed["progress"]["total"],
             listed["progress"]["status"]) == (1, 3, "red")
     assert listed["milestones"][0]["evidence"] == ["profile.pdf"]
 
 
 def test_add_and_edit(cli) -> None:
-    added = cli("plan", "add", "Information sharing agreement", "--owner", "Partnerships",
+    added = cli("milestones", "add", "Information sharing agreement", "--owner", "Partnerships",
                 "--due", "2025-12-15", "--force", "dorset")
     assert added.output == ("Added information-sharing-agreement: Information sharing "
                             "agreement (not started; due 2025-12-15, owner Partnerships).\n")
-    edited = cli("plan", "edit", "information-sharing-agreement", "--status", "in progress",
+    edited = cli("milestones", "edit", "information-sharing-agreement", "--status", "in progress",
                  "--owner", "", "--force", "dorset")
     assert edited.output == ("Now information-sharing-agreement: Information sharing "
                              "agreement (in progress; due 2025-12-15).\n")
-    assert len(json.loads(cli("plan", "list", "--json").output)["milestones"]) == 3
+    assert len(json.loads(cli("milestones", "list", "--json").output)["milestones"]) == 3
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["plan", "edit", "icp", "--owner", "x"],
-     "Error: No milestone 'icp' in the register of avon-and-somerset. `tracker plan list "
+    (["milestones", "edit", "icp", "--owner", "x"],
+     "Error: No milestone 'icp' in the register of avon-and-somerset. `tracker milestones list "
      "--force avon-and-somerset` shows the register with each key.\n"),
-    (["plan", "edit", "oic-profile", "--status", "done"],
+    (["milestones", "edit", "oic-profile", "--status", "done"],
      "Error: A milestone marked done needs the date it was done. Mark it done with tracker "
-     "plan done KEY --on DATE.\n"),
-    (["plan", "done", "oic-profile", "--on", "2026-03-02"],
+     "milestones done KEY --on DATE.\n"),
+    (["milestones", "done", "oic-profile", "--on", "2026-03-02"],
      "Error: The date done, 2026-03-02, is after today (2026-03-01); give the date it was "
      "done.\n"),
-    (["plan", "evidence", "oic-profile", "--out", "x.pdf"],
+    (["milestones", "evidence", "oic-profile", "--out", "x.pdf"],
      "Error: Milestone 'oic-profile' has no evidence documents yet. Attach one with tracker "
-     "plan attach KEY FILE.\n"),
-    (["plan", "list", "--force", "atlantis"],
+     "milestones attach KEY FILE.\n"),
+    (["milestones", "list", "--force", "atlantis"],
      "Error: Unknown force 'atlantis'; use a force code such as avon-and-somerset.\n"),
 ])
 def test_refusals_exit_1_with_what_to_do(cli, args: list[str], message: str) -> None:

@@ -1,4 +1,4 @@
-"""``tracker plan``: each force's register of milestones for recommendation 4 (clear plans
+"""``tracker milestones``: each force's register of milestones for recommendation 4 (clear plans
 to collect, analyse and share OIC information): list with progress, add, edit, mark done,
 attach evidence and write it back out.
 
@@ -26,7 +26,7 @@ from tracker.recommendations.progress import progress
 T = TypeVar("T")
 
 plan_app = typer.Typer(
-    name="plan", no_args_is_help=True, rich_markup_mode=None,
+    name="milestones", no_args_is_help=True, rich_markup_mode=None,
     help="Recommendation 4 (by 31 December 2025, clear plans to collect, analyse and share "
     "OIC information): each force's register of milestones (an OIC profile, a Strategic "
     "Intelligence Requirement, an Intelligence Collection Plan, and any it adds), their "
@@ -39,7 +39,7 @@ ForceOption = Annotated[str, typer.Option(
     "avon-and-somerset.")]
 MilestoneArgument = Annotated[str, typer.Argument(
     metavar="MILESTONE", show_default=False,
-    help="The milestone's key, e.g. oic-profile (`tracker plan list` shows them).")]
+    help="The milestone's key, e.g. oic-profile (`tracker milestones list` shows them).")]
 
 
 def _guard(work: Callable[[], T]) -> T:
@@ -125,7 +125,7 @@ def edit(ctx: typer.Context, key: MilestoneArgument,
          status: Annotated[str | None, typer.Option(
              "--status", metavar="STATUS", show_default=False,
              help='"not started" or "in progress" (clears the date done), or "done" (for a '
-             "milestone with a date done; else use `tracker plan done`).")] = None,
+             "milestone with a date done; else use `tracker milestones done`).")] = None,
          force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Change a milestone's title, owner, due date or status. The audit log keeps each
     field's old and new value."""
@@ -187,7 +187,7 @@ def evidence_(ctx: typer.Context, key: MilestoneArgument,
     if out is None:
         docs = _guard(lambda: evidence.documents(engine, force, key))
         _emit([d.to_dict() for d in docs], as_json, empty=f"{key} has no evidence documents "
-              "yet: `tracker plan attach MILESTONE FILE` adds one.")
+              "yet: `tracker milestones attach MILESTONE FILE` adds one.")
         return
     if out.exists():
         fail(f"{out} exists; give --out another file name.", code=2)
