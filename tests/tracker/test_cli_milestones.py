@@ -33,10 +33,10 @@ def test_list_shows_the_register_and_its_status(cli) -> None:
     assert [line.split()[0] for line in lines[1:4]] == [
         "oic-profile", "strategic-intelligence-requirement", "intelligence-collection-plan"]
     assert lines[5] == (
-        "0 of 3 milestones done as of 2025-12-01. Amber: 0 of 3 milestones done; still to do "
-        "by the deadline (2025-12-31, 30 days away): OIC profile (not started); Strategic "
+        "0 of 3 milestones done as of 2025-12-01. At risk: 0 of 3 milestones done; still to do "
+        "by the deadline (31 December 2025, 30 days away): OIC profile (not started); Strategic "
         "Intelligence Requirement (not started); Intelligence Collection Plan (not started).")
-    assert lines[6].startswith("Rule: Green: every milestone in the register is done")
+    assert lines[6].startswith("Rule: On track: every milestone in the register is done")
 
 
 def test_done_attach_and_evidence_round_trip(cli, tmp_path: Path) -> None:

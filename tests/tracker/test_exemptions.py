@@ -70,7 +70,7 @@ def test_managers_list_only_their_departments(engine: Engine, people: dict[str, 
     ({"requirement": "oic-typo"}, "Unknown requirement 'oic-typo'; use one of: oic-hydra, "
                                   "oic-elearning."),
     ({"reason": "  "}, "Give a reason for the exemption"),
-    ({"ends_on": dt.date(2026, 1, 1)}, "The end date 01 Jan 2026 is before the start date "
+    ({"ends_on": dt.date(2026, 1, 1)}, "The end date 1 Jan 2026 is before the start date "
                                        "10 Jan 2026; pick an end on or after the start."),
     ({"person_id": 99999}, "No person with id 99999"),
 ])

@@ -134,9 +134,13 @@ def test_the_standing_of_recommendation_2(world: Engine) -> None:
     standing = r.standing(world, f.DEFAULT_FORCE, AS_OF, 7)
     assert (standing.value_pct, standing.done, standing.total, standing.status) == (
         50.0, 2, 4, "red")
-    assert standing.reason == ("Red: 2 of 4 referrals had their document within 7 days "
+    assert standing.reason == ("Off track: 2 of 4 referrals had their document within 7 days "
                                "(1 late, 1 missing; 1 pending).")
     assert "pending and left out" in standing.rule
+    # the evidence names the files a reader can find, not only batch numbers
+    assert standing.evidence.startswith("The NCCU referral and intelligence submission logs "
+                                        "it was read from: referrals.csv (batch ")
+    assert "intel.csv (batch " in standing.evidence and "by tests)" in standing.evidence
     assert standing.on_deadline_pct is None
     # after the deadline every window has closed: INC-5 and INC-6 missing too, 2 of 6
     after = r.standing(world, f.DEFAULT_FORCE, D(2026, 5, 1), 7)

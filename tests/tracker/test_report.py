@@ -413,9 +413,9 @@ def test_recommendations_sheet_has_the_coverage_engines_figures(roster: Engine) 
     assert [(r["No."], r["Figure as of the date"], r["On the deadline"], r["Status"])
             for r in rows] == [
         (2, "-", "", "At risk (amber)"), (4, "0 of 0 done", "0 of 0 done", "Off track (red)"),
-        (8, "33.3%", "33.3%", "Off track (red)"), (9, "44.4%", "33.3%", "Off track (red)")]
+        (8, 0.333, 0.333, "Off track (red)"), (9, 0.444, 0.333, "Off track (red)")]
     assert rows[2]["Deadline"] == D(2026, 4, 30)
     assert rows[2]["What HMICFRS asked"].startswith("By 30 April 2026, chief constables, "
                                                    "working with the Modern Slavery")
     assert rows[3]["Status rule"].startswith("OIC e-learning (all four modules): on a steady "
-                                             "pace from 01 June 2024")
+                                             "pace from 1 June 2024")

@@ -236,8 +236,11 @@ def test_recommendations_sheet_reads_as_a_progress_update() -> None:
                        "Status rule", "Evidence"]
     assert [(r[0], r[5], r[6], r[7]) for r in rows[4:8]] == [
         (2, "-", "", "Not measured yet"), (4, "2 of 3 done", "", "Off track (red)"),
-        (8, "75.0%", "70.0%", "At risk (amber)"), (9, "-", "", "Not measured yet")]
+        (8, 0.75, 0.7, "At risk (amber)"), (9, "-", "", "Not measured yet")]
     assert rows[6][4] == HOSTILE[0] and rows[6][8:] == [HOSTILE[2], HOSTILE[1], HOSTILE[3]]
     ws = openpyxl.load_workbook(io.BytesIO(_xlsx(sample_data())))["Recommendations"]
     assert ws["H6"].fill.fgColor.rgb.endswith("FFC7CE")  # red
+    # a percentage is a number Excel can chart; a milestone count stays in words
+    assert (ws["F7"].value, ws["F7"].number_format) == (0.75, "0.0%")
+    assert ws["F6"].data_type == "s"
     assert ws["E7"].data_type == "s" and ws["E7"].quotePrefix  # a formula kept as text

@@ -55,7 +55,7 @@ def test_forecast_and_amber_before_the_deadline(roster: Engine) -> None:
     assert result.forecast_date == D(2026, 6, 12)
     assert result.weekly_needed == pytest.approx(2 / (41 / 7))
     assert result.rag == "amber"
-    assert result.rag_reason == ("Amber: 33.3%, forecast to reach 100% on 2026-06-12, within "
+    assert result.rag_reason == ("Amber: 33.3%, forecast to reach 100% on 12 June 2026, within "
                                  "8 weeks after the deadline.")
     assert result.needed["week_ending"].tolist()[0] == D(2026, 3, 20)
     assert result.needed["week_ending"].tolist()[-1] == D(2026, 4, 30)
@@ -69,7 +69,7 @@ def test_after_the_deadline_red_without_a_forecast(roster: Engine) -> None:
     assert (result.current_pct, result.outstanding) == (60.0, 2)
     assert (result.rag, result.forecast_date, result.weekly_needed) == ("red", None, None)
     assert result.needed.empty
-    assert result.rag_reason == ("Red: 60.0% after the deadline (2026-04-30); no completions "
+    assert result.rag_reason == ("Red: 60.0% after the deadline (30 April 2026); no completions "
                                  "in the last 6 weeks, so no forecast.")
 
 
@@ -81,7 +81,7 @@ def test_after_the_deadline_red_with_the_forecast_shown(roster: Engine) -> None:
     assert result.recent_rate == pytest.approx(1 / 6)
     assert result.forecast_date == D(2026, 11, 30) + dt.timedelta(days=84)
     assert result.rag == "red"
-    assert "forecast to reach 100% on 2027-02-22" in result.rag_reason
+    assert "forecast to reach 100% on 22 February 2027" in result.rag_reason
 
 
 def test_green_when_everyone_has_completed(engine: Engine) -> None:

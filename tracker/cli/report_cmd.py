@@ -21,6 +21,7 @@ from tracker.cli.coverage_cmd import AsOf, DepartmentOpt, ForceOpt, RequirementO
 from tracker.config import Settings
 from tracker.messages.hints import explain
 from tracker.reference import vocab
+from tracker.reference.text import long_date
 from tracker.reports.csvs import TABLES, write_csv
 from tracker.reports.data import ReportData, build_report
 from tracker.reports.workbook import write_xlsx
@@ -157,7 +158,7 @@ def _done_line(data: ReportData, out: Path) -> str:
     parts = [f"{title} {'-' if pd.isna(pct) else format(float(pct), '.1%')}"
              for title, pct in zip(data.summary["requirement"], data.summary["coverage"],
                                    strict=True)]
-    return (f"Wrote {out} (as of {data.as_of:%d %B %Y}): {'; '.join(parts)}; "
+    return (f"Wrote {out} (as of {long_date(data.as_of)}): {'; '.join(parts)}; "
             f"{len(data.outstanding):,} outstanding.")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tracker.config import load_settings
 from tracker.messages.hints import Advised, Refusal
+from tracker.reference.text import short_date
 from tracker.store import audit
 from tracker.store.models import Exemption, Force, Person, PersonState
 
@@ -77,8 +78,8 @@ def end_exemption(session: Session, exemption_id: int, ends_on: dt.date, actor: 
 
 def _check_dates(starts_on: dt.date, ends_on: dt.date | None) -> None:
     if ends_on is not None and ends_on < starts_on:
-        raise ExemptionError(f"The end date {ends_on:%d %b %Y} is before the start date "
-                             f"{starts_on:%d %b %Y}; pick an end on or after the start.")
+        raise ExemptionError(f"The end date {short_date(ends_on)} is before the start date "
+                             f"{short_date(starts_on)}; pick an end on or after the start.")
 
 
 def list_exemptions(engine: Engine, *, force_id: int | None = None,

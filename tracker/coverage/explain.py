@@ -32,7 +32,6 @@ from tracker.coverage.population import (
 from tracker.coverage.rule_words import (
     ConditionCheck,
     clause_checks,
-    day_words,
     excluded_words,
     in_scope_words,
     out_of_scope_words,
@@ -40,6 +39,7 @@ from tracker.coverage.rule_words import (
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.messages.hints import Advised, Refusal
 from tracker.reference import vocab
+from tracker.reference.text import short_date
 from tracker.store import models
 
 
@@ -248,7 +248,7 @@ def explain(engine: Engine, rules: RuleSet, person: str, as_of: dt.date, *,
     ]
     return Explanation(as_of, _person_dict(states), _state_dict(states),
                        reason is None, _roster_text(states, reason, as_of), whys,
-                       roster_words=_roster_text(states, reason, as_of, day_words))
+                       roster_words=_roster_text(states, reason, as_of, short_date))
 
 
 def _person_dict(states: pd.DataFrame) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import pandas as pd
 from tracker.coverage.rules import Requirement
 from tracker.reference import vocab
 from tracker.reference.labels import RAG_WORDS
+from tracker.reference.text import long_date
 
 CLOSE_POINTS = 10.0  # a group within this many points below the trajectory is "at risk"
 
@@ -43,9 +44,9 @@ def steady_pace_pct(req: Requirement, as_of: dt.date) -> float:
 def group_rule(req: Requirement, as_of: dt.date, target: float) -> str:
     """The rule behind the status of each group, in words."""
     start = training_start(req)
-    return (f"{req.title}: on a steady pace from {start:%d %B %Y} (training available) to "
-            f"100% on {req.deadline:%d %B %Y}, a group needs {target:.1f}% on "
-            f"{as_of:%d %B %Y}. {RAG_WORDS['green']}: at or above it; {RAG_WORDS['amber']}: "
+    return (f"{req.title}: on a steady pace from {long_date(start)} (training available) to "
+            f"100% on {long_date(req.deadline)}, a group needs {target:.1f}% on "
+            f"{long_date(as_of)}. {RAG_WORDS['green']}: at or above it; {RAG_WORDS['amber']}: "
             f"up to {CLOSE_POINTS:.0f} points below; {RAG_WORDS['red']}: further below.")
 
 

@@ -7,7 +7,6 @@ No clause numbers and no codes: this is what a training lead or manager reads. T
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +65,6 @@ class ConditionCheck:
 def or_list(items: list[str]) -> str:
     """'A', 'A or B', 'A, B or C'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-def day_words(day: dt.date) -> str:
-    """'2 Mar 2026'."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def label(condition: str, value: Any) -> str:

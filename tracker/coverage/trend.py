@@ -31,6 +31,7 @@ from tracker.coverage.engine import (
 )
 from tracker.coverage.population import condition_columns, day_number, from_day, load_states, scope
 from tracker.coverage.rules import Requirement, RuleSet
+from tracker.reference.text import long_date
 
 RECENT_WEEKS = 6
 AMBER_WEEKS = 8
@@ -69,7 +70,7 @@ class Trend:
 
 
 def rag_rule(deadline: dt.date) -> str:
-    day = f"{deadline.day} {deadline:%B %Y}"
+    day = long_date(deadline)
     return (f"Green: 100% reached, or forecast to reach 100% by the deadline ({day}) at the "
             f"rate of the last {RECENT_WEEKS} weeks. Amber: before the deadline, forecast to "
             f"reach 100% within {AMBER_WEEKS} weeks after it. Red: below 100% once the "
@@ -267,10 +268,10 @@ def _rag(deadline: dt.date, today: dt.date, outstanding: int, current: float | N
     shown = "no one in scope" if current is None else f"{current:.1f}%"
     if outstanding == 0:
         return "green", f"Green: {shown}, nobody outstanding."
-    when = (f"forecast to reach 100% on {forecast.isoformat()}" if forecast
+    when = (f"forecast to reach 100% on {long_date(forecast)}" if forecast
             else f"no completions in the last {RECENT_WEEKS} weeks, so no forecast")
     if today > deadline:
-        return "red", f"Red: {shown} after the deadline ({deadline.isoformat()}); {when}."
+        return "red", f"Red: {shown} after the deadline ({long_date(deadline)}); {when}."
     if forecast is not None and forecast <= deadline:
         return "green", f"Green: {shown}, {when}, by the deadline."
     if forecast is not None and forecast <= deadline + dt.timedelta(weeks=AMBER_WEEKS):

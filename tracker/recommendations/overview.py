@@ -28,11 +28,12 @@ from tracker.recommendations.progress import assess
 from tracker.recommendations.standing import Standing
 from tracker.recommendations.wording import Wording, wording, wordings
 from tracker.reference.labels import RAG_WORDS
+from tracker.reference.text import long_date
 
 # A recommendation's figure for a force (None: all forces) as of a date, by the rules given.
 Measure = Callable[[Engine, str | None, dt.date, RuleSet], Standing]
-NO_FIGURE = ("With no one in scope due yet there is no figure; the status is amber until "
-             "there is.")
+NO_FIGURE = ("With no one in scope due yet there is no figure; the status is "
+             f"{RAG_WORDS['amber'].lower()} until there is.")
 
 
 def without_rules(measure: Callable[[Engine, str | None, dt.date], Standing]) -> Measure:
@@ -55,12 +56,14 @@ def pace_status(req: Requirement, value: float | None, as_of: dt.date) -> tuple[
     """The workbook's group rule applied to the whole requirement: (status, reason)."""
     target = steady_pace_pct(req, as_of)
     if value is None:
-        return "amber", f"{RAG_WORDS['amber']}: no one in scope is due yet on {as_of}."
+        return "amber", f"{RAG_WORDS['amber']}: no one in scope is due yet on {long_date(as_of)}."
     rag = str(group_status(pd.Series([value]), target, pd.Series([False]))[0].iloc[0])
     gap = round(target - value, 1)
     where = "at or above it" if gap <= 0 else f"{gap:.1f} points below it"
-    return rag, (f"{RAG_WORDS[rag]}: {value:.1f}% on {as_of}; a steady pace needs "
-                 f"{target:.1f}% by then, and this is {where}.")
+    needed = (f"100% was due by the deadline, {long_date(req.deadline)}" if as_of >= req.deadline
+              else f"a steady pace needs {target:.1f}% by then")
+    return rag, (f"{RAG_WORDS[rag]}: {value:.1f}% on {long_date(as_of)}; {needed}, and this "
+                 f"is {where}.")
 
 
 def training_standing(number: int, engine: Engine, force: str | None, as_of: dt.date,

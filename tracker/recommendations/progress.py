@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from tracker.recommendations.milestones import MilestoneView, list_milestones, shipped
+from tracker.reference.labels import RAG_WORDS
+from tracker.reference.text import long_date
 
 
 @dataclass(frozen=True)
@@ -36,18 +38,18 @@ class Progress:
 
 
 def rule_words(deadline: dt.date) -> str:
-    day = f"{deadline.day} {deadline:%B %Y}"
-    return (f"Green: every milestone in the register is done (and, once the deadline of "
-            f"{day} has passed, was done by it). Amber: the deadline is still ahead and a "
-            "milestone is not done yet. Red: the deadline has passed and a milestone was not "
-            "done by it. A register with no milestones is never green. A milestone counts as "
-            "done from the date it was done.")
+    green, amber, red = (RAG_WORDS[rag] for rag in ("green", "amber", "red"))
+    return (f"{green}: every milestone in the register is done (and, once the deadline of "
+            f"{long_date(deadline)} has passed, was done by it). {amber}: the deadline is still "
+            f"ahead and a milestone is not done yet. {red}: the deadline has passed and a "
+            f"milestone was not done by it. A register with no milestones is never "
+            f"{green.lower()}. A milestone counts as done from the date it was done.")
 
 
 def _state(milestone: MilestoneView) -> str:
     """A milestone not done by a day, in words: its status, or when it was done later."""
     if milestone.status == "done" and milestone.done_on is not None:
-        return f"done later, on {milestone.done_on.isoformat()}"
+        return f"done later, on {long_date(milestone.done_on)}"
     return milestone.status_label
 
 
@@ -62,20 +64,21 @@ def _away(deadline: dt.date, as_of: dt.date) -> str:
 
 def _reason(milestones: Sequence[MilestoneView], as_of: dt.date, deadline: dt.date,
             status: str) -> str:
-    total, word = len(milestones), status.capitalize()
+    total, word = len(milestones), RAG_WORDS[status]
     if total == 0:
         when = "has passed" if as_of > deadline else f"is {_away(deadline, as_of)}"
-        return f"{word}: the register holds no milestones, and the deadline ({deadline}) {when}."
+        return (f"{word}: the register holds no milestones, and the deadline "
+                f"({long_date(deadline)}) {when}.")
     if status == "green":
-        return f"{word}: all {total} milestones done by {min(as_of, deadline).isoformat()}."
+        return f"{word}: all {total} milestones done by {long_date(min(as_of, deadline))}."
     if status == "amber":
         done = sum(m.done_by(as_of) for m in milestones)
         return (f"{word}: {done} of {total} milestones done; still to do by the deadline "
-                f"({deadline}, {_away(deadline, as_of)}): "
+                f"({long_date(deadline)}, {_away(deadline, as_of)}): "
                 f"{_not_done(milestones, as_of)}.")
     on_time = sum(m.done_by(deadline) for m in milestones)
-    return (f"{word}: {on_time} of {total} milestones done by the deadline ({deadline}); "
-            f"not done by it: {_not_done(milestones, deadline)}.")
+    return (f"{word}: {on_time} of {total} milestones done by the deadline "
+            f"({long_date(deadline)}); not done by it: {_not_done(milestones, deadline)}.")
 
 
 def assess(milestones: Sequence[MilestoneView], as_of: dt.date,

@@ -32,8 +32,10 @@ from tracker.config import REFERRAL_WINDOW_DAYS
 from tracker.coverage.population import load_states
 from tracker.recommendations.standing import Standing
 from tracker.recommendations.wording import wording
+from tracker.reference.labels import RAG_WORDS
+from tracker.reference.text import long_date, short_date
 from tracker.store.db import unit_of_work
-from tracker.store.models import Force, IntelSubmission, Referral
+from tracker.store.models import Force, ImportBatch, IntelSubmission, Referral
 
 RECOMMENDATION = 2
 DEADLINE = wording(RECOMMENDATION).deadline
@@ -306,12 +308,13 @@ def _verdict(row: pd.Series, window: int) -> str:
 # ---------------------------------------------------------------- the standing
 
 def rule_words(window: int, deadline: dt.date = DEADLINE) -> str:
+    green, amber, red = (RAG_WORDS[rag] for rag in ("green", "amber", "red"))
     return (f"Referrals to the NCCU whose intelligence document was submitted within "
             f"{window} days, of the referrals dated on or before the date. A referral with no "
-            f"document whose {window}-day window is still open is pending and left out. Green: "
-            f"{GREEN_PCT:g}% or more. Amber: {AMBER_PCT:g}% to under {GREEN_PCT:g}% up to "
-            f"{deadline:%d %B %Y}. Red: under {AMBER_PCT:g}%, or under {GREEN_PCT:g}% after "
-            "the deadline. No referrals to count yet: amber.")
+            f"document whose {window}-day window is still open is pending and left out. "
+            f"{green}: {GREEN_PCT:g}% or more. {amber}: {AMBER_PCT:g}% to under {GREEN_PCT:g}% "
+            f"up to {long_date(deadline)}. {red}: under {AMBER_PCT:g}%, or under {GREEN_PCT:g}% "
+            f"after the deadline. No referrals to count yet: {amber.lower()}.")
 
 
 def _colour(pct: float | None, as_of: dt.date) -> str:
@@ -329,7 +332,7 @@ def _reason(total: pd.Series, status: str, window: int) -> str:
         waiting = (f" ({int(total['pending'])} pending, within its {window}-day window)"
                    if total["pending"] else "")
         return f"No referral to count yet{waiting}: nothing to measure."
-    return (f"{status.capitalize()}: {done} of {counted} referrals had their document within "
+    return (f"{RAG_WORDS[status]}: {done} of {counted} referrals had their document within "
             f"{window} days ({int(total['late'])} late, {int(total['missing'])} "
             f"missing{pending}).")
 
@@ -356,10 +359,29 @@ def standing(engine: Engine, force_code: str | None, as_of: dt.date,
         on_deadline = None if pd.isna(then) else float(then)
     batches = sorted({int(b) for b in (*logs.referrals["batch_id"],
                                        *logs.submissions["batch_id"])})
+    evidence = evidence_words(engine, batches)
     return Standing(
         RECOMMENDATION, DEADLINE, as_of,
         f"Referrals to the NCCU with an intelligence document submitted within {window} days",
         pct, *_counted(total, pct), status, rule_words(window),
-        _reason(total, status, window), on_deadline,
-        f"The NCCU referral and intelligence submission logs imported as batches "
-        f"{', '.join(map(str, batches))}." if batches else "No referral log imported yet.")
+        _reason(total, status, window), on_deadline, evidence)
+
+
+EVIDENCE_LISTED = 5  # files named in the evidence line; the rest are counted
+
+
+def evidence_words(engine: Engine, batches: list[int]) -> str:
+    """The logs the figure was read from, as a reader finds them: file, batch, when, who."""
+    if not batches:
+        return "No referral log imported yet."
+    with unit_of_work(engine) as session:
+        rows = session.execute(
+            select(ImportBatch.id, ImportBatch.file_name, ImportBatch.imported_at,
+                   ImportBatch.imported_by)
+            .where(ImportBatch.id.in_(batches)).order_by(ImportBatch.id)).all()
+    named = [f"{name} (batch {bid}, imported {short_date(at)} by {by})"
+             for bid, name, at, by in rows[:EVIDENCE_LISTED]]
+    more = len(rows) - len(named)
+    tail = f"; and {more} more" if more else ""
+    return ("The NCCU referral and intelligence submission logs it was read from: "
+            f"{'; '.join(named)}{tail}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -40,3 +41,21 @@ def clean_identifier(value: object) -> str | None:
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
     return text or None
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a report's sentence reads it, no leading zero.
+
+    >>> long_date(dt.date(2026, 3, 2))
+    '2 March 2026'
+    """
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_date(day: dt.date) -> str:
+    """A date as a table or a dashboard line reads it.
+
+    >>> short_date(dt.date(2026, 3, 2))
+    '2 Mar 2026'
+    """
+    return f"{day.day} {day:%b %Y}"
