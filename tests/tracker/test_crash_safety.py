@@ -25,7 +25,7 @@ from sqlalchemy import Engine, inspect, text
 from tests.conftest import cli_db_url
 
 FAULTS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
-KILLS_PER_RUN = 6
+KILLS_PER_RUN = 3  # one of each fault per backend
 PEOPLE = 1_500
 UNITS = ["Response - Bristol North", "CID Taunton", "Force Control Room", "NPT Yeovil"]
 RANKS = ["PC", "Insp", "PS", "DI", "PCSO"]
