@@ -7,9 +7,9 @@ The world, by hand:
 - home Wiltshire: four inspectors in scope of the Hydra requirement on its roster, Amy Ash
   (4101), Ben Birch (4102), Cal Cedar (4103) and Dot Dale (4104); none has done Hydra, so
   its Hydra coverage is 0 of 4;
-- the host's delegate list of 12 March 2026: Ann Lee (own force), Amy and Ben (Wiltshire,
-  attended), Cal (Wiltshire, did not attend), Gil Gray (Gloucestershire, attended); and of
-  26 March 2026: Amy again? no: Dot Dale (Wiltshire, attended).
+- the host's delegate list (one workbook, a date per row): on 12 March 2026 Ann Lee (own
+  force), Amy and Ben (Wiltshire, attended), Cal (Wiltshire, did not attend), Gil Gray
+  (Gloucestershire, attended); on 26 March 2026 Dot Dale (Wiltshire, attended).
 
 So Wiltshire's return holds Amy and Ben on 12 March and Dot on 26 March: 3 rows; imported at
 Wiltshire, its Hydra coverage moves from 0 of 4 to exactly 3 of 4 (Cal did not attend).
@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
-from python_calamine import CalamineWorkbook
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
@@ -35,7 +35,7 @@ from tracker.cli.app import app
 from tracker.ingest.records import Kind
 from tracker.reports import visitors as vis
 from tracker.store.db import init_db, make_engine, scratch_schema, unit_of_work
-from tracker.store.models import AuditEvent
+from tracker.store.models import AuditEvent, ImportBatch
 
 runner = CliRunner()
 HOST, HOME, THIRD = "avon-and-somerset", "wiltshire", "gloucestershire"
@@ -82,7 +82,7 @@ def home_engine(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
 
 def run(engine: Engine, *args: str) -> tuple[int, str]:
     result = runner.invoke(app, ["--db", cli_db_url(engine), *args])
-    return result.exit_code, result.output + (result.stderr if result.stderr_bytes else "")
+    return result.exit_code, result.output or repr(result.exception)
 
 
 def import_file(engine: Engine, path: Path, force: str, as_of: str, *extra: str) -> None:
@@ -120,9 +120,10 @@ def hydra_coverage(engine: Engine, force: str) -> tuple[int, int]:
     return row["completed"], row["in_scope"]
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_round_trip_credits_exactly_the_delegates_who_attended(
-        host: Engine, home_engine: Engine, tmp_path: Path) -> None:
-    out = tmp_path / "to-wiltshire.xlsx"
+        host: Engine, home_engine: Engine, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"to-wiltshire.{suffix}"
     code, output = run(host, "visitors", "--force", HOME, "--out", str(out))
     assert code == 0, output
     assert output == (f"Wrote {out}: 3 attendance(s) of 3 delegate(s) of Wiltshire Police, "
@@ -133,6 +134,10 @@ def test_round_trip_credits_exactly_the_delegates_who_attended(
     assert hydra_coverage(home_engine, HOME) == (0, 4)
     import_file(home_engine, out, HOME, "2026-04-01")  # no --kind, no mapping
     assert hydra_coverage(home_engine, HOME) == (3, 4)  # Amy, Ben, Dot; not Cal
+    with unit_of_work(home_engine) as session:
+        batch = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+        assert batch is not None
+        assert (batch.kind, batch.rows_read, batch.rows_new) == (Kind.HYDRA, 3, 3)
 
 
 def test_the_return_holds_that_force_only_and_reads_as_a_hydra_list(
@@ -158,3 +163,93 @@ def test_the_return_holds_that_force_only_and_reads_as_a_hydra_list(
     assert forces.values.tolist() == [[THIRD, "Gloucestershire Constabulary", 1],
                                       [HOME, "Wiltshire Police", 3]]
 
+
+
+def test_cli_writes_the_delegate_list_layout_and_audits_it(host: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "wiltshire.csv"
+    code, output = run(host, "visitors", "--force", HOME, "--out", str(out), "--host", HOST)
+    assert code == 0, output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["Course", "Course date", "Name", "Collar number", "Staff number", "Rank",
+         "Home force", "Attendance"],
+        ["OIC Hydra exercise", "2026-03-12", "Amy Ash", "4101", "", "", "Wiltshire Police",
+         "Attended"],
+        ["OIC Hydra exercise", "2026-03-12", "Ben Birch", "4102", "", "", "Wiltshire Police",
+         "Attended"],
+        ["OIC Hydra exercise", "2026-03-26", "Dot Dale", "4104", "", "", "Wiltshire Police",
+         "Attended"]]
+    assert detect_kind(rows[0], "", ()) == Kind.HYDRA
+    with unit_of_work(host) as session:
+        event = session.scalars(select(AuditEvent)
+                                .where(AuditEvent.action == "visitors-export")).one()
+        assert (event.target, event.detail) == ("wiltshire.csv", {
+            "force": HOME, "host": HOST, "rows": 3, "people": 3, "first": "2026-03-12",
+            "last": "2026-03-26"})
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    """The importers already keep formulas out of names; the writer makes sure anyway
+    (a rank or collar number from some other source, a name typed on a page)."""
+    hostile = '=HYPERLINK("http://x.example","Eve")'
+    frame = pd.DataFrame({"course": ["OIC Hydra exercise"] * 2,
+                          "course_date": pd.to_datetime(["2026-03-12", "2026-03-26"]),
+                          "full_name": [hostile, "@Fay Fern"], "collar_number": ["-4105", "4106"],
+                          "staff_number": [None, "+2006"], "rank_label": ["Insp", None],
+                          "home_force": "Wiltshire Police", "attendance": vis.ATTENDED})
+    result = vis.Visitors(HOME, "Wiltshire Police", None, frame[vis.LAYOUT])
+    vis.write_visitors(result, tmp_path / "w.csv", "csv")
+    vis.write_visitors(result, tmp_path / "w.xlsx", "xlsx")
+    with (tmp_path / "w.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1:] == [
+        ["OIC Hydra exercise", "2026-03-12", "'" + hostile, "'-4105", "", "Insp",
+         "Wiltshire Police", "Attended"],
+        ["OIC Hydra exercise", "2026-03-26", "'@Fay Fern", "4106", "'+2006", "",
+         "Wiltshire Police", "Attended"]]
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Delegates"]
+    cells = [sheet["C2"], sheet["D2"], sheet["C3"], sheet["E3"]]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        (hostile, "s", True), ("-4105", "s", True), ("@Fay Fern", "s", True),
+        ("+2006", "s", True)]
+    assert sheet["B2"].value == dt.datetime(2026, 3, 12)  # a date cell, not text
+    assert not any(isinstance(c.value, str) and c.data_type == "f"
+                   for row in sheet.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--force", "atlantis", "--out", "a.xlsx"],
+     "Error: There is no force 'atlantis'; a force is named by its code, e.g. wiltshire. "
+     "Give --force a code from tracker/reference/data/forces.toml (e.g. wiltshire); "
+     "`tracker visitors --help` says what each option takes.\n"),
+    (["--force", "dorset", "--out", "d.csv"],
+     "Error: No delegate of Dorset Police attended a Hydra session recorded here, so there "
+     "is nothing to send them. Import the delegate lists of the sessions they attended first "
+     "(tracker import FILE --kind hydra-delegates), or check the force code.\n"),
+    (["--force", HOME, "--out", "w.pdf"],
+     "Error: w.pdf: the return is written as .xlsx or .csv (the layout a Hydra delegate list "
+     "import reads); name the file with one of those endings. Give --out a file name ending "
+     "in .xlsx or .csv.\n"),
+    (["--force", HOME, "--out", "w.csv", "--host", HOME],
+     "Error: wiltshire cannot be its own visitor: name another force than the one whose "
+     "sessions these were. Give --force a code from tracker/reference/data/forces.toml (e.g. "
+     "wiltshire); `tracker visitors --help` says what each option takes.\n"),
+])
+def test_refusals_say_what_to_do_and_write_nothing(
+        host: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+        message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, output = run(host, "visitors", *args)
+    assert (code, output) == (1, message)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".csv", ".pdf")
+                  and p.name != "hydra-march.xlsx" and "roster" not in p.name) == []
+    with unit_of_work(host) as session:
+        assert session.scalars(select(AuditEvent)
+                               .where(AuditEvent.action == "visitors-export")).all() == []
+
+
+def test_help_says_what_it_writes() -> None:
+    result = runner.invoke(app, ["visitors", "--help"])
+    assert result.exit_code == 0
+    assert "delegates of --force who attended Hydra" in " ".join(result.output.split())
