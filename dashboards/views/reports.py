@@ -58,7 +58,8 @@ if auth.can(user, "upload"):
         line = st.columns([3, 1, 1], vertical_alignment="center")
         line[0].write(f"**{name}**: {count} delegate{'s' if count != 1 else ''}")
         for col, (fmt, label, mime) in zip(line[1:], VISITOR_FILES, strict=True):
-            col.download_button(f"{name} ({label})", actions.visitors_file(home, user.force_code, fmt, user),
+            col.download_button(f"{name} ({label})",
+                                actions.visitors_file(home, user.force_code, fmt, user),
                                 file_name=f"hydra-delegates-{home}.{fmt}", mime=mime,
                                 key=f"dl_visitors_{home}_{fmt}", on_click="ignore",
                                 icon=":material/download:")
