@@ -91,14 +91,14 @@ def import_file(engine: Engine, path: Path, force: str, as_of: str, *extra: str)
     assert code == 0, output
 
 
-def delegate_list(folder: Path, rows: list[list[object]]) -> Path:
+def delegate_list(folder: Path, rows: list[list[object]], name: str = "hydra-march") -> Path:
     """The host trainer's workbook: a title block above the header."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Delegates"
     for row in [["OIC Hydra exercise"], [], HEADER, *rows]:
         ws.append(row)
-    path = folder / "hydra-march.xlsx"
+    path = folder / f"{name}.xlsx"
     wb.save(path)
     return path
 
@@ -187,6 +187,34 @@ def test_cli_writes_the_delegate_list_layout_and_audits_it(host: Engine, tmp_pat
         assert (event.target, event.detail) == ("wiltshire.csv", {
             "force": HOME, "host": HOST, "rows": 3, "people": 3, "first": "2026-03-12",
             "last": "2026-03-26"})
+
+
+def test_only_the_host_forces_own_lists_count_when_it_is_named(
+        host: Engine, tmp_path: Path) -> None:
+    """In a database several forces share, Gloucestershire hosted Cal Cedar on 2 April: he
+    is in Wiltshire's return from Gloucestershire, not in the one from Avon and Somerset."""
+    import_file(host, delegate_list(tmp_path, [
+        [dt.datetime(2026, 4, 2), "Cheltenham", 1, "Cal Cedar", "4103", "Insp", "Wiltshire",
+         "Y"]], name="glos-april"), THIRD, "2026-04-03")
+    with unit_of_work(host) as session:
+        names = {code: vis.visitors(session, HOME, code).delegates["full_name"].tolist()
+                 for code in (HOST, THIRD, None)}
+        forces = vis.visiting_forces(session, THIRD)
+    assert names == {HOST: ["Amy Ash", "Ben Birch", "Dot Dale"], THIRD: ["Cal Cedar"],
+                     None: ["Amy Ash", "Ben Birch", "Dot Dale", "Cal Cedar"]}
+    assert forces.values.tolist() == [[HOME, "Wiltshire Police", 1]]
+
+
+def test_a_delegate_listed_without_a_name_goes_back_without_one(
+        engine: Engine, tmp_path: Path) -> None:
+    import_file(engine, delegate_list(tmp_path, [
+        [MARCH_12, "Portishead", 1, None, "4105", "Insp", "Wiltshire Police", "Y"],
+        [MARCH_12, "Portishead", 1, "Amy Ash", "4101", "Insp", "Wiltshire Police", "Y"]]),
+        HOST, "2026-03-31")
+    with unit_of_work(engine) as session:
+        result = vis.visitors(session, HOME)
+    assert result.delegates[["full_name", "collar_number"]].values.tolist() == [
+        ["Amy Ash", "4101"], [None, "4105"]]
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:

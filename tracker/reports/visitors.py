@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-from sqlalchemy import Engine, Select, exists, func, or_, select
+from sqlalchemy import Engine, Subquery, func, select, union
 from sqlalchemy.orm import Session
 
 from tracker.messages.hints import Advised, Refusal
@@ -41,8 +41,13 @@ ATTENDED = "Attended"
 # The file's columns, in order; their headings come from the label table.
 LAYOUT = ["course", "course_date", "full_name", "collar_number", "staff_number", "rank_label",
           "home_force", "attendance"]
+ATTENDED_COLUMNS = ["person_id", "full_name", "collar_number", "staff_number", "course",
+                    "course_date"]
 FORMATS = ("xlsx", "csv")
 SHEET = "Delegates"
+# A delegate listed with no name is stored under their identity key ("collar:4105"): the
+# return leaves the name blank rather than send a key as a name.
+_KEY_NAME = r"^(?:username|staff|collar):"
 
 
 class VisitorsError(Advised):
@@ -70,31 +75,30 @@ def _force_ids(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Force.code, Force.id)).all())
 
 
-def _host_batches(force_ids: dict[str, int], home: str, host: str | None) -> Select:
-    """The committed delegate-list imports of the host (of every force but ``home`` when
-    no host is named)."""
-    stmt = select(ImportBatch.id).where(ImportBatch.kind == HYDRA_KIND,
-                                        ImportBatch.status == "committed",
-                                        ImportBatch.force_id != force_ids[home])
-    if host is not None:
-        stmt = stmt.where(ImportBatch.force_id == force_ids[host])
-    return stmt
+def _reports() -> Subquery:
+    """(completion_id, host_id) for each committed delegate-list import that reported a
+    completion, first or as more evidence, with the force that imported it."""
+    hydra = (ImportBatch.kind == HYDRA_KIND, ImportBatch.status == "committed")
+    first = (select(Completion.id.label("completion_id"), ImportBatch.force_id.label("host_id"))
+             .join(ImportBatch, ImportBatch.id == Completion.batch_id).where(*hydra))
+    more = (select(CompletionEvidence.completion_id, ImportBatch.force_id)
+            .join(ImportBatch, ImportBatch.id == CompletionEvidence.batch_id).where(*hydra))
+    return union(first, more).subquery()
 
 
-def _attended(session: Session, home_id: int, batches: Select) -> pd.DataFrame:
-    """Each completion of a ``home_id`` person that one of ``batches`` reported (first, or
-    as more evidence)."""
-    seen = exists().where(CompletionEvidence.completion_id == Completion.id,
-                          CompletionEvidence.batch_id.in_(batches))
+def _attended(session: Session, home_id: int, host_id: int | None) -> pd.DataFrame:
+    """Each completion of a ``home_id`` person that another force's delegate list (the
+    host's, when given) reported."""
+    reports = _reports()
     stmt = (select(Person.id, Person.full_name, Person.collar_number, Person.staff_number,
-                   Module.title, Completion.completed_on)
+                   Module.title, Completion.completed_on).distinct()
+            .join(reports, reports.c.completion_id == Completion.id)
             .join(Person, Person.id == Completion.person_id)
             .join(Module, Module.id == Completion.module_id)
-            .where(Person.force_id == home_id,
-                   or_(Completion.batch_id.in_(batches), seen)))
-    rows = session.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["person_id", "full_name", "collar_number",
-                                       "staff_number", "course", "course_date"])
+            .where(Person.force_id == home_id, reports.c.host_id != home_id))
+    if host_id is not None:
+        stmt = stmt.where(reports.c.host_id == host_id)
+    return pd.DataFrame(session.execute(stmt).all(), columns=ATTENDED_COLUMNS)
 
 
 def _ranks(session: Session, people: list[int]) -> dict[int, str]:
@@ -128,41 +132,38 @@ def visitors(session: Session, home: str, host: str | None = None) -> Visitors:
     _check_forces(force_ids, home, host)
     name = vocab.forces().forces[home].name
     if home not in force_ids or (host is not None and host not in force_ids):
-        frame = pd.DataFrame(columns=["person_id", "full_name", "collar_number",
-                                      "staff_number", "course", "course_date"])
+        frame = pd.DataFrame(columns=ATTENDED_COLUMNS)
     else:
-        frame = _attended(session, force_ids[home], _host_batches(force_ids, home, host))
+        frame = _attended(session, force_ids[home],
+                          force_ids[host] if host is not None else None)
     if frame.empty:
         raise VisitorsError(f"No delegate of {name} attended a Hydra session recorded here, "
                             "so there is nothing to send them.", Refusal.NO_VISITORS)
     ranks = _ranks(session, [int(p) for p in frame["person_id"].unique()])
     rank = frame["person_id"].map(ranks).astype(object)
-    frame = frame.assign(rank_label=rank.where(rank.notna(), None), home_force=name,
+    names = frame["full_name"].astype(object).copy()
+    names[names.astype(str).str.match(_KEY_NAME)] = None
+    frame = frame.assign(full_name=names,
+                         rank_label=rank.where(rank.notna(), None), home_force=name,
                          attendance=ATTENDED, course_date=pd.to_datetime(frame["course_date"]))
     frame = frame.sort_values(["course_date", "full_name", "collar_number"], ignore_index=True)
     return Visitors(home, name, host, frame[LAYOUT])
 
 
 def visiting_forces(session: Session, host: str | None = None) -> pd.DataFrame:
-    """The forces whose people attended Hydra sessions the host's delegate lists recorded:
-    force (code), force_name, delegates (people), sorted by name."""
-    batches = select(ImportBatch.id).where(ImportBatch.kind == HYDRA_KIND,
-                                           ImportBatch.status == "committed")
-    host_id = _force_ids(session).get(host) if host is not None else None
-    if host is not None:
-        batches = batches.where(ImportBatch.force_id == host_id)
-    seen = exists().where(CompletionEvidence.completion_id == Completion.id,
-                          CompletionEvidence.batch_id.in_(batches))
+    """The forces whose people attended Hydra sessions another force's delegate lists (the
+    host's, when given) recorded: force (code), force_name, delegates (people), by name."""
+    reports = _reports()
     stmt = (select(Force.code, Force.name, func.count(func.distinct(Person.id)))
             .join(Person, Person.force_id == Force.id)
             .join(Completion, Completion.person_id == Person.id)
-            .where(or_(Completion.batch_id.in_(batches), seen))
+            .join(reports, reports.c.completion_id == Completion.id)
+            .where(Person.force_id != reports.c.host_id)
             .group_by(Force.code, Force.name).order_by(Force.name))
     if host is not None:
-        stmt = stmt.where(Person.force_id != host_id)
-    frame = pd.DataFrame(session.execute(stmt).all(),
-                         columns=["force", "force_name", "delegates"])
-    return frame
+        stmt = stmt.where(reports.c.host_id == _force_ids(session).get(host))
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["force", "force_name", "delegates"])
 
 
 def file_format(name: str) -> str:
