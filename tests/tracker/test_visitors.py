@@ -226,7 +226,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
                           "full_name": [hostile, "@Fay Fern"], "collar_number": ["-4105", "4106"],
                           "staff_number": [None, "+2006"], "rank_label": ["Insp", None],
                           "home_force": "Wiltshire Police", "attendance": vis.ATTENDED})
-    result = vis.Visitors(HOME, "Wiltshire Police", None, frame[vis.LAYOUT])
+    result = vis.Visitors(HOME, "Wiltshire Police", None, frame[vis.LAYOUT], 2)
     vis.write_visitors(result, tmp_path / "w.csv", "csv")
     vis.write_visitors(result, tmp_path / "w.xlsx", "xlsx")
     with (tmp_path / "w.csv").open(encoding="utf-8-sig", newline="") as handle:

@@ -64,11 +64,7 @@ class Visitors:
     home_name: str
     host: str | None
     delegates: pd.DataFrame
-
-    @property
-    def people(self) -> int:
-        return int(self.delegates[["full_name", "collar_number", "staff_number"]]
-                   .drop_duplicates().shape[0])
+    people: int  # distinct delegates (a delegate may have attended twice)
 
 
 def _force_ids(session: Session) -> dict[str, int]:
@@ -110,11 +106,11 @@ def _ranks(session: Session, people: list[int]) -> dict[int, str]:
     stmt = (select(PersonState.person_id, PersonState.rank_raw, PersonState.rank)
             .join(latest, (latest.c.person_id == PersonState.person_id)
                   & (latest.c.as_of == PersonState.as_of)))
-    return {pid: raw or (vocab.rank_label(code) if code else "")
-            for pid, raw, code in session.execute(stmt)}
+    return {pid: raw or vocab.rank_label(code)
+            for pid, raw, code in session.execute(stmt) if raw or code}
 
 
-def _check_forces(force_ids: dict[str, int], home: str, host: str | None) -> None:
+def _check_forces(home: str, host: str | None) -> None:
     for code in (home, host):
         if code is not None and code not in vocab.forces().forces:
             raise VisitorsError(f"There is no force {code!r}; a force is named by its code, "
@@ -129,7 +125,7 @@ def visitors(session: Session, home: str, host: str | None = None) -> Visitors:
     (every other force's lists when ``host`` is None). Refuses an unknown force and a force
     none of whose people attended (``VisitorsError``)."""
     force_ids = _force_ids(session)
-    _check_forces(force_ids, home, host)
+    _check_forces(home, host)
     name = vocab.forces().forces[home].name
     if home not in force_ids or (host is not None and host not in force_ids):
         frame = pd.DataFrame(columns=ATTENDED_COLUMNS)
@@ -147,7 +143,7 @@ def visitors(session: Session, home: str, host: str | None = None) -> Visitors:
                          rank_label=rank.where(rank.notna(), None), home_force=name,
                          attendance=ATTENDED, course_date=pd.to_datetime(frame["course_date"]))
     frame = frame.sort_values(["course_date", "full_name", "collar_number"], ignore_index=True)
-    return Visitors(home, name, host, frame[LAYOUT])
+    return Visitors(home, name, host, frame[LAYOUT], int(frame["person_id"].nunique()))
 
 
 def visiting_forces(session: Session, host: str | None = None) -> pd.DataFrame:
