@@ -45,7 +45,7 @@ class Refusal(StrEnum):
     RESTORE_OTHER_DATABASE = "restore-other-database"
     RESTORE_NOT_EMPTY = "restore-not-empty"
     RESTORE_OTHER_SCHEMA = "restore-other-schema"
-    NO_FORCE = "no-force"
+    NO_VISITING_FORCE = "no-visiting-force"
     NO_VISITORS = "no-visitors"
     VISITORS_FILE_TYPE = "visitors-file-type"
 
@@ -251,7 +251,7 @@ HINTS: dict[HintCode, Hint] = {
         "Restore with a --db URL whose search_path is {schema} (e.g. "
         "?options=-csearch_path%3D{schema}).",
         "Ask an administrator to restore it into a database whose search path is {schema}."),
-    Refusal.NO_FORCE: Hint(
+    Refusal.NO_VISITING_FORCE: Hint(
         "No such force",
         "Give --force a code from tracker/reference/data/forces.toml (e.g. wiltshire); "
         "`tracker visitors --help` says what each option takes.",

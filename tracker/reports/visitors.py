@@ -114,10 +114,10 @@ def _check_forces(home: str, host: str | None) -> None:
     for code in (home, host):
         if code is not None and code not in vocab.forces().forces:
             raise VisitorsError(f"There is no force {code!r}; a force is named by its code, "
-                                "e.g. wiltshire.", Refusal.NO_FORCE)
+                                "e.g. wiltshire.", Refusal.NO_VISITING_FORCE)
     if host is not None and host == home:
         raise VisitorsError(f"{home} cannot be its own visitor: name another force than the "
-                            "one whose sessions these were.", Refusal.NO_FORCE)
+                            "one whose sessions these were.", Refusal.NO_VISITING_FORCE)
 
 
 def visitors(session: Session, home: str, host: str | None = None) -> Visitors:
