@@ -5,6 +5,7 @@ the audit log; each returns the message to show."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import tempfile
 from collections.abc import Callable, Mapping
@@ -232,6 +233,23 @@ def original_file(batch_id: int, user: CurrentUser) -> Callable[[], bytes]:
         return kept.content
 
     return fetch
+
+
+def visitors_file(home: str, host: str | None, fmt: str,
+                  user: CurrentUser) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: ``home``'s delegates who attended Hydra here, as
+    a delegate list that force imports (``tracker.reports.visitors``), built when clicked and
+    audited. Names and numbers: for people who may upload the delegate lists themselves."""
+    require(user, "upload")
+
+    def build() -> bytes:
+        from tracker.reports.visitors import export_visitors
+
+        buffer = io.BytesIO()
+        export_visitors(data.engine(), home, buffer, fmt, user.username, host)
+        return buffer.getvalue()
+
+    return build
 
 
 def commit_upload(upload: Upload, user: CurrentUser, progress: Progress = no_progress) -> str:

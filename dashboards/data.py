@@ -37,7 +37,7 @@ from tracker.store.db import make_engine, unit_of_work
 
 # Audit actions that change no data: they must not invalidate the cache.
 READ_ONLY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "logout",
-                     "export", "page-refused")
+                     "export", "visitors-export", "page-refused")
 
 Token = tuple[Any, ...]
 
@@ -465,6 +465,16 @@ def report_file(user: CurrentUser, as_of: dt.date, force: str | None,
         return buffer.getvalue()
 
     return build
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def visiting_forces(token: Token, host: str | None) -> pd.DataFrame:
+    """The forces whose people attended Hydra sessions the host's delegate lists recorded
+    (``tracker.reports.visitors``): force, force_name, delegates."""
+    from tracker.reports.visitors import visiting_forces as forces
+
+    with unit_of_work(engine()) as session:
+        return forces(session, host)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import actions, data, ui
 from tracker import auth
+
+VISITOR_FILES = (
+    ("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("csv", "CSV", "text/csv"))
 
 user, settings, _token, force, departments, rules = ui.open_page("reports")
 titles = rules.titles
@@ -39,6 +43,26 @@ with cols[2]:
         user, as_of, force, departments, pseudonymise, "summary"),
         file_name=f"{stem}-summary.csv", mime="text/csv", key="dl_report_summary",
         on_click="ignore", icon=":material/download:")
+
+if auth.can(user, "upload"):
+    st.header("Visiting forces' Hydra attendance")
+    st.write("For each other force whose people attended your Hydra sessions, the delegates "
+             "who attended (name, collar and staff number, rank, course date), in the layout "
+             "of a Hydra delegate list: send it to that force, and their upload of it "
+             "credits their people. Only that force's people are in its file.")
+    visiting = data.visiting_forces(_token, user.force_code)
+    if visiting.empty:
+        st.info("No delegates from other forces yet. They appear here once the delegate "
+                "lists of your Hydra sessions are uploaded on the Upload page.")
+    for home, name, count in visiting.itertuples(index=False, name=None):
+        line = st.columns([3, 1, 1], vertical_alignment="center")
+        line[0].write(f"**{name}**: {count} delegate{'s' if count != 1 else ''}")
+        for col, (fmt, label, mime) in zip(line[1:], VISITOR_FILES, strict=True):
+            col.download_button(f"{name} ({label})",
+                                actions.visitors_file(home, user.force_code, fmt, user),
+                                file_name=f"hydra-delegates-{home}.{fmt}", mime=mime,
+                                key=f"dl_visitors_{home}_{fmt}", on_click="ignore",
+                                icon=":material/download:")
 
 st.header("Requirement rules in force")
 st.caption(f"Rules file: {data.rules_file_text()}.")

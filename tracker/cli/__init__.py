@@ -19,6 +19,7 @@ from tracker.cli import (  # noqa: F401  (each registers its commands)
     referrals_cmd,
     report_cmd,
     users_cmd,
+    visitors_cmd,
 )
 from tracker.cli.app import app
 

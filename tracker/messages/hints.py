@@ -45,6 +45,9 @@ class Refusal(StrEnum):
     RESTORE_OTHER_DATABASE = "restore-other-database"
     RESTORE_NOT_EMPTY = "restore-not-empty"
     RESTORE_OTHER_SCHEMA = "restore-other-schema"
+    NO_VISITING_FORCE = "no-visiting-force"
+    NO_VISITORS = "no-visitors"
+    VISITORS_FILE_TYPE = "visitors-file-type"
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,20 @@ HINTS: dict[HintCode, Hint] = {
         "Restore with a --db URL whose search_path is {schema} (e.g. "
         "?options=-csearch_path%3D{schema}).",
         "Ask an administrator to restore it into a database whose search path is {schema}."),
+    Refusal.NO_VISITING_FORCE: Hint(
+        "No such force",
+        "Give --force a code from tracker/reference/data/forces.toml (e.g. wiltshire); "
+        "`tracker visitors --help` says what each option takes.",
+        "Choose one of the forces listed."),
+    Refusal.NO_VISITORS: Hint(
+        "No delegates of that force",
+        "Import the delegate lists of the sessions they attended first "
+        "(tracker import FILE --kind hydra-delegates), or check the force code.",
+        "Upload the delegate lists of the sessions they attended on the Upload page first."),
+    Refusal.VISITORS_FILE_TYPE: Hint(
+        "File type not supported",
+        "Give --out a file name ending in .xlsx or .csv.",
+        "Choose the Excel or the CSV download."),
 }
 
 

@@ -47,6 +47,9 @@ COLUMN_HEADINGS: dict[str, str] = {
     "rule": "Status rule", "status_reason": "Why this status",
     "figure_pct": "Figure %", "on_deadline_pct": "On the deadline %",
     "on_deadline_done": "Done by the deadline", "done": "Done", "total": "Of",
+    # Hydra sessions: a delegate list (the layout the Hydra import reads)
+    "course": "Course", "course_date": "Course date", "home_force": "Home force",
+    "attendance": "Attendance", "delegates": "Delegates",
     # files and records
     "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
 }

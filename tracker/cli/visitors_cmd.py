@@ -1,0 +1,53 @@
+"""``tracker visitors``: the visiting forces' return, the delegates of one other force who
+attended Hydra sessions here, as a delegate list (xlsx or csv) to send to that force.
+
+A thin layer over ``tracker.reports.visitors``: the option checks, the write and the audit
+are the library's; this prints the outcome or the refusal with what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker.cli.app import app, fail, state
+from tracker.cli.report_cmd import _whoami
+from tracker.messages.hints import explain
+from tracker.reports.visitors import VisitorsError, export_visitors, file_format
+
+
+@app.command()
+def visitors(
+    ctx: typer.Context,
+    force: Annotated[str, typer.Option(
+        "--force", metavar="CODE", help="The home force of the visiting delegates (its "
+        "code, e.g. wiltshire): the force the file is for.")],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", metavar="FILE", help="File to write: .xlsx or .csv, in the layout "
+        "`tracker import` reads as a Hydra delegate list.")],
+    host: Annotated[str | None, typer.Option(
+        "--host", envvar="TRACKER_FORCE", metavar="CODE", show_default=False,
+        help="The force whose sessions they attended (whose delegate lists were imported). "
+        "Default: $TRACKER_FORCE, else every force's lists but the home force's own.")]
+    = None,
+) -> None:
+    """Write the visiting forces' return: the delegates of --force who attended Hydra
+    sessions here (name, collar and staff number, rank, course date, attendance), and
+    nobody else, for that force to import and credit its people. The export is recorded
+    in the audit log."""
+    try:
+        fmt = file_format(out.name)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result = export_visitors(state(ctx).engine, force, out, fmt, _whoami(), host)
+    except VisitorsError as exc:
+        fail(explain(exc, "cli"))
+    except OSError as exc:
+        fail(f"{out}: cannot write the file ({exc.strerror}). Check the folder exists and "
+             "the file is not open in Excel.")
+    dates = result.delegates["course_date"]
+    typer.echo(f"Wrote {out}: {len(result.delegates)} attendance(s) of {result.people} "
+               f"delegate(s) of {result.home_name}, sessions from {dates.min():%d %B %Y} "
+               f"to {dates.max():%d %B %Y}. Send it to {result.home_name}; they import it as "
+               "a Hydra delegate list.")
