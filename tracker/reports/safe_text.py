@@ -20,6 +20,7 @@ dashboard's table downloads) comes through ``csv_text`` / ``write_csv_table`` /
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -167,12 +168,46 @@ def write_xlsx_table(frame: pd.DataFrame, target: Any, *, sheet_name: str = "She
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_name)
     ws.append(xlsx_row(ws, [str(c) for c in frame.columns]))
-    columns = [xlsx_text_values(ws, frame[c]) if _is_text(frame[c])
+    columns = [_xlsx_dates(ws, frame[c]) if _is_dates(frame[c])
+               else xlsx_text_values(ws, frame[c]) if _is_text(frame[c])
                else [None if _missing(v) else v for v in frame[c].astype(object)]
                for c in frame.columns]
     for row in zip(*columns, strict=True):
         ws.append(list(row))
     wb.save(target)
+
+
+XLSX_DATE_FORMAT = "d mmm yyyy"  # a date column shows as a date, not with 00:00:00
+
+
+def _is_dates(series: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return True
+    present = series.dropna()
+    return bool(series.dtype == object and len(present)
+                and present.map(lambda v: isinstance(v, dt.date)).all())
+
+
+def _xlsx_dates(ws: Any, series: pd.Series) -> list[Any]:
+    """Date cells shown as dates: a datetime at midnight is a day, so no time is shown."""
+    from openpyxl.cell import WriteOnlyCell
+
+    def one(value: Any) -> Any:
+        if _missing(value):
+            return None
+        day = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+        has_time = isinstance(day, dt.datetime) and day.time() != dt.time(0)
+        return WriteOnlyCell(ws, value=day) if has_time else _date_cell(ws, day)
+
+    return [one(v) for v in series.astype(object)]
+
+
+def _date_cell(ws: Any, day: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    out = WriteOnlyCell(ws, value=day)
+    out.number_format = XLSX_DATE_FORMAT
+    return out
 
 
 def _is_text(series: pd.Series) -> bool:
