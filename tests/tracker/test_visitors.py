@@ -35,7 +35,7 @@ from tracker.cli.app import app
 from tracker.ingest.records import Kind
 from tracker.reports import visitors as vis
 from tracker.store.db import init_db, make_engine, scratch_schema, unit_of_work
-from tracker.store.models import AuditEvent, ImportBatch
+from tracker.store.models import AuditEvent, ImportBatch, Person
 
 runner = CliRunner()
 HOST, HOME, THIRD = "avon-and-somerset", "wiltshire", "gloucestershire"
@@ -213,8 +213,11 @@ def test_a_delegate_listed_without_a_name_goes_back_without_one(
         HOST, "2026-03-31")
     with unit_of_work(engine) as session:
         result = vis.visitors(session, HOME)
+        stored = session.scalar(select(Person.full_name).where(Person.collar_number == "4105"))
     assert result.delegates[["full_name", "collar_number"]].values.tolist() == [
         ["Amy Ash", "4101"], [None, "4105"]]
+    # stored under words a reader understands, not the matching key "collar:4105"
+    assert stored == "(no name given: collar 4105)"
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:

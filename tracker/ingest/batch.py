@@ -755,7 +755,8 @@ def _write_delegates(session: Session, plan: ImportPlan, batch: ImportBatch) -> 
     if people.empty:
         return pd.Series(dtype="Int64")
     ids = allocate_ids(session, "people", len(people))
-    full_name = people["full_name"].fillna(people["email_key"]).fillna(people["identity_key"])
+    unnamed = "(no name given: " + people["identity_key"].str.replace(":", " ", n=1) + ")"
+    full_name = people["full_name"].fillna(people["email_key"]).fillna(unnamed)
     frame = pd.DataFrame({
         "id": ids, "force_id": people["target_force_id"].to_numpy(),
         "staff_number": people["staff_number_key"].to_numpy(),

@@ -45,9 +45,9 @@ ATTENDED_COLUMNS = ["person_id", "full_name", "collar_number", "staff_number", "
                     "course_date"]
 FORMATS = ("xlsx", "csv")
 SHEET = "Delegates"
-# A delegate listed with no name is stored under their identity key ("collar:4105"): the
-# return leaves the name blank rather than send a key as a name.
-_KEY_NAME = r"^(?:username|staff|collar):"
+# A delegate listed with no name is stored as "(no name given: collar 4105)" (before
+# December 2026: the bare key "collar:4105"): the return leaves the name blank.
+_KEY_NAME = r"^(?:(?:username|staff|collar):|\(no name given: )"
 
 
 class VisitorsError(Advised):
