@@ -17,7 +17,9 @@ app = typer.Typer(
     name="tracker",
     help="OIC training compliance tracker: import LMS, HR and Hydra exports, and see who has "
     "completed the HMICFRS organised immigration crime training (Hydra exercise, "
-    "recommendation 8; four-module e-learning, recommendation 9) against 30 April 2026.",
+    "recommendation 8; four-module e-learning, recommendation 9) against 30 April 2026; "
+    "with the intelligence documents for NCCU referrals (recommendation 2) and the OIC plan's "
+    "milestones (recommendation 4) beside them.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
