@@ -34,6 +34,7 @@ from tracker.recommendations.standing import Standing
 from tracker.recommendations.wording import wording
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, IntelSubmission, Referral
+from tracker.store.retention import officer_pseudonym
 
 RECOMMENDATION = 2
 DEADLINE = wording(RECOMMENDATION).deadline
@@ -195,13 +196,18 @@ def with_officers(engine: Engine, matched: pd.DataFrame,
 
 
 def _officer_keys(states: pd.DataFrame) -> pd.DataFrame:
-    """(force, officer number) -> person: staff numbers first, then collar numbers."""
+    """(force, officer number) -> person: staff numbers first, then collar numbers, then
+    what the retention purge wrote in a leaver's place (``officer_pseudonym``)."""
     people = states.drop_duplicates("person_id", keep="last")
+    ids = people["person_id"].astype("int64")
     keys = pd.concat([
         people[["force", "staff_number", "person_id"]].rename(columns={"staff_number":
                                                                        "officer"}),
         people[["force", "collar_number", "person_id"]].rename(columns={"collar_number":
-                                                                        "officer"})])
+                                                                        "officer"}),
+        *(people[["force", "person_id"]].assign(
+            officer=[officer_pseudonym(int(i), collar) for i in ids])
+          for collar in (False, True))])
     return keys.dropna(subset=["officer"]).drop_duplicates(["force", "officer"])
 
 
