@@ -63,6 +63,8 @@ SYNONYMS: dict[str, str] = {
                      "datetime"), "date"),
     **dict.fromkeys(("manager", "managers", "supervisor", "supervisors", "reports",
                      "reporting", "lm", "boss"), "manager"),
+    # a word of its own, so that the typing-slip reader does not take it for "reports" (to)
+    "report": "report",
     **dict.fromkeys(("unit", "units", "command", "commands", "division", "divisions",
                      "section", "sections", "team", "teams", "directorate", "directorates",
                      "ocu", "bcu", "lpa", "lpu", "district", "department", "departments", "dept",
