@@ -191,3 +191,16 @@ def test_a_plausible_submission_log_is_not_stopped(engine: Engine, tmp_path: Pat
     planned = _plan(engine, path)
     assert (planned.parsed.kind, planned.findings, planned.refused) == (
         Kind.INTELLIGENCE_LOG, [], None)
+
+
+def test_a_submission_log_of_strangers_stops_without_the_referral_costs(
+        engine: Engine, tmp_path: Path) -> None:
+    _roster_with_a_leaver(engine, tmp_path)
+    path = write_csv(tmp_path / "intel-strangers.csv", [
+        ["Intel Ref", "Date Submitted", "Author Collar No", "Linked Incident"],
+        *([f"IR-{i}", f"{i:02d}/03/2026", f"90{i:02d}", ""] for i in range(1, 6)),
+        ["IR-6", "06/03/2026", "0001", ""]])
+    assert _plan(engine, path).refused == (
+        "intel-strangers.csv: 5 of the 6 officers it names (83%) match nobody on the Avon "
+        "and Somerset Constabulary roster by staff or collar number as of the intelligence "
+        'document date (column "Author Collar No"): 9001, 9002, 9003, 9004, 9005.')
