@@ -63,6 +63,8 @@ SYNONYMS: dict[str, str] = {
                      "datetime"), "date"),
     **dict.fromkeys(("manager", "managers", "supervisor", "supervisors", "reports",
                      "reporting", "lm", "boss"), "manager"),
+    # a word of its own, so that the typing-slip reader does not take it for "reports" (to)
+    "report": "report",
     **dict.fromkeys(("unit", "units", "command", "commands", "division", "divisions",
                      "section", "sections", "team", "teams", "directorate", "directorates",
                      "ocu", "bcu", "lpa", "lpu", "district", "department", "departments", "dept",
@@ -302,8 +304,16 @@ LINKED_REF = _f("linked_reference", "Linked reference", "reference",
                  "NCCU", "NCCU number", "Related", "Related number", "Link", "Custody number",
                  "Occurrence number", "Linked occurrence", "Linked nccu", "Linked custody"),
                 ("date", "who", "author", "collar"))
-REFERRAL_FIELDS = (REFERRAL_REF, NCCU_REF, REFERRED, OFFICER, LOCATION)
-SUBMISSION_FIELDS = (SUBMISSION_REF, SUBMITTED, OFFICER, LINKED_REF)
+# A separate time of day ("Time", "Time referred"): its header reads like the date (*time*
+# says *date*), so its values decide: times of day, not dates.
+REFERRED_TIME = _f("referred_at", "Referral time", "time",
+                   ("Time", "Referral time", "Time referred", "Time reported", "Nccu time"),
+                   ("submitted", "start", "leave"))
+SUBMITTED_TIME = _f("submitted_at", "Submission time", "time",
+                    ("Time", "Submission time", "Time submitted", "Submitted time",
+                     "Time created"), ("incident", "referral", "referred", "start", "leave"))
+REFERRAL_FIELDS = (REFERRAL_REF, NCCU_REF, REFERRED, REFERRED_TIME, OFFICER, LOCATION)
+SUBMISSION_FIELDS = (SUBMISSION_REF, SUBMITTED, SUBMITTED_TIME, OFFICER, LINKED_REF)
 
 LEARNER = (STAFF, COLLAR, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES)
 FIELDS_OF_LEARNER = tuple(f.name for f in LEARNER)
@@ -315,7 +325,7 @@ MOODLE_LEARNER = (MOODLE_STAFF, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES)
 ALL_FIELDS = (STAFF, COLLAR, EMAIL, USERNAME, FULL_NAME, SURNAME, FORENAMES, RANK, WORKFORCE,
               UNIT, ROLE, LINE_MANAGER, START, LEAVING, EMPLOYMENT, TITLE, CSTATUS, DATE, SCORE,
               FORCE, SHORTNAME, IDNUMBER, VENUE, SYNDICATE, *REFERRAL_FIELDS,
-              SUBMISSION_REF, SUBMITTED, LINKED_REF)
+              SUBMISSION_REF, SUBMITTED, SUBMITTED_TIME, LINKED_REF)
 IGNORE = "ignore"  # what a user mapping gives a column that feeds nothing
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,3 +182,86 @@ def ambiguous_dates(order: str, column: str | None, file: str) -> Problem:
                    "No date in this column has a day over 12, so it cannot say whether its "
                    f"dates are day-first or month-first; they were read {reading}. Check a "
                    "few dates against the source system.", None, column, None, file)
+
+
+# ---------------------------------------------------------------- times of day
+
+_CLOCK = (r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2})(?:\.\d+)?)?"
+          r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?")
+_ZONE = r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|BST)?\s*$"
+_CLOCK_ONLY = re.compile(r"^\s*" + _CLOCK + _ZONE)
+_TIME_AFTER_DATE = re.compile(r"(?:\s+|T|,\s*)" + _CLOCK + _ZONE)
+
+
+def _clock(found: re.Match[str] | None) -> dt.time | None:
+    """The time a ``_CLOCK`` match gives (None: no match, or no such time)."""
+    if found is None:
+        return None
+    hour, minute = int(found["hour"]), int(found["minute"])
+    second = int(found["second"] or 0)
+    if found["ampm"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if found["ampm"][0] in "Pp" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return dt.time(hour, minute, second)
+
+
+def is_time_of_day(text: str) -> bool:
+    """Whether ``text`` is a time of day with no date ("14:35", "2.35 pm")."""
+    return _clock(_CLOCK_ONLY.match(text)) is not None
+
+
+def _fraction(value: float) -> dt.time | None:
+    """The time of day an Excel fraction of a day gives (0.5: 12:00), to the second."""
+    seconds = round((value % 1) * 86400)
+    return None if seconds >= 86400 else dt.time(seconds // 3600, seconds // 60 % 60,
+                                                 seconds % 60)
+
+
+def time_in_date(value: object) -> dt.time | None:
+    """The time of day a date cell gives, when it gives one: a datetime cell not at
+    midnight (a date cell reads as midnight), text with a time after the date, or an Excel
+    serial with a fraction of a day."""
+    if isinstance(value, dt.datetime):
+        return value.time() if value.time() != dt.time() else None
+    if isinstance(value, float) and value == value and not value.is_integer() and value > 1:
+        return _fraction(value)
+    if isinstance(value, str):
+        return _clock(_TIME_AFTER_DATE.search(value.strip()))
+    return None
+
+
+def time_of_day(value: object) -> dt.time | None:
+    """A time-of-day cell's time: a time cell, a datetime cell (Excel writes a time alone
+    as one on 30/12/1899), text such as "14:35" or "2:35 pm", or a fraction of a day."""
+    if isinstance(value, dt.datetime):
+        return value.time()
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, float) and 0 <= value < 1:
+        return _fraction(value)
+    if isinstance(value, str):
+        return _clock(_CLOCK_ONLY.match(value))
+    return None
+
+
+@dataclass
+class ParsedTimes:
+    """One column read as times of day, aligned with the input."""
+
+    values: np.ndarray  # object: datetime.time or None
+    bad: np.ndarray  # bool: a value that is not a time of day
+
+
+def parse_times(column: ColumnLike, reader: Callable[[object], dt.time | None]) -> ParsedTimes:
+    """A column read by ``reader`` (``time_of_day`` or ``time_in_date``), each distinct
+    value once: the times (None where none), and which non-blank cells gave none."""
+    codes, uniques = factorize(column)
+    values = np.array([reader(v) for v in uniques], dtype=object)
+    blank = np.array([v is None or (isinstance(v, str) and not v.strip())
+                      or (isinstance(v, float) and v != v) for v in uniques], dtype=bool)
+    return ParsedTimes(lookup(codes, values, None),
+                       lookup(codes, ~blank & pd.isna(pd.Series(values, dtype=object))
+                              .to_numpy(), False))

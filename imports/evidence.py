@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from imports.dates import parse_dates
+from imports.dates import is_time_of_day, parse_dates
 from imports.roster import STATUSES, WORKFORCE
 from imports.statuses import classify_one
 from tracker.ingest.mappings import Mappings
@@ -165,6 +165,17 @@ def _check_date(values: Sample, _m: Mappings) -> Fit:
     return Fit(share, f"{_pct(share)} of values are dates")
 
 
+def _check_time(values: Sample, _m: Mappings) -> Fit:
+    """Times of day with no date ("14:35", "2:35 pm", a time cell)."""
+    share = _share_raw(values, lambda v, t: isinstance(v, dt.time) or is_time_of_day(t))
+    return Fit(share, f"{_pct(share)} of values are times of day")
+
+
+def _share_raw(values: Sample, test: Callable[[Any, str], bool]) -> float:
+    return sum(1 for v, t in zip(values.raw, values.values, strict=True) if test(v, t)) / len(
+        values)
+
+
 def _check_identifier(values: Sample, _m: Mappings) -> Fit:
     share = _share(values, lambda v: bool(_IDENTIFIER.match(v)) and "@" not in v)
     share *= 1 - _share(values, lambda v: is_honorific(v) or _is_rank(v, Mappings()))
@@ -261,6 +272,7 @@ CHECKS: dict[str, Check] = {
     "unit": _check_unit,
     "text": _check_text,
     "date": _check_date,
+    "time": _check_time,
     "employment": _vocab("employment statuses", _is_employment, 0.9),
     "course": _check_course,
     "completion": _check_completion,

@@ -4,7 +4,10 @@ known, the reporting officer's staff or collar number, a location) or per intell
 document (its reference, date, author and the reference it links to).
 
 A row without its reference or its date cannot be counted or matched: it is rejected with
-its row and column. A reference that appears twice in one file keeps its first row."""
+its row and column. A reference that appears twice in one file keeps its first row. The
+time of day is kept when the file gives one: in a separate time column, else in the date
+cell itself (a date and time cell, "02/03/2026 14:35"); a time that cannot be read is a
+warning (the row is kept, with no time). Matching goes by the date alone."""
 
 from __future__ import annotations
 
@@ -14,13 +17,21 @@ import numpy as np
 import pandas as pd
 
 from imports import cells
-from imports.dates import ambiguous_dates, not_a_date, parse_dates
+from imports.dates import (
+    ambiguous_dates,
+    not_a_date,
+    parse_dates,
+    parse_times,
+    time_in_date,
+    time_of_day,
+)
 from imports.report import add_rows
 from imports.table import Context, Table
 from tracker.ingest.records import REFERRAL_COLUMNS, SUBMISSION_COLUMNS
 from tracker.messages.problems import Code, Report, Severity
 
 WHAT = {"referred_on": "referral", "submitted_on": "submission"}
+TIME_FIELD = {"referred_on": "referred_at", "submitted_on": "submitted_at"}
 
 
 def parse_referrals(table: Table, ctx: Context,
@@ -47,8 +58,28 @@ def _common(table: Table, ctx: Context, report: Report, date_field: str) -> pd.D
         "reference": cells.identifiers(table.coded("reference")),
         date_field: dates,
         "officer": cells.identifiers(table.coded("officer")),
+        TIME_FIELD[date_field]: _times(table, date_field, ctx, report),
         "_date_reported": reported,
     })
+
+
+def _times(table: Table, date_field: str, ctx: Context, report: Report) -> np.ndarray:
+    """The rows' times of day: the time column's, else the date cell's own (None where
+    neither gives one). A time column value that is not a time is a warning."""
+    in_dates = parse_times(table.coded(date_field), time_in_date).values
+    name = TIME_FIELD[date_field]
+    if not table.has(name):
+        return in_dates
+    raw = table.coded(name)
+    parsed = parse_times(raw, time_of_day)
+    add_rows(report, parsed.bad, table.rows, Code.BAD_VALUE, Severity.WARNING,
+             table.label(name), raw, lambda v, i: f'"{v}" is not a time of day (such as '
+             "14:35): the row was imported without its time. Correct it and import the "
+             "file again to keep it.", ctx.file_name)
+    values = parsed.values.copy()
+    none = pd.isna(pd.Series(values, dtype=object)).to_numpy()
+    values[none] = in_dates[none]
+    return values
 
 
 def _dates(table: Table, name: str, ctx: Context,

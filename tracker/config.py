@@ -45,13 +45,16 @@ class Thresholds:
     completed count falls by more than ``drop``; a full roster would make more than
     ``leavers`` of the force's workforce (on its roster as of the roster's date) leavers.
     Each also needs at least ``min_people`` people unmapped, unmatched, fallen or leaving:
-    one learner of two matching nobody is no evidence of a wrong file."""
+    one learner of two matching nobody is no evidence of a wrong file. ``unmatched`` also
+    judges the officers a referral or submission log names; a log's row dated more than
+    ``log_years`` years before today is implausibly old."""
 
     unmapped: float = 0.10
     unmatched: float = 0.20
     drop: float = 0.10
     min_people: int = 5
     leavers: float = 0.10
+    log_years: int = 10  # a referral or submission dated more years ago is implausibly old
 
 
 @dataclass(frozen=True)

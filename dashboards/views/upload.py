@@ -12,8 +12,9 @@ import streamlit as st
 
 from dashboards import actions, data, mapping, ui
 from dashboards.progress import WRITING, BarProgress
-from tracker.ingest.plausibility import EXAMPLE_HEADERS, Check, Finding
+from tracker.ingest.plausibility import EXAMPLE_HEADERS, Finding
 from tracker.ingest.records import Kind
+from tracker.messages.hints import face_hint
 
 KINDS = {"": "Detect automatically", **{k.value: k.label for k in Kind}}
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"]
@@ -116,22 +117,13 @@ ACCEPT_LABEL = "I have checked this file: import it anyway"
 
 
 def implausible_fix(finding: Finding) -> str:
-    """What to do about an implausible file, in this page's words."""
-    evidence = finding.evidence
-    if finding.code is Check.RULE_COLUMN_MISSING:
-        return (f"To fix: choose the column that holds the {evidence['name']} in the table "
-                f'of columns below (Feeds: {EXAMPLE_HEADERS[evidence["field"]]}); the choice '
-                "is saved for later files like this one.")
-    if finding.code is Check.RULE_VALUES_UNMAPPED:
-        return (f"To fix: check these values in the HR system. To map them to a "
-                f"{evidence['field']} the tool knows, import the file anyway, map them on the "
-                "Data quality page (Unknown values), then upload the file again.")
-    if finding.code is Check.LEARNERS_UNMATCHED:
-        return ("To fix: check that the file belongs to the force in the Force box above and "
-                "that those columns hold what its roster holds; if the roster is out of date, "
-                "upload the current one first.")
-    return ("To fix: check that this is the force's full, current roster; if it is a partial "
-            "update, untick Full roster above (people missing from it then stay).")
+    """What to do about an implausible file, in this page's words (the finding's dashboard
+    hint)."""
+    evidence = dict(finding.evidence)
+    if evidence.get("field") in EXAMPLE_HEADERS:
+        evidence.setdefault("example", EXAMPLE_HEADERS[evidence["field"]])
+    hint = face_hint(finding.code, "dashboard", **evidence)
+    return f"To fix: {hint[:1].lower()}{hint[1:]}" if hint else ""
 
 
 def offer_accept(file_id: str, upload: actions.Upload) -> None:

@@ -174,6 +174,26 @@ STRANGERS = ("lms-mostly-strangers.csv: 6 of the 8 learners of Avon and Somerset
              "(staff number) and \"Full Name\" (name): their completions would not count.")
 
 
+def test_a_referral_log_of_strangers_gets_a_log_fix_not_a_roster_one(db: Engine,
+                                                                     tmp_path: Path) -> None:
+    """The fix under a referral log's finding is about officers, not about a full roster."""
+    path = tmp_path / "referrals-strangers.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Referral Date", "Incident Number", "Reporting Officer Staff No"])
+        writer.writerows([f"0{1 + n}/02/2026", f"INC-{n}", f"99{n:03d}"] for n in range(8))
+    at = app_for(db, "demo-lead", page="upload")
+    at.file_uploader[0].upload(path.name, path.read_bytes(), "text/csv")
+    at.run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("referrals-strangers.csv: 8 of the 8 officers it names (100%) "
+                            "match nobody on the ")
+    assert ("To fix: check that the log belongs to the force in the Force box above and "
+            "that the column holds staff or collar numbers as the roster writes them") in error
+    assert "Full roster" not in error
+
+
 def test_an_implausible_file_says_why_and_waits_for_the_box(db: Engine,
                                                              tmp_path: Path) -> None:
     path = _strangers_file(tmp_path)

@@ -52,10 +52,11 @@ def test_a_referral_log_with_ordinary_headers_is_detected_and_read(tmp_path: Pat
                               "officer": "Reporting Officer Collar", "location": "Location"}
     assert parsed.records.to_dict("records") == [
         {"row": 2, "reference": "INC-0001", "nccu_reference": "NCCU/26/0001",
-         "referred_on": dt.date(2026, 2, 3), "officer": "1234", "location": "Custody Bristol"},
+         "referred_on": dt.date(2026, 2, 3), "referred_at": dt.time(14, 35), "officer": "1234",
+         "location": "Custody Bristol"},
         {"row": 3, "reference": "INC-0002", "nccu_reference": None,
-         "referred_on": dt.date(2026, 2, 14), "officer": "02345",
-         "location": "Response Taunton"}]
+         "referred_on": dt.date(2026, 2, 14), "referred_at": dt.time(9, 10),
+         "officer": "02345", "location": "Response Taunton"}]
     assert parsed.report.errors == []
 
 
@@ -117,3 +118,55 @@ def test_a_submission_with_a_future_or_unreadable_date_is_refused(tmp_path: Path
     assert [(p.row, p.column, p.severity.value) for p in parsed.report.problems
             if p.row] == [(4, "Date Submitted", "error")]
     assert list(parsed.records["reference"]) == ["IR-100", "IR-101"]
+
+
+# ---------------------------------------------------------------- the time of day
+
+def _times(parsed: object) -> list[tuple[str, object, object]]:
+    records = parsed.records  # type: ignore[attr-defined]
+    when = "referred_at" if "referred_at" in records else "submitted_at"
+    return list(zip(records["reference"], records.iloc[:, 3], records[when], strict=True))
+
+
+def test_a_separate_time_column_is_kept_and_a_bad_time_warns(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "referrals.csv", [
+        ["Date referred", "Time", "Incident", "Officer"],
+        ["22/03/2026", "14:35", "INC-1", "1234"],
+        ["23/03/2026", "2:05 pm", "INC-2", "1234"],
+        ["24/03/2026", "", "INC-3", "1234"],
+        ["25/03/2026 08:15", "", "INC-4", "1234"],
+        ["26/03/2026", "teatime", "INC-5", "1234"]])
+    parsed = parse_file(path, today=TODAY)
+    assert parsed.columns["referred_at"] == "Time"
+    assert _times(parsed) == [
+        ("INC-1", dt.date(2026, 3, 22), dt.time(14, 35)),
+        ("INC-2", dt.date(2026, 3, 23), dt.time(14, 5)),
+        ("INC-3", dt.date(2026, 3, 24), None),
+        ("INC-4", dt.date(2026, 3, 25), dt.time(8, 15)),  # the date cell's own time
+        ("INC-5", dt.date(2026, 3, 26), None)]
+    assert parsed.report.flatten(["row", "column", "code", "severity", "message"]) == [
+        [6, "Time", "bad-value", "warning", '"teatime" is not a time of day (such as 14:35): '
+         "the row was imported without its time. Correct it and import the file again to "
+         "keep it."]]
+
+
+def test_date_and_time_cells_of_a_workbook_keep_their_time(tmp_path: Path) -> None:
+    """A datetime cell keeps its time; a plain date cell (midnight) and a date have none;
+    a separate column of time cells gives the submission's time."""
+    path = write_xlsx(tmp_path / "referrals.xlsx", [
+        ["Referral Date", "Incident Number", "Reporting Officer"],
+        [dt.datetime(2026, 3, 2, 14, 35), "INC-1", "1234"],
+        [dt.datetime(2026, 3, 3), "INC-2", "1234"],
+        ["2026-03-04T07:05:00", "INC-3", "1234"]])
+    assert _times(parse_file(path, today=TODAY)) == [
+        ("INC-1", dt.date(2026, 3, 2), dt.time(14, 35)),
+        ("INC-2", dt.date(2026, 3, 3), None),
+        ("INC-3", dt.date(2026, 3, 4), dt.time(7, 5))]
+    path = write_xlsx(tmp_path / "intel.xlsx", [
+        ["Intel Ref", "Date Submitted", "Time Submitted", "Author Collar No"],
+        ["IR-1", dt.date(2026, 3, 2), dt.time(16, 20), "1234"],
+        ["IR-2", dt.date(2026, 3, 3), None, "1234"]])
+    parsed = parse_file(path, today=TODAY)
+    assert (parsed.kind, parsed.columns["submitted_at"]) == (Kind.INTELLIGENCE_LOG,
+                                                             "Time Submitted")
+    assert list(parsed.records["submitted_at"]) == [dt.time(16, 20), None]

@@ -48,16 +48,28 @@ def test_missing_lists_the_referral_to_chase_with_its_line_manager(cli) -> None:
     result = cli("referrals", "missing", "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("force,reference,nccu_reference,referred_on,due_on,officer")
-    assert lines[1:] == ["avon-and-somerset,INC-4,,2026-03-05,2026-03-12,1002,Al Jones,"
+    assert lines[0].startswith("force,reference,nccu_reference,referred_on,referred_at,"
+                               "due_on,officer")
+    assert lines[1:] == ["avon-and-somerset,INC-4,,2026-03-05,,2026-03-12,1002,Al Jones,"
                          "constable,cid,9000,Sam Boss"]
+
+
+def test_the_time_of_day_shows_in_the_chase_list_and_the_why(cli, world: Engine) -> None:  # noqa: F811
+    from tests.tracker.test_referrals import _times
+
+    _times(world)
+    result = cli("referrals", "missing", "--format", "json")
+    assert [(r["reference"], r["referred_at"]) for r in json.loads(result.output)] == [
+        ("INC-4", "14:35")]
+    assert cli("referrals", "explain", "INC-4").output.startswith(
+        "Referral INC-4, reported on 5 Mar 2026 at 14:35 by officer 1002 (Al Jones): missing")
 
 
 def test_explain_one_referral_and_refuse_an_unknown_one(cli) -> None:
     result = cli("referrals", "explain", "INC-5")
     assert result.output == (
-        "Referral INC-5, reported on 15/03/2026 by officer 1234 (Jo Smith): pending: no "
-        "document yet; its 7-day window is open until 22/03/2026, so it is not counted "
+        "Referral INC-5, reported on 15 Mar 2026 by officer 1234 (Jo Smith): pending: no "
+        "document yet; its 7-day window is open until 22 Mar 2026, so it is not counted "
         "yet.\n")
     unknown = cli("referrals", "explain", "INC-99")
     assert unknown.exit_code == 1

@@ -14,14 +14,14 @@ import pytest
 from tracker import auth
 from tracker.messages import hints
 from tracker.messages.hints import FACES, HINTS, Refusal, face_hint, hint_column, with_hint
-from tracker.messages.problems import Code
+from tracker.messages.problems import Check, Code
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [page.title for page in auth.PAGES.values()]
 
 
-@pytest.mark.parametrize("code", [*Code, *Refusal], ids=str)
-def test_every_code_has_a_title_and_a_hint_per_face(code: Code | Refusal) -> None:
+@pytest.mark.parametrize("code", [*Code, *Refusal, *Check], ids=str)
+def test_every_code_has_a_title_and_a_hint_per_face(code: Code | Refusal | Check) -> None:
     hint = HINTS[code]
     assert hint.title.strip() and hint.title[0].isupper()
     for face in FACES:
@@ -30,8 +30,8 @@ def test_every_code_has_a_title_and_a_hint_per_face(code: Code | Refusal) -> Non
         assert "{" not in text and "}" not in text, (code, face, text)  # every value filled
 
 
-@pytest.mark.parametrize("code", [*Code, *Refusal], ids=str)
-def test_the_dashboard_names_no_command_and_the_cli_no_page(code: Code | Refusal) -> None:
+@pytest.mark.parametrize("code", [*Code, *Refusal, *Check], ids=str)
+def test_the_dashboard_names_no_command_and_the_cli_no_page(code: Code | Refusal | Check) -> None:
     dashboard, cli = HINTS[code].dashboard, HINTS[code].cli
     assert "tracker " not in dashboard and "--" not in dashboard and "`" not in dashboard
     assert not any(f"{page} page" in cli for page in PAGES), cli

@@ -98,3 +98,37 @@ def test_0006_adds_the_referral_and_submission_logs_and_takes_them_away(
     tables = set(inspect(empty_engine).get_table_names())
     assert not {"referrals", "intel_submissions"} & tables
     assert "milestones" in tables
+
+
+def _columns(engine: Engine, table: str) -> set[str]:
+    from sqlalchemy import inspect
+
+    return {c["name"] for c in inspect(engine).get_columns(table)}
+
+
+def test_0007_adds_the_times_of_day_and_takes_them_away_keeping_the_rows(
+        empty_engine: Engine) -> None:
+    """A referral stored at 0006 stays through the upgrade to 0007 (with no time) and the
+    downgrade back to 0006 (the time columns gone)."""
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0006")
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO forces (id, code, name, home_office) "
+                          "VALUES (1, 'avon', 'Avon', TRUE)"))
+        conn.execute(text(
+            "INSERT INTO import_batches (id, kind, force_id, file_name, sha256, imported_by, "
+            "imported_at, rows_read, rows_accepted, rows_warned, rows_rejected, "
+            "rows_unmatched, rows_new, rows_unchanged, status) VALUES (1, 'nccu-referrals', "
+            "1, 'r.csv', 'ab', 'lead', '2026-03-02 10:00:00', 1, 1, 0, 0, 0, 1, 0, "
+            "'committed')"))
+        conn.execute(text("INSERT INTO referrals (force_id, reference, referred_on, officer, "
+                          "batch_id) VALUES (1, 'INC-1', '2026-03-02', '1234', 1)"))
+    command.upgrade(config, "0007_referral_times")
+    assert "referred_at" in _columns(empty_engine, "referrals")
+    assert "submitted_at" in _columns(empty_engine, "intel_submissions")
+    assert _rows(empty_engine, "SELECT reference, referred_at FROM referrals") == [
+        ("INC-1", None)]
+    command.downgrade(config, "0006")
+    assert "referred_at" not in _columns(empty_engine, "referrals")
+    assert "submitted_at" not in _columns(empty_engine, "intel_submissions")
+    assert _rows(empty_engine, "SELECT reference, officer FROM referrals") == [("INC-1", "1234")]

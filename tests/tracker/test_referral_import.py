@@ -86,3 +86,18 @@ def test_undoing_the_first_batch_keeps_what_a_later_one_reported_again(
                                ("IR-101", second, 4)]
     undo_batch(engine, second, "lead")
     assert _count(engine, IntelSubmission) == 0
+
+
+def test_the_time_of_day_is_stored_where_the_log_gives_it(engine: Engine,
+                                                          tmp_path: Path) -> None:
+    """REFERRALS' date cells carry 14:35 and 09:10; SUBMISSIONS' dates carry no time."""
+    _import(engine, write_csv(tmp_path / "referrals.csv", REFERRALS))
+    _import(engine, write_csv(tmp_path / "intel.csv", SUBMISSIONS))
+    with unit_of_work(engine) as session:
+        refs = session.execute(select(Referral.reference, Referral.referred_on,
+                                      Referral.referred_at).order_by(Referral.reference)).all()
+        subs = session.scalars(select(IntelSubmission.submitted_at)).all()
+    assert [tuple(r) for r in refs] == [
+        ("INC-0001", dt.date(2026, 2, 3), dt.time(14, 35)),
+        ("INC-0002", dt.date(2026, 2, 14), dt.time(9, 10))]
+    assert subs == [None, None]

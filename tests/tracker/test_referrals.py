@@ -114,20 +114,53 @@ def test_the_chase_list_names_the_officer_and_line_manager(world: Engine) -> Non
 def test_explain_says_why_in_words(world: Engine) -> None:
     rows = _rows(world)
     assert r.explain(rows, "inc-2", 7) == (
-        "Referral INC-2, reported on 10/02/2026 by officer 1002 (Al Jones): submitted: "
-        "document S-2 by the same officer on 15/02/2026, within 7 days; a weaker match, as "
+        "Referral INC-2, reported on 10 Feb 2026 by officer 1002 (Al Jones): submitted: "
+        "document S-2 by the same officer on 15 Feb 2026, within 7 days; a weaker match, as "
         "the document does not name the referral. Add the reference to confirm it.")
     assert r.explain(rows, "N-1", 7, identity=False) == (
-        "Referral INC-1 (NCCU N-1), reported on 02/02/2026 by officer 1234: submitted: "
-        "intelligence document S-1 submitted on 04/02/2026, 2 days after, names it "
+        "Referral INC-1 (NCCU N-1), reported on 2 Feb 2026 by officer 1234: submitted: "
+        "intelligence document S-1 submitted on 4 Feb 2026, 2 days after, names it "
         "(matched by reference).")
     assert r.explain(rows, "INC-3", 7).endswith(
-        "late: intelligence document S-3 submitted on 05/03/2026, 13 days after, names it, "
-        "after the 7-day window that closed on 27/02/2026.")
+        "late: intelligence document S-3 submitted on 5 Mar 2026, 13 days after, names it, "
+        "after the 7-day window that closed on 27 Feb 2026.")
     assert r.explain(rows, "INC-4", 7).endswith(
         "missing: no document names it, and none by the same officer within 7 days (due by "
-        "12/03/2026). Ask the officer to submit it.")
+        "12 Mar 2026). Ask the officer to submit it.")
     assert r.explain(rows, "INC-9", 7) is None
+
+
+def _times(engine: Engine) -> None:
+    """INC-1 referred at 09:05, INC-2 and INC-4 at 14:35; S-1 submitted at 16:20 (the
+    others' logs give no time)."""
+    from sqlalchemy import update
+
+    with unit_of_work(engine) as s:
+        s.execute(update(Referral).where(Referral.reference == "INC-1")
+                  .values(referred_at=dt.time(9, 5)))
+        s.execute(update(Referral).where(Referral.reference.in_(["INC-2", "INC-4"]))
+                  .values(referred_at=dt.time(14, 35)))
+        s.execute(update(IntelSubmission).where(IntelSubmission.reference == "S-1")
+                  .values(submitted_at=dt.time(16, 20)))
+
+
+def test_the_time_of_day_shows_where_the_log_gives_it_and_matching_stays_by_date(
+        world: Engine) -> None:
+    before = _rows(world)[["reference", "document", "matched_by", "status"]]
+    _times(world)
+    rows = _rows(world)
+    assert rows[["reference", "document", "matched_by", "status"]].equals(before)
+    assert r.explain(rows, "N-1", 7, identity=False) == (
+        "Referral INC-1 (NCCU N-1), reported on 2 Feb 2026 at 09:05 by officer 1234: "
+        "submitted: intelligence document S-1 submitted on 4 Feb 2026 at 16:20, 2 days "
+        "after, names it (matched by reference).")
+    assert r.explain(rows, "INC-2", 7, identity=False) == (
+        "Referral INC-2, reported on 10 Feb 2026 at 14:35 by officer 1002: submitted: "
+        "document S-2 by the same officer on 15 Feb 2026, within 7 days; a weaker match, as "
+        "the document does not name the referral. Add the reference to confirm it.")
+    chase = r.chase_list(rows)
+    assert chase[["reference", "referred_at"]].values.tolist() == [["INC-4", dt.time(14, 35)]]
+    assert rows.loc[rows["reference"] == "INC-5", "referred_at"].tolist() == [None]
 
 
 def test_the_standing_of_recommendation_2(world: Engine) -> None:

@@ -89,7 +89,8 @@ def test_dry_run_counts_and_changes_nothing(world: Runner, engine: Engine,
         "Retention: leavers who left on or before 2025-11-30; kept files last uploaded "
         "before 2025-05-30.",
         "Would purge 2 leavers' names, e-mails and collar numbers; 1 identity links; 1 "
-        "review-queue records; 1 problem values; 1 audit entries; 2 kept files "
+        "review-queue records; 1 problem values; 1 audit entries; 0 officer numbers in "
+        "referral and submission logs; 2 kept files "
         f"({_size(engine, 1) + _size(engine, 3):,} bytes).",
         "Nothing was changed (--dry-run); `tracker retention` purges it."])
     assert content(engine) == before
@@ -106,7 +107,8 @@ def test_purge_keeps_coverage_history_and_removes_leavers_data(
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1:] == [
         "Purged 2 leavers' names, e-mails and collar numbers; 1 identity links; 1 "
-        "review-queue records; 1 problem values; 1 audit entries; 2 kept files "
+        "review-queue records; 1 problem values; 1 audit entries; 0 officer numbers in "
+        "referral and submission logs; 2 kept files "
         f"({len(kept[1].content) + len(kept[3].content):,} bytes).",  # type: ignore[union-attr]
         "Coverage history is unchanged; the purge is in the audit log."]
     assert coverage_history(world) == history
@@ -121,13 +123,14 @@ def test_purge_keeps_coverage_history_and_removes_leavers_data(
     assert _retention_events(engine) == [("dpo", {
         "leavers_left_by": "2025-11-30", "files_uploaded_before": "2025-05-30", "people": 2,
         "identity_links": 1, "review_records": 1, "problem_values": 1, "audit_entries": 1,
-        "kept_files": 2,
+        "log_officers": 0, "kept_files": 2,
         "kept_bytes": len(kept[1].content) + len(kept[3].content),  # type: ignore[union-attr]
         "leaver_months": 12, "file_months": 18})]
     again = world("retention", "--dry-run")
     assert again.output.splitlines()[1] == (
         "Would purge 0 leavers' names, e-mails and collar numbers; 0 identity links; 0 "
-        "review-queue records; 0 problem values; 0 audit entries; 0 kept files (0 bytes).")
+        "review-queue records; 0 problem values; 0 audit entries; 0 officer numbers in "
+        "referral and submission logs; 0 kept files (0 bytes).")
 
 
 def test_a_shorter_period_for_leavers_only_reaches_those_who_left_earlier(

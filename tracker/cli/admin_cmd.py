@@ -96,7 +96,8 @@ def _retention_lines(found: Purge, dry_run: bool) -> list[str]:
     counts = (f"{found.people} leavers' names, e-mails and collar numbers; "
               f"{found.identity_links} identity links; {found.review_records} review-queue "
               f"records; {found.problem_values} problem values; {found.audit_entries} audit "
-              f"entries; {found.kept_files} kept "
+              f"entries; {found.log_officers} officer numbers in referral and "
+              f"submission logs; {found.kept_files} kept "
               f"files ({found.kept_bytes:,} bytes).")
     if dry_run:
         return [f"Retention: {'; '.join(rules)}.", f"Would purge {counts}",

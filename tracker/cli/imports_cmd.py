@@ -139,7 +139,9 @@ def import_files(
                                          "implausible (a column the requirement rules use "
                                          "not found, many of its values unknown, many "
                                          "learners matching nobody, a requirement's people "
-                                         "in scope or completed falling sharply), once you "
+                                         "in scope or completed falling sharply; a log with "
+                                         "no officer column, officers matching nobody, or "
+                                         "implausible dates), once you "
                                          "have checked it. Recorded in the audit log.")]
     = False,
     as_json: JsonOption = False,
@@ -288,24 +290,14 @@ def _column_lines(result: dict[str, Any]) -> list[str]:
 
 def _fix(finding: Finding) -> str:
     """What to do about an implausible file, in the command line's words."""
-    from tracker.ingest.plausibility import EXAMPLE_HEADERS, Check
+    from tracker.ingest.plausibility import EXAMPLE_HEADERS
+    from tracker.messages.hints import face_hint
 
     evidence = finding.evidence
-    if finding.code is Check.RULE_COLUMN_MISSING:
-        fix = (f"say which column holds the {evidence['name']} with --column "
-               f'"HEADER={evidence["field"]}" (saved for later files of this layout), or give '
-               f'it a header the tool knows, such as "{EXAMPLE_HEADERS[evidence["field"]]}"')
-    elif finding.code is Check.RULE_VALUES_UNMAPPED:
-        fix = (f"map each value once with `tracker map {evidence['field']} \"VALUE\" CODE` and "
-               "import the file again")
-    elif finding.code is Check.LEARNERS_UNMATCHED:
-        fix = ("check that the file belongs to the force given with --force and that those "
-               "columns hold what its roster holds; if the roster is out of date, import the "
-               "current one first")
-    else:
-        fix = ("check that it is the force's full, current roster; if it is a partial update, "
-               "import it with --partial (people missing from it then stay)")
-    return f"To fix: {fix}. If the file is right, pass --accept to import it anyway."
+    example = evidence.get("example") or EXAMPLE_HEADERS.get(str(evidence.get("field")))
+    fix = face_hint(finding.code, "cli", **{**evidence, "example": example})
+    return (f"To fix: {fix[0].lower()}{fix[1:]} If the file is right, pass --accept to "
+            "import it anyway.")
 
 
 def _describe(result: dict[str, Any]) -> str:

@@ -58,11 +58,15 @@ def _rows(ctx: typer.Context, as_of: dt.date, force: str | None) -> pd.DataFrame
 
 
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates as dates (not midnight timestamps) for every format."""
+    """Dates as dates (not midnight timestamps), times of day as text, for every format."""
     out = frame.copy()
     for column in ("referred_on", "due_on", "submitted_on"):
         if column in out:
             out[column] = [None if pd.isna(v) else v.date() for v in out[column]]
+    for column in ("referred_at", "submitted_at"):  # times of day as 14:35
+        if column in out:
+            out[column] = [f"{v:%H:%M}" if isinstance(v, dt.time) else None
+                           for v in out[column]]
     return out
 
 

@@ -25,6 +25,7 @@ TABLES: dict[Kind, type[Referral] | type[IntelSubmission]] = {
     Kind.REFERRAL_LOG: Referral, Kind.INTELLIGENCE_LOG: IntelSubmission}
 ALSO_REPORTED = "also_reported"  # batch detail: reference -> row, already stored when imported
 DATE_FIELD = {Kind.REFERRAL_LOG: "referred_on", Kind.INTELLIGENCE_LOG: "submitted_on"}
+TIME_FIELD = {Kind.REFERRAL_LOG: "referred_at", Kind.INTELLIGENCE_LOG: "submitted_at"}
 
 
 def plan_log(session: Session, plan: ImportPlan) -> None:
@@ -49,6 +50,9 @@ def write_log(session: Session, plan: ImportPlan, batch: ImportBatch) -> None:
     frame = plan.frames["log"].copy()
     when = DATE_FIELD[kind]
     frame[when] = pd.to_datetime(frame[when]).dt.strftime("%Y-%m-%d")
+    clock = TIME_FIELD[kind]
+    frame[clock] = [None if t is None or t != t else t.strftime("%H:%M:%S")
+                    for t in frame[clock]]
     frame = frame.astype(object).where(frame.notna(), None)
     frame["row"] = plan.frames["log"]["row"].astype("int64")
     frame = frame.assign(force_id=plan.force_id, batch_id=batch.id)

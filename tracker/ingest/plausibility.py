@@ -14,33 +14,27 @@ to fix it and how to go ahead anyway (STYLE habit 15). Thresholds: ``config.Thre
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from tracker.config import Thresholds
+from tracker.config import Thresholds, load_settings
 from tracker.coverage.engine import evaluate, load_completions, load_exemptions
-from tracker.coverage.population import day_number
+from tracker.coverage.population import day_number, load_states
 from tracker.coverage.rules import RuleSet
-from tracker.ingest.records import ParsedFile
+from tracker.ingest.records import Kind, ParsedFile
+from tracker.messages.problems import Check as Check
+from tracker.messages.problems import Code
 from tracker.reference import vocab
 from tracker.store.models import RosterSnapshot
 
 if TYPE_CHECKING:
     from tracker.ingest.batch import ImportPlan
-
-
-class Check(StrEnum):
-    RULE_COLUMN_MISSING = "rule-column-missing"
-    RULE_VALUES_UNMAPPED = "rule-values-unmapped"
-    LEARNERS_UNMATCHED = "learners-unmatched"
-    REQUIREMENT_FALLS = "requirement-falls"
-    MANY_LEAVERS = "many-leavers"
 
 
 @dataclass(frozen=True)
@@ -79,6 +73,8 @@ def check(engine: Engine, plan: ImportPlan, rules: RuleSet,
     """Every finding about ``plan`` (empty when it is plausible). A requirement's fall is
     only looked at when the roster's columns and values are sound (they would explain it)."""
     parsed = plan.parsed
+    if parsed.kind.is_log:
+        return list(log_findings(engine, plan, thresholds))
     if not parsed.kind.is_roster:
         has_roster = _has_roster(engine, plan.force_id)
         return list(unmatched_learners(plan, has_roster, thresholds))
@@ -329,3 +325,129 @@ def _falls(before: dict[str, int], after: dict[str, int], thresholds: Thresholds
         if _too_many(was - will, was, thresholds.drop, thresholds):
             out.append(f"from {was:,} {words} to {will:,} ({(will - was) / was:+.0%})")
     return out
+
+
+# ---------------------------------------------------------------- logs (recommendation 2)
+
+LOG_ITEMS = {Kind.REFERRAL_LOG: ("referral", "referrals"),
+             Kind.INTELLIGENCE_LOG: ("intelligence document", "intelligence documents")}
+LOG_DATES = {Kind.REFERRAL_LOG: "referred_on", Kind.INTELLIGENCE_LOG: "submitted_on"}
+LOG_OFFICERS = {Kind.REFERRAL_LOG: "reporting officer", Kind.INTELLIGENCE_LOG: "author"}
+OFFICER_HEADERS = {Kind.REFERRAL_LOG: "Reporting officer", Kind.INTELLIGENCE_LOG: "Author"}
+SHOWN_ROWS = 5
+
+
+def log_findings(engine: Engine, plan: ImportPlan, thresholds: Thresholds) -> Iterator[Finding]:
+    """A referral or submission log: no officer column, officers who match nobody on the
+    force's roster, dates implausibly old (or many in the future)."""
+    parsed = plan.parsed
+    yield from missing_officer(parsed)
+    yield from unmatched_officers(plan, _roster_numbers(engine, plan), thresholds)
+    yield from implausible_dates(parsed, load_settings().today(), thresholds)
+
+
+def missing_officer(parsed: ParsedFile) -> Iterator[Finding]:
+    """No column recognised as the officer's staff or collar number: only matching by
+    reference is left."""
+    total = len(parsed.records)
+    if "officer" in parsed.columns or total == 0:
+        return
+    kind, headers = parsed.kind, _headers(parsed)
+    items = LOG_ITEMS[kind][1] if total != 1 else LOG_ITEMS[kind][0]
+    if kind is Kind.REFERRAL_LOG:
+        cost = (f"its {total:,} {items} could be matched to intelligence documents only by "
+                "reference (a document naming the incident, custody or NCCU reference), "
+                "never by the same officer within the window; a referral whose document "
+                "names no reference would count as missing, and the figures by department "
+                "and rank, and the list to chase, could not name the officer or their line "
+                "manager")
+    else:
+        cost = (f"its {total:,} {items} could be matched to referrals only by the reference "
+                "they link to, never by the same officer within the window; a document "
+                "that links no reference would match no referral")
+    yield Finding(Check.OFFICER_COLUMN_MISSING, (
+        f"{parsed.file_name}: no column was recognised as the {LOG_OFFICERS[kind]}'s staff "
+        f"or collar number, so {cost}. Columns found: "
+        f'{_listed(headers, SHOWN_HEADERS) or "none"}.'),
+        {"field": "officer", "name": f"{LOG_OFFICERS[kind]} (staff or collar number)",
+         "example": OFFICER_HEADERS[kind], "rows": total, "columns_found": headers})
+
+
+def _roster_numbers(engine: Engine, plan: ImportPlan) -> pd.DataFrame:
+    """Each staff and collar number on the force's roster, with its person's start and
+    leaving day (days since 1970; empty when the log names no officer or the force has no
+    roster)."""
+    columns = ["officer", "start_day", "leaving_day"]
+    if ("officer" not in plan.parsed.columns or plan.parsed.records.empty
+            or not _has_roster(engine, plan.force_id)):
+        return pd.DataFrame(columns=columns)
+    states = load_states(engine, None, force=plan.force_code,
+                         columns=["staff_number", "collar_number"])
+    people = states.drop_duplicates("person_id", keep="last")
+    numbers = pd.concat([people.rename(columns={name: "officer"})[columns]
+                         for name in ("staff_number", "collar_number")])
+    return numbers.dropna(subset=["officer"]).astype({"officer": str})
+
+
+def unmatched_officers(plan: ImportPlan, numbers: pd.DataFrame,
+                       thresholds: Thresholds) -> Iterator[Finding]:
+    """Too many of the officers the log names match nobody on the force's roster (by staff
+    or collar number) as of their rows' dates: joined by then and not yet left."""
+    if numbers.empty:
+        return
+    parsed = plan.parsed
+    when = LOG_DATES[parsed.kind]
+    rows = parsed.records.loc[parsed.records["officer"].notna(), ["officer", when]]
+    rows = rows.assign(officer=rows["officer"].astype(str), day=_day_numbers(rows[when]))
+    pairs = rows.reset_index(names="_i").merge(numbers, on="officer")
+    there = ((pairs["start_day"].isna() | (pairs["start_day"] <= pairs["day"]))
+             & (pairs["leaving_day"].isna() | (pairs["leaving_day"] > pairs["day"])))
+    matched = rows.index.isin(pairs.loc[there, "_i"])
+    officers = pd.Series(matched, index=rows["officer"].to_numpy()).groupby(level=0).any()
+    count, total = int((~officers).sum()), len(officers)
+    if not _too_many(count, total, thresholds.unmatched, thresholds):
+        return
+    kind, force = parsed.kind, vocab.forces().forces.get(plan.force_code)
+    shown = sorted(officers.index[~officers.to_numpy()])
+    cost = (" Their referrals would count as \"(not on the roster)\" by department and "
+            "rank, and the list to chase could not name their line manager."
+            if kind is Kind.REFERRAL_LOG else "")
+    yield Finding(Check.OFFICERS_UNMATCHED, (
+        f"{parsed.file_name}: {count:,} of the {total:,} officers it names "
+        f"({_share(count, total)}) match nobody on the "
+        f"{force.name if force else plan.force_code} roster by staff or collar number as of "
+        f'the {LOG_ITEMS[kind][0]} date (column "{parsed.columns["officer"]}"): '
+        f"{_listed(shown, SHOWN_VALUES)}.{cost}"),
+        {"force": plan.force_code, "column": parsed.columns["officer"], "officers": total,
+         "unmatched": count, "examples": shown[:SHOWN_VALUES]})
+
+
+def implausible_dates(parsed: ParsedFile, today: dt.date,
+                      thresholds: Thresholds) -> Iterator[Finding]:
+    """Rows dated more than ``thresholds.log_years`` years ago (any), or too many rows
+    dated after today (rejected row by row already: many of them suggest the file's
+    dates were read the wrong way round)."""
+    when, (item, items) = LOG_DATES[parsed.kind], LOG_ITEMS[parsed.kind]
+    oldest = today.replace(year=today.year - thresholds.log_years, day=1, month=1)
+    dates = pd.to_datetime(parsed.records[when])
+    old = parsed.records.loc[(dates < pd.Timestamp(oldest)).to_numpy(), ["row", when]]
+    future = parsed.report.counts().get(Code.FUTURE_DATE.value, 0)
+    dated = len(parsed.records) + future
+    many_future = _too_many(future, dated, thresholds.unmapped, thresholds)
+    if old.empty and not many_future:
+        return
+    header = parsed.columns.get(when, when)
+    parts = []
+    if not old.empty:
+        shown = [f"row {r} ({d:%d/%m/%Y})" for r, d in zip(old["row"], old[when], strict=True)]
+        parts.append(f"{len(old):,} {item if len(old) == 1 else items} dated before "
+                     f"{oldest:%d/%m/%Y}, more than {thresholds.log_years} years ago: "
+                     f"{_listed(shown, SHOWN_ROWS)}; they would count in the months they give")
+    if many_future:
+        parts.append(f"{future:,} of its {dated:,} rows ({_share(future, dated)}) dated after "
+                     f"today ({today:%d/%m/%Y}), which were not imported: perhaps the file writes "
+                     "its dates month-first and they were read day-first")
+    yield Finding(Check.LOG_DATES_IMPLAUSIBLE, (
+        f'{parsed.file_name}, column "{header}": ' + "; and ".join(parts) + "."),
+        {"column": header, "oldest": oldest.isoformat(), "old_rows": old["row"].tolist(),
+         "future": future, "rows": dated})

@@ -104,6 +104,7 @@ REFERRAL_COLUMNS = [
     "reference",       # str; required
     "nccu_reference",  # str | None
     "referred_on",     # datetime.date; required
+    "referred_at",     # datetime.time | None: the time of day, when the log gives one
     "officer",         # str | None
     "location",        # str | None, location or department as written
 ]
@@ -114,6 +115,7 @@ SUBMISSION_COLUMNS = [
     "row",               # int
     "reference",         # str, the submission's own reference; required
     "submitted_on",      # datetime.date; required
+    "submitted_at",      # datetime.time | None: the time of day, when the log gives one
     "officer",           # str | None, the author's staff or collar number
     "linked_reference",  # str | None
 ]
@@ -149,6 +151,7 @@ FIELD_LABELS = {
     "reference": "Reference", "nccu_reference": "NCCU reference",
     "officer": "Officer (staff or collar number)", "linked_reference": "Linked reference",
     "location": "Location", "referred_on": "Referral date", "submitted_on": "Submission date",
+    "referred_at": "Referral time", "submitted_at": "Submission time",
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
-from tracker.messages.problems import Code
+from tracker.messages.problems import Check, Code
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,7 +64,7 @@ class Hint:
     added: bool = True
 
 
-HintCode = Code | Refusal
+HintCode = Code | Refusal | Check
 _AGAIN_CLI = "then import the file again (tracker import FILE)."
 _AGAIN_WEB = "then upload it again on the Upload page."
 _FIX_CLI = f"Correct it in the source system or the file, {_AGAIN_CLI}"
@@ -175,6 +175,65 @@ HINTS: dict[HintCode, Hint] = {
         "Check the date in the HR system; the later file's date was kept.",
         "Check the date in the HR system; the later file's date was kept.", added=False),
     Code.BAD_VALUE: Hint("Value not understood", _FIX_CLI, _FIX_WEB, added=False),
+    # ---------------------------------------------------------------- implausible imports
+    # What to fix; the face adds how to go ahead anyway (--accept, or the box to tick).
+    Check.RULE_COLUMN_MISSING: Hint(
+        "Column the rules use not found",
+        'Say which column holds the {name} with --column "HEADER={field}" (saved for later '
+        'files of this layout), or give it a header the tool knows, such as "{example}".',
+        "Choose the column that holds the {name} in the table of columns below (Feeds: "
+        "{example}); the choice is saved for later files like this one."),
+    Check.RULE_VALUES_UNMAPPED: Hint(
+        "Many values of a rule column unknown",
+        'Map each value once with `tracker map {field} "VALUE" CODE` and import the file '
+        "again.",
+        "Check these values in the HR system. To map them to a {field} the tool knows, "
+        "import the file anyway, map them on the Data quality page (Unknown values), then "
+        "upload the file again."),
+    Check.LEARNERS_UNMATCHED: Hint(
+        "Many learners match nobody",
+        "Check that the file belongs to the force given with --force and that those columns "
+        "hold what its roster holds; if the roster is out of date, import the current one "
+        "first.",
+        "Check that the file belongs to the force in the Force box above and that those "
+        "columns hold what its roster holds; if the roster is out of date, upload the "
+        "current one first."),
+    Check.REQUIREMENT_FALLS: Hint(
+        "A requirement would fall sharply",
+        "Check that it is the force's full, current roster; if it is a partial update, "
+        "import it with --partial (people missing from it then stay).",
+        "Check that this is the force's full, current roster; if it is a partial update, "
+        "untick Full roster above (people missing from it then stay)."),
+    Check.MANY_LEAVERS: Hint(
+        "Many people would become leavers",
+        "Check that it is the force's full, current roster; if it is a partial update, "
+        "import it with --partial (people missing from it then stay).",
+        "Check that this is the force's full, current roster; if it is a partial update, "
+        "untick Full roster above (people missing from it then stay)."),
+    Check.OFFICER_COLUMN_MISSING: Hint(
+        "No officer column",
+        'Say which column holds the {name} with --column "HEADER=officer" (saved for later '
+        'files of this layout), or give it a header the tool knows, such as "{example}"; '
+        "if the log records no officer, matching by reference alone is all there is.",
+        "Choose the column that holds the {name} in the table of columns below (Feeds: "
+        "Officer); if the log records no officer, matching by reference alone is all there "
+        "is."),
+    Check.OFFICERS_UNMATCHED: Hint(
+        "Many officers match nobody on the roster",
+        "Check that the log belongs to the force given with --force and that the column "
+        "holds staff or collar numbers as the roster writes them; if the roster is out of "
+        "date, import the current one first (tracker import ROSTER).",
+        "Check that the log belongs to the force in the Force box above and that the column "
+        "holds staff or collar numbers as the roster writes them; if the roster is out of "
+        "date, upload the current one first."),
+    Check.LOG_DATES_IMPLAUSIBLE: Hint(
+        "Dates implausibly old or in the future",
+        "Correct those dates in the source system or the file and import it again; if the "
+        "dates were read the wrong way round, import it again with --date-order "
+        "month-first (or day-first).",
+        "Correct those dates in the source system or the file and upload it again; if the "
+        "dates were read the wrong way round, choose the order under \"Dates such as "
+        '03/04/2026 in this file are" above.'),
     # ---------------------------------------------------------------- refused requests
     Refusal.LOGIN_FAILED: Hint(
         "Log-in refused",
@@ -325,9 +384,9 @@ def explain(exc: BaseException, face: Face) -> str:
 
 def _key(code: HintCode | str | None) -> HintCode | None:
     """``code`` as a member of the table (a stored problem's code is a plain string)."""
-    if code is None or isinstance(code, Code | Refusal):
+    if code is None or isinstance(code, Code | Refusal | Check):
         return code
-    for enum in (Code, Refusal):
+    for enum in (Code, Refusal, Check):
         try:
             return enum(code)
         except ValueError:

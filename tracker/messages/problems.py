@@ -53,6 +53,20 @@ class Code(StrEnum):
     BAD_VALUE = "bad-value"
 
 
+class Check(StrEnum):
+    """Why a whole import looks implausible (``tracker.ingest.plausibility``): refused unless
+    the user accepts it knowingly."""
+
+    RULE_COLUMN_MISSING = "rule-column-missing"
+    RULE_VALUES_UNMAPPED = "rule-values-unmapped"
+    LEARNERS_UNMATCHED = "learners-unmatched"
+    REQUIREMENT_FALLS = "requirement-falls"
+    MANY_LEAVERS = "many-leavers"
+    OFFICER_COLUMN_MISSING = "officer-column-missing"
+    OFFICERS_UNMATCHED = "officers-unmatched"
+    LOG_DATES_IMPLAUSIBLE = "log-dates-implausible"
+
+
 @dataclass(frozen=True)
 class Problem:
     code: Code

@@ -36,6 +36,7 @@ from tracker.reference.labels import RAG_WORDS
 from tracker.reference.text import long_date, short_date
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, ImportBatch, IntelSubmission, Referral
+from tracker.store.retention import officer_pseudonym
 
 RECOMMENDATION = 2
 DEADLINE = wording(RECOMMENDATION).deadline
@@ -50,8 +51,10 @@ _DAY = np.timedelta64(1, "D")
 class Logs:
     """A force's (or every force's) referrals and submissions, dates as datetime64."""
 
-    referrals: pd.DataFrame  # force, reference, nccu_reference, referred_on, officer, location
-    submissions: pd.DataFrame  # force, reference, submitted_on, officer, linked_reference
+    referrals: pd.DataFrame  # force, reference, nccu_reference, referred_on, referred_at
+    # (the time of day, or None), officer, location, batch_id
+    submissions: pd.DataFrame  # force, reference, submitted_on, submitted_at, officer,
+    # linked_reference, batch_id
 
 
 def load_logs(engine: Engine, force_code: str | None = None) -> Logs:
@@ -59,15 +62,17 @@ def load_logs(engine: Engine, force_code: str | None = None) -> Logs:
     r, s = Referral, IntelSubmission
     with unit_of_work(engine) as session:
         refs = _frame(session.execute(_scoped(select(
-            Force.code, r.reference, r.nccu_reference, r.referred_on, r.officer, r.location,
-            r.batch_id).join(Force, Force.id == r.force_id), force_code)).all(),
-            ["force", "reference", "nccu_reference", "referred_on", "officer", "location",
-             "batch_id"])
+            Force.code, r.reference, r.nccu_reference, r.referred_on, r.referred_at,
+            r.officer, r.location, r.batch_id).join(Force, Force.id == r.force_id),
+            force_code)).all(),
+            ["force", "reference", "nccu_reference", "referred_on", "referred_at", "officer",
+             "location", "batch_id"])
         subs = _frame(session.execute(_scoped(select(
-            Force.code, s.reference, s.submitted_on, s.officer, s.linked_reference,
-            s.batch_id).join(Force, Force.id == s.force_id), force_code)).all(),
-            ["force", "reference", "submitted_on", "officer", "linked_reference",
-             "batch_id"])
+            Force.code, s.reference, s.submitted_on, s.submitted_at, s.officer,
+            s.linked_reference, s.batch_id).join(Force, Force.id == s.force_id),
+            force_code)).all(),
+            ["force", "reference", "submitted_on", "submitted_at", "officer",
+             "linked_reference", "batch_id"])
     return Logs(_dated(refs, "referred_on"), _dated(subs, "submitted_on"))
 
 
@@ -142,9 +147,17 @@ def match(logs: Logs, as_of: dt.date, window: int = REFERRAL_WINDOW_DAYS) -> pd.
     out["document"] = cells_of(document, out.index)
     out["matched_by"] = out["matched_by"].astype(object).where(found, None)
     out["submitted_on"] = picked["submitted_on"].to_numpy()
+    out["submitted_at"] = cells_of(_none_where(picked["submitted_at"].to_numpy(dtype=object),
+                                               ~found.to_numpy()), out.index)
     out["due_on"] = out["referred_on"] + np.timedelta64(window, "D")
     out["status"] = _status(out, day)
     return out.drop(columns=["sub"])
+
+
+def _none_where(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    out[where | pd.isna(out)] = None
+    return out
 
 
 def cells_of(values: np.ndarray, index: pd.Index) -> pd.Series:
@@ -185,13 +198,18 @@ def with_officers(engine: Engine, matched: pd.DataFrame,
 
 
 def _officer_keys(states: pd.DataFrame) -> pd.DataFrame:
-    """(force, officer number) -> person: staff numbers first, then collar numbers."""
+    """(force, officer number) -> person: staff numbers first, then collar numbers, then
+    what the retention purge wrote in a leaver's place (``officer_pseudonym``)."""
     people = states.drop_duplicates("person_id", keep="last")
+    ids = people["person_id"].astype("int64")
     keys = pd.concat([
         people[["force", "staff_number", "person_id"]].rename(columns={"staff_number":
                                                                        "officer"}),
         people[["force", "collar_number", "person_id"]].rename(columns={"collar_number":
-                                                                        "officer"})])
+                                                                        "officer"}),
+        *(people[["force", "person_id"]].assign(
+            officer=[officer_pseudonym(int(i), collar) for i in ids])
+          for collar in (False, True))])
     return keys.dropna(subset=["officer"]).drop_duplicates(["force", "officer"])
 
 
@@ -248,10 +266,12 @@ def figures(rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
 
 
 def chase_list(rows: pd.DataFrame) -> pd.DataFrame:
-    """Referrals with no document whose window has closed, oldest first, with the officer
-    and their line manager to chase."""
+    """Referrals with no document whose window has closed, oldest first, with the time of
+    day they were referred (None when the log gives none), the officer and their line
+    manager to chase."""
     gone = rows[rows["status"] == "missing"].sort_values(["referred_on", "reference"])
-    return gone[["force", "reference", "nccu_reference", "referred_on", "due_on", "officer",
+    return gone[["force", "reference", "nccu_reference", "referred_on", "referred_at",
+                 "due_on", "officer",
                  "full_name", "rank", "department", "line_manager",
                  "line_manager_name"]].reset_index(drop=True)
 
@@ -259,7 +279,12 @@ def chase_list(rows: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- one referral, in words
 
 def _date(value: Any) -> str:
-    return f"{pd.Timestamp(value):%d/%m/%Y}"
+    return short_date(pd.Timestamp(value).date())
+
+
+def _when(day: Any, time: Any) -> str:
+    """'2 Mar 2026 at 14:35', or the date alone when no time of day is known."""
+    return _date(day) + (f" at {time:%H:%M}" if isinstance(time, dt.time) else "")
 
 
 def explain(rows: pd.DataFrame, reference: str, window: int = REFERRAL_WINDOW_DAYS,
@@ -273,7 +298,8 @@ def explain(rows: pd.DataFrame, reference: str, window: int = REFERRAL_WINDOW_DA
     row = hit.iloc[0]
     head = (f"Referral {row['reference']}"
             + (f" (NCCU {row['nccu_reference']})" if pd.notna(row["nccu_reference"]) else "")
-            + f", reported on {_date(row['referred_on'])} by {_officer(row, identity)}: ")
+            + f", reported on {_when(row['referred_on'], row.get('referred_at'))} by "
+            f"{_officer(row, identity)}: ")
     return head + _verdict(row, window)
 
 
@@ -291,12 +317,14 @@ def _verdict(row: pd.Series, window: int) -> str:
     if row["matched_by"] == "reference":
         gap = int((row["submitted_on"] - row["referred_on"]) / _DAY)
         how = (f"intelligence document {row['document']} submitted on "
-               f"{_date(row['submitted_on'])}, {gap} day{'s' * (gap != 1)} after, names it")
+               f"{_when(row['submitted_on'], row.get('submitted_at'))}, {gap} "
+               f"day{'s' * (gap != 1)} after, names it")
         return (f"submitted: {how} (matched by reference)." if status == "submitted" else
                 f"late: {how}, after the {window}-day window that closed on {due}.")
     if row["matched_by"] == "officer":
         return (f"submitted: document {row['document']} by the same officer on "
-                f"{_date(row['submitted_on'])}, within {window} days; a weaker match, as "
+                f"{_when(row['submitted_on'], row.get('submitted_at'))}, within {window} "
+                "days; a weaker match, as "
                 "the document does not name the referral. Add the reference to confirm it.")
     if status == "pending":
         return (f"pending: no document yet; its {window}-day window is open until {due}, so "

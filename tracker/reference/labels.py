@@ -36,7 +36,8 @@ COLUMN_HEADINGS: dict[str, str] = {
     "small_group": "Fewer than 10 people",
     # NCCU referrals and their intelligence documents (recommendation 2)
     "reference": "Reference", "nccu_reference": "NCCU reference",
-    "referred_on": "Referred on", "due_on": "Document due by", "officer": "Officer number",
+    "referred_on": "Referred on", "referred_at": "Time referred", "due_on": "Document due by",
+    "officer": "Officer number", "submitted_at": "Time submitted",
     "document": "Intelligence document", "submitted_on": "Submitted on",
     "matched_by": "Matched by", "month": "Month", "referrals": "Referrals",
     "submitted": "Submitted in time", "late": "Late", "missing": "Missing",

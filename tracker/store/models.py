@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -353,6 +354,7 @@ class Referral(Base):
     reference: Mapped[str] = mapped_column(String(100))  # the force's incident/custody ref
     nccu_reference: Mapped[str | None] = mapped_column(String(100))
     referred_on: Mapped[dt.date] = mapped_column(Date)
+    referred_at: Mapped[dt.time | None] = mapped_column(Time)  # time of day, when logged
     officer: Mapped[str | None] = mapped_column(String(40))  # staff or collar number
     location: Mapped[str | None] = mapped_column(String(200))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
@@ -372,6 +374,7 @@ class IntelSubmission(Base):
     force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"))
     reference: Mapped[str] = mapped_column(String(100))
     submitted_on: Mapped[dt.date] = mapped_column(Date)
+    submitted_at: Mapped[dt.time | None] = mapped_column(Time)  # time of day, when logged
     officer: Mapped[str | None] = mapped_column(String(40))  # the author's staff/collar number
     linked_reference: Mapped[str | None] = mapped_column(String(100))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))

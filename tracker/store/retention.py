@@ -7,9 +7,15 @@ from that date their name, e-mail and collar number are removed: ``people`` keep
 a stranger); the review-queue records confirmed as them lose the learner's name, e-mail,
 collar number and user name; problem values of their force's batches that hold any of those
 become ``Leaver #<id>`` (in the message too); their identity links (which are names and
-e-mails) go, and so do the identity keys in the audit entries of those matches. Roster
-states, completions and exemptions stay as they are, so coverage as of any date, by
-requirement, rank and department, is the same after a purge as before.
+e-mails) go, and so do the identity keys in the audit entries of those matches. In the NCCU
+referral and intelligence submission logs (recommendation 2), an officer number that is a
+leaver's staff number becomes ``Leaver #<id>``, and one that is their collar number
+``Leaver #<id> (collar)``: two numbers that differed still differ and equal ones stay
+equal, so matching a referral to a document by officer is unchanged, and
+``tracker.recommendations.referrals`` finds the person (and their rank and department)
+from either. Roster states, completions, exemptions and the logs' references and dates stay
+as they are, so coverage as of any date, by requirement, rank and department, and
+recommendation 2's figures are the same after a purge as before.
 
 A kept upload file goes ``file_months`` after its last upload (batches keep their counts,
 hash and problems; only the bytes go). Everything happens in one transaction, written to
@@ -47,8 +53,10 @@ from tracker.store.models import (
     ImportBatch,
     ImportFile,
     ImportProblem,
+    IntelSubmission,
     Person,
     PersonState,
+    Referral,
     UnmatchedRecord,
 )
 
@@ -67,6 +75,7 @@ class Purge:
     review_records: int = 0
     problem_values: int = 0
     audit_entries: int = 0
+    log_officers: int = 0  # officer numbers in referral and submission logs
     kept_files: int = 0
     kept_bytes: int = 0
     _people: list[int] = field(default_factory=list, repr=False)
@@ -86,6 +95,12 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 def pseudonym(person_id: int) -> str:
     return f"Leaver #{person_id}"
+
+
+def officer_pseudonym(person_id: int, collar: bool) -> str:
+    """What a leaver's staff number (or collar number) in a referral or submission log
+    becomes."""
+    return pseudonym(person_id) + (" (collar)" if collar else "")
 
 
 def purge(engine: Engine, policy: Retention, today: dt.date, actor: str, *,
@@ -118,7 +133,8 @@ def _plan_leavers(session: Session, found: Purge, left_by: dt.date) -> None:
                                 later.as_of > PersonState.as_of))
     still_named = (Person.email.is_not(None) | Person.collar_number.is_not(None)
                    | Person.surname.is_not(None) | Person.forenames.is_not(None)
-                   | (Person.full_name != literal("Leaver #", String) + cast(Person.id, String)))
+                   | (Person.full_name != literal("Leaver #", String) + cast(Person.id, String))
+                   | _in_log(Referral) | _in_log(IntelSubmission))
     ids = session.scalars(
         select(Person.id).join(PersonState, PersonState.person_id == Person.id)
         .where(~newer, PersonState.leaving_date.is_not(None),
@@ -129,6 +145,52 @@ def _plan_leavers(session: Session, found: Purge, left_by: dt.date) -> None:
     found.review_records = _count(session, UnmatchedRecord, UnmatchedRecord.person_id, ids)
     found.problem_values = len(_problems(session, found._people))
     found.audit_entries = len(_confirmations(session, found._people))
+    found.log_officers = len(_log_rows(session, found._people))
+
+
+def _in_log(table: type[Referral] | type[IntelSubmission]) -> Any:
+    """A person's staff number is still an officer number in ``table`` (their collar
+    number goes with the first purge, so only the staff number can be left over)."""
+    return exists().where(and_(table.force_id == Person.force_id,
+                               table.officer == Person.staff_number))
+
+
+LogRow = tuple[type[Referral] | type[IntelSubmission], int, str]
+
+
+def _log_rows(session: Session, ids: Sequence[int]) -> list[LogRow]:
+    """(table, row id, new officer value) of referral and submission rows whose officer
+    number is a leaver's staff number, or collar number (unless that is someone's staff
+    number in the force: matching reads staff numbers first)."""
+    numbers: dict[tuple[int, str], str] = {}
+    for part in _chunks(ids):
+        for pid, force, staff, collar in session.execute(
+                select(Person.id, Person.force_id, Person.staff_number, Person.collar_number)
+                .where(Person.id.in_(part))):
+            if collar:
+                numbers.setdefault((force, collar), officer_pseudonym(pid, collar=True))
+            if staff:
+                numbers[(force, staff)] = officer_pseudonym(pid, collar=False)
+    staff_numbers = _staff_numbers(session, sorted({n for _f, n in numbers}))
+    numbers = {key: new for key, new in numbers.items()
+               if not new.endswith("(collar)") or key not in staff_numbers}
+    found: list[LogRow] = []
+    for table in (Referral, IntelSubmission):
+        for part in _chunks(sorted({n for _f, n in numbers})):
+            for row_id, force, officer in session.execute(
+                    select(table.id, table.force_id, table.officer)
+                    .where(table.officer.in_(part))):
+                new = numbers.get((force, officer or ""))
+                if new is not None:
+                    found.append((table, row_id, new))
+    return found
+
+
+def _staff_numbers(session: Session, values: Sequence[str]) -> set[tuple[int, str]]:
+    """(force id, staff number) of everyone whose staff number is one of ``values``."""
+    return {(force, staff or "") for part in _chunks(values)
+            for force, staff in session.execute(select(Person.force_id, Person.staff_number)
+                                                .where(Person.staff_number.in_(part)))}
 
 
 def _count(session: Session, table: Any, column: Any, ids: Sequence[int]) -> int:
@@ -183,6 +245,8 @@ def _problems(session: Session, ids: Sequence[int]) -> list[tuple[int, str, str,
 
 def _purge_leavers(session: Session, found: Purge) -> None:
     ids = found._people
+    for table, row_id, officer in _log_rows(session, ids):  # before collar numbers go
+        session.execute(update(table).where(table.id == row_id).values(officer=officer))
     for part in _chunks(ids):
         session.execute(delete(IdentityLink).where(IdentityLink.person_id.in_(part)))
     for problem, value, message, owner in _problems(session, ids):
