@@ -98,3 +98,20 @@ def test_0006_adds_the_referral_and_submission_logs_and_takes_them_away(
     tables = set(inspect(empty_engine).get_table_names())
     assert not {"referrals", "intel_submissions"} & tables
     assert "milestones" in tables
+
+
+def test_0008_adds_the_hydra_sessions_and_their_invites_and_takes_them_away(
+        empty_engine: Engine) -> None:
+    """A database at 0006 upgrades to 0008_hydra_sessions (hydra_sessions, session_invites)
+    and downgrades back to 0006 with those tables gone and the referral log kept."""
+    from sqlalchemy import inspect
+
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0006")
+    command.upgrade(config, "0008_hydra_sessions")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert {"hydra_sessions", "session_invites"} <= tables
+    command.downgrade(config, "0006")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert not {"hydra_sessions", "session_invites"} & tables
+    assert "referrals" in tables

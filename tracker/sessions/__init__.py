@@ -1,0 +1,9 @@
+"""Planning the sessions of a requirement delivered in person (the Hydra exercise, whose
+rule says ``delivery = "sessions"``): each force's register of sessions, planned or held,
+with date, venue, seats and trainer, every change audited (``register``); and the plan
+(``plan``): per such requirement, the people still to train as the coverage engine counts
+them, those joining scope before each session, the seats planned, whether and when they
+close the gap, and how many more sessions of the usual size the target date needs.
+
+May import: config, reference, messages, store, coverage.
+"""
