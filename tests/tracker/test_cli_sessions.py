@@ -5,8 +5,10 @@ same date, and the register's commands. Numbers from ``tests/tracker/test_sessio
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -105,3 +107,27 @@ def test_the_register_commands(cli: Engine) -> None:
     assert run("sessions", "remove", "1").startswith("Removed session 1:")
     assert run("sessions", "list") == ("No session is recorded: add one with "
                                        "`tracker sessions add`.\n")
+
+
+def test_the_invite_commands(cli: Engine, tmp_path: Path) -> None:
+    """Session 2 of test_sessions_plan (10 Mar, 4 seats): the suggestion is Abe, Cal, Nia
+    and Jen (see test_sessions_invites); the lead swaps Jen (208) for Ali (203)."""
+    build_people(cli)
+    second = add_sessions(cli)[1]
+    sid = str(second.id)
+    assert run("sessions", "invite", sid, "--suggest", "--user", "lead") == (
+        f"Invited 4 more to session {sid}; see them with `tracker sessions invites {sid}`.\n")
+    assert run("sessions", "uninvite", sid, "--staff", "208") == (
+        f"Took 1 off the list of session {sid}.\n")
+    run("sessions", "invite", sid, "--staff", "203")
+    out = run("sessions", "invites", sid)
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["Cal", "Nia", "Abe", "Ali"]
+    out = run("sessions", "invite", sid, "--staff", "999", code=1)
+    assert "No one of avon-and-somerset has the staff number 999" in out
+    assert run("sessions", "invites", sid, "--out", str(tmp_path / "list.csv")) == (
+        f"Wrote 4 people to {tmp_path / 'list.csv'}.\n")
+    with open(tmp_path / "list.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [r[1] for r in rows[1:]] == ["204", "206", "202", "203"]
+    out = run("sessions", "invites", sid, "--out", str(tmp_path / "list.pdf"), code=1)
+    assert "Cannot export an invite list as 'pdf'; use csv or xlsx." in out

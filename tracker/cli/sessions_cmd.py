@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import pandas as pd
@@ -22,7 +23,7 @@ from tracker.cli.coverage_cmd import AsOf, ForceOpt, RequirementOpt, check_force
 from tracker.cli.imports_cmd import DEFAULT_FORCE, JsonOption, UserOption, _emit, _engine, _user
 from tracker.messages import hints
 from tracker.reference.labels import heading
-from tracker.sessions import register
+from tracker.sessions import invites, register
 from tracker.sessions.plan import Plan, plan
 from tracker.sessions.register import SessionError, SessionView
 
@@ -210,3 +211,72 @@ def remove(ctx: typer.Context, session_id: SessionArgument, user: UserOption = N
     engine = _engine(ctx)
     removed = _guard(lambda: register.remove_session(engine, session_id, _user(user)))
     typer.echo(f"Removed {_said(removed)}.")
+
+
+# --------------------------------------------------------------------------- invitations
+
+StaffOption = Annotated[list[str] | None, typer.Option(
+    "--staff", metavar="NUMBER", show_default=False,
+    help="A person's staff number; repeat for several.")]
+
+
+@sessions_app.command("invite")
+def invite(ctx: typer.Context, session_id: SessionArgument,
+           suggest: Annotated[bool, typer.Option(
+               "--suggest", help="Fill the free seats with the suggested people: the most "
+               "overdue first, spread across departments, never anyone exempt or invited "
+               "to another session still to come.")] = False,
+           staff: StaffOption = None, as_of: AsOf = None, user: UserOption = None) -> None:
+    """Add people to a session's invite list: the suggested ones (--suggest), or those
+    named (--staff)."""
+    if suggest == bool(staff):
+        fail("give --suggest, or one or more --staff NUMBER (not both).", code=2)
+    rules = state(ctx).rules()
+    engine = _engine(ctx)
+    day = day_of(ctx, as_of)
+    if suggest:
+        added = _guard(lambda: invites.invite_suggested(engine, rules, session_id, day,
+                                                        _user(user)))
+    else:
+        added = _guard(lambda: invites.invite(engine, session_id, invites.people_by_staff_number(
+            engine, session_id, list(staff or [])), _user(user)))
+    typer.echo(f"Invited {added} more to session {session_id}; see them with "
+               f"`tracker sessions invites {session_id}`.")
+
+
+@sessions_app.command("uninvite")
+def uninvite(ctx: typer.Context, session_id: SessionArgument, staff: StaffOption = None,
+             user: UserOption = None) -> None:
+    """Take people (--staff) off a session's invite list."""
+    if not staff:
+        fail("give one or more --staff NUMBER to take off the list.", code=2)
+    engine = _engine(ctx)
+    taken = _guard(lambda: invites.uninvite(engine, session_id, invites.people_by_staff_number(
+        engine, session_id, list(staff)), _user(user)))
+    typer.echo(f"Took {taken} off the list of session {session_id}.")
+
+
+@sessions_app.command("invites")
+def invite_list(ctx: typer.Context, session_id: SessionArgument, as_of: AsOf = None,
+                out: Annotated[Path | None, typer.Option(
+                    "--out", metavar="FILE", show_default=False,
+                    help="Write the list to FILE.csv or FILE.xlsx (formula-safe) to send "
+                    "out.")] = None,
+                user: UserOption = None) -> None:
+    """A session's invite list (name, numbers, rank, department, unit, e-mail); once the
+    session has been held and its delegate list imported, who came: invited and attended,
+    invited and absent, attended uninvited."""
+    rules = state(ctx).rules()
+    engine = _engine(ctx)
+    day = day_of(ctx, as_of)
+    if out is not None:
+        fmt = out.suffix.lower().lstrip(".")
+        written = _guard(lambda: invites.export_invites(engine, rules, session_id, day, out,
+                                                        fmt, _user(user)))
+        typer.echo(f"Wrote {written} people to {out}.")
+        return
+    frame = _guard(lambda: invites.invite_list(engine, rules, session_id, day))
+    _emit([{heading(c, "terminal"): v for c, v in r.items() if c != "person_id"}
+           for r in frame.to_dict("records")], False,
+          empty=f"Nobody is invited to session {session_id}: invite with `tracker sessions "
+          f"invite {session_id} --suggest`.")

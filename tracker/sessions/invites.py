@@ -25,7 +25,7 @@ from tracker.reports.safe_text import write_csv_table, write_xlsx_table
 from tracker.sessions.register import SessionError, find, session_requirement
 from tracker.store import audit
 from tracker.store.db import unit_of_work
-from tracker.store.models import Completion, Force, HydraSession, Module, SessionInvite
+from tracker.store.models import Completion, Force, HydraSession, Module, Person, SessionInvite
 
 LIST_COLUMNS = ["full_name", "staff_number", "collar_number", "rank_label",
                 "department_label", "unit", "email", "attendance", "person_id"]
@@ -201,3 +201,16 @@ def export_invites(engine: Engine, rules: RuleSet, session_id: int, as_of: dt.da
         audit.record(session, actor, "export", f"session-invites:{session_id}.{fmt}",
                      rows=len(frame))
     return len(frame)
+
+
+def people_by_staff_number(engine: Engine, session_id: int, numbers: list[str]) -> list[int]:
+    """The ids of the people of the session's force with these staff numbers."""
+    row, force = _session(engine, session_id)
+    with unit_of_work(engine) as session:
+        found = dict(session.execute(select(Person.staff_number, Person.id).where(
+            Person.force_id == row.force_id, Person.staff_number.in_(numbers))).all())
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise SessionError(f"No one of {force} has the staff number "
+                           f"{', '.join(missing)}; check the number on the HR roster.")
+    return [int(found[n]) for n in numbers]
