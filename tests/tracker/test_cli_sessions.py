@@ -131,3 +131,9 @@ def test_the_invite_commands(cli: Engine, tmp_path: Path) -> None:
     assert [r[1] for r in rows[1:]] == ["204", "206", "202", "203"]
     out = run("sessions", "invites", sid, "--out", str(tmp_path / "list.pdf"), code=1)
     assert "Cannot export an invite list as 'pdf'; use csv or xlsx." in out
+
+
+def test_a_missing_session_says_where_to_find_the_ids(cli: Engine) -> None:
+    out = run("sessions", "remove", "7", code=1)
+    assert out == ("Error: No session 7 in the register. `tracker sessions list` shows the "
+                   "sessions with their ids.\n")

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from tracker.coverage.engine import compute
 from tracker.coverage.population import load_states
 from tracker.coverage.rules import Requirement, RuleSet
+from tracker.messages.hints import Refusal
 from tracker.reference import vocab
 from tracker.reference.labels import headed
 from tracker.reports.safe_text import write_csv_table, write_xlsx_table
@@ -121,7 +122,8 @@ def invite(engine: Engine, session_id: int, person_ids: list[int], actor: str) -
         if len(held) + len(new) > row.capacity:
             raise SessionError(f"Session {session_id} has {row.capacity} seats and "
                                f"{len(held)} people invited; {len(new)} more do not fit. "
-                               "Take some off the list, or give the session more seats.")
+                               "Take some off the list, or give the session more seats.",
+                               Refusal.SESSION_FULL)
         session.add_all(SessionInvite(session_id=session_id, person_id=p, invited_by=actor)
                         for p in new)
         if new:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tracker.coverage.rules import Requirement, RuleSet
-from tracker.messages.hints import Advised
+from tracker.messages.hints import Advised, Refusal
 from tracker.store import audit
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, HydraSession, SessionInvite, utcnow
@@ -122,7 +122,7 @@ def list_sessions(engine: Engine, *, force: str | None = None, requirement: str 
 def find(session: Session, session_id: int) -> HydraSession:
     row = session.get(HydraSession, session_id)
     if row is None:
-        raise SessionError(f"No session {session_id} in the register.")
+        raise SessionError(f"No session {session_id} in the register.", Refusal.NO_SESSION)
     return row
 
 
