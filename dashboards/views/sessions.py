@@ -41,7 +41,7 @@ requirement = (planned[0].id if len(planned) == 1 else
                st.selectbox("Requirement", list(titles), format_func=titles.__getitem__,
                             key="sessions_requirement"))
 deadline = rules.get(requirement).deadline
-target = st.date_input("Close the gap by", value=deadline, min_value=today,
+target = st.date_input("Close the gap by", value=max(deadline, today), min_value=today,
                        key="sessions_by", format="DD/MM/YYYY")
 
 p = plan_requirement(data.engine(), rules, requirement, today, by=target, force=force)

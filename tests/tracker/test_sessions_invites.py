@@ -8,6 +8,9 @@ overdue order, then name: Abe, Ali, Cal, Nia, Jen; round one takes one of each d
 (Abe, Cal, Nia, Jen), so Ali, the second from Response, waits: the 4 seats go to Abe,
 Cal, Nia, Jen.
 
+After session 2, the delegate list Avon and Somerset imports says Abe and Ali came;
+Wiltshire's own list of the same day (Will) is not this session's.
+
 Session 3, 15 Apr, 2 seats: Cem's exemption is over by then but he is exempt today (never
 invited); Abe, Cal, Nia and Jen are invited to session 2, still to come: only Ali.
 """
@@ -22,12 +25,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
-from tests.tracker.factories import add_completion, make_person
+from tests.tracker.factories import add_completion, batch, make_person, module_id
 from tests.tracker.test_sessions_plan import FORCE, JAN, RULES, add_sessions, build_people
 from tracker.sessions import invites as inv
 from tracker.sessions import register as reg
 from tracker.store.db import unit_of_work
-from tracker.store.models import AuditEvent, Person
+from tracker.store.models import AuditEvent, Completion, Person
 
 D = dt.date
 FEB = D(2026, 2, 1)
@@ -89,6 +92,10 @@ def test_the_lead_edits_the_list_and_after_the_session_it_shows_who_came(
         for who in ("Abe", "Ali"):
             add_completion(s, s.get(Person, person[who]), "oic-hydra", D(2026, 3, 10),
                            file_name="hydra-mar.xlsx")
+        # Will did Hydra the same day at Wiltshire's own session: not this session's
+        theirs = batch(s, "wilts-hydra.xlsx", "hydra-delegates", force="wiltshire")
+        s.add(Completion(person_id=person["Will"], module_id=module_id(s, "oic-hydra"),
+                         completed_on=D(2026, 3, 10), source=theirs.kind, batch_id=theirs.id))
     after = inv.invite_list(engine, RULES, first.id, D(2026, 3, 11))
     assert list(zip(names(after), after["attendance"], strict=True)) == [
         ("Cal", "invited, did not attend"), ("Cem", "invited, did not attend"),

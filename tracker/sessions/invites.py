@@ -26,7 +26,15 @@ from tracker.reports.safe_text import write_csv_table, write_xlsx_table
 from tracker.sessions.register import SessionError, find, session_requirement
 from tracker.store import audit
 from tracker.store.db import unit_of_work
-from tracker.store.models import Completion, Force, HydraSession, Module, Person, SessionInvite
+from tracker.store.models import (
+    Completion,
+    Force,
+    HydraSession,
+    ImportBatch,
+    Module,
+    Person,
+    SessionInvite,
+)
 
 LIST_COLUMNS = ["full_name", "staff_number", "collar_number", "rank_label",
                 "department_label", "unit", "email", "attendance", "person_id"]
@@ -155,12 +163,15 @@ def invite_suggested(engine: Engine, rules: RuleSet, session_id: int, as_of: dt.
 
 
 def _attended(engine: Engine, row: HydraSession, req: Requirement) -> set[int]:
-    """The people a delegate list reports completing the requirement's module(s) on the
-    session's day."""
+    """The people a delegate list imported by the session's force (its own people and
+    visiting delegates) reports completing the requirement's module(s) on the session's
+    day."""
     with unit_of_work(engine) as session:
         return set(session.scalars(
             select(Completion.person_id).join(Module, Module.id == Completion.module_id)
-            .where(Module.code.in_(list(req.modules)), Completion.completed_on == row.held_on)))
+            .join(ImportBatch, ImportBatch.id == Completion.batch_id)
+            .where(Module.code.in_(list(req.modules)), Completion.completed_on == row.held_on,
+                   ImportBatch.force_id == row.force_id)))
 
 
 def invite_list(engine: Engine, rules: RuleSet, session_id: int,

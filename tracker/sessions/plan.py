@@ -146,7 +146,7 @@ def plan_requirement(engine: Engine, rules: RuleSet, requirement: str, as_of: dt
     planned = _planned(recorded, as_of, still_to_train)
     by_target = [s for s in planned if s.held_on <= target]
     joining = _joining(still_to_train, as_of, target)
-    closes_on = as_of if outstanding == 0 else next(
+    closes_on = as_of if outstanding == joining == 0 else next(
         (s.held_on for s in planned if s.closes_gap), None)
     return Plan(req.id, req.title, as_of, target, int(counts["in_scope"]),
                 int(counts["completed"]), int(counts["exempt"]), outstanding, joining,
