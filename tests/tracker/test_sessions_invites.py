@@ -21,7 +21,10 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select
 
@@ -137,3 +140,26 @@ def test_the_export_is_formula_safe_and_audited(engine: Engine, tmp_path: Path) 
     with unit_of_work(engine) as s:
         targets = list(s.scalars(select(AuditEvent.target).where(AuditEvent.action == "export")))
     assert targets == [f"session-invites:{session.id}.csv", f"session-invites:{session.id}.xlsx"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["cid", "response", "roads-policing", None]),
+                          st.integers(0, 60)), max_size=30),
+       st.integers(0, 30))
+@settings(deadline=None)
+def test_spread_takes_each_department_in_turn(people: list[tuple[str | None, int]],
+                                              seats: int) -> None:
+    """Any first ``seats`` of the order: no department has two more than another that still
+    has people waiting, and each department's people come most overdue first."""
+    frame = pd.DataFrame({"department": [d for d, _ in people],
+                          "due": [D(2026, 4, 30) - dt.timedelta(days=n) for _, n in people],
+                          "full_name": [f"P{i:02d}" for i in range(len(people))]})
+    order = inv.spread(frame)
+    assert sorted(order["full_name"]) == sorted(frame["full_name"])
+    chosen = order.head(seats)
+    dept = frame["department"].fillna("")
+    taken = chosen["department"].fillna("").value_counts()
+    waiting = {d for d, n in dept.value_counts().items() if n > taken.get(d, 0)}
+    for d in waiting:
+        assert all(taken.get(d, 0) >= n - 1 for n in taken)
+    for _d, group in order.assign(d=order["department"].fillna("")).groupby("d"):
+        assert list(group["due"]) == sorted(group["due"])
