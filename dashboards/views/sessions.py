@@ -121,6 +121,9 @@ if listed.empty:
 else:
     shown = listed.drop(columns=["person_id"])
     st.dataframe(shown, hide_index=True, column_config=ui.column_labels(shown))
+    came = invites.who_came(listed)
+    if came:
+        st.markdown(came)
 with st.form("sessions_invite", clear_on_submit=True):
     numbers = st.text_input("Staff numbers to invite (comma-separated)",
                             key="sessions_invite_numbers")

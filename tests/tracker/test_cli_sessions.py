@@ -6,18 +6,22 @@ same date, and the register's commands. Numbers from ``tests/tracker/test_sessio
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 import tracker.cli  # noqa: F401  (registers every command)
+from tests.tracker.factories import add_completion
 from tests.tracker.test_coverage import build_roster
 from tests.tracker.test_sessions_plan import add_sessions, build_people
 from tracker.cli.app import app
+from tracker.store.db import unit_of_work
+from tracker.store.models import Person
 
 runner = CliRunner()
 
@@ -131,6 +135,12 @@ def test_the_invite_commands(cli: Engine, tmp_path: Path) -> None:
     assert [r[1] for r in rows[1:]] == ["204", "206", "202", "203"]
     out = run("sessions", "invites", sid, "--out", str(tmp_path / "list.pdf"), code=1)
     assert "Cannot export an invite list as 'pdf'; use csv or xlsx." in out
+    with unit_of_work(cli) as s:  # the delegate list of 10 Mar: only Abe (202) came
+        abe = s.scalar(select(Person).where(Person.staff_number == "202"))
+        add_completion(s, abe, "oic-hydra", dt.date(2026, 3, 10), file_name="hydra-mar.xlsx")
+    out = run("sessions", "invites", sid, "--as-of", "2026-03-11")
+    assert out.endswith("\nWho came: 1 invited, attended; 3 invited, did not attend; 0 "
+                        "attended, not invited.\n")
 
 
 def test_a_missing_session_says_where_to_find_the_ids(cli: Engine) -> None:

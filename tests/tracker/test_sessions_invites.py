@@ -104,6 +104,9 @@ def test_the_lead_edits_the_list_and_after_the_session_it_shows_who_came(
         ("Cal", "invited, did not attend"), ("Cem", "invited, did not attend"),
         ("Nia", "invited, did not attend"), ("Abe", "invited, attended"),
         ("Ali", "attended, not invited")]
+    assert inv.who_came(after) == ("Who came: 1 invited, attended; 3 invited, did not "
+                                   "attend; 1 attended, not invited.")
+    assert inv.who_came(before) is None
     with unit_of_work(engine) as s:
         actions = [e.action for e in s.scalars(
             select(AuditEvent).where(AuditEvent.action.like("session-%invite"))

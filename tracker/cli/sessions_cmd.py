@@ -280,3 +280,6 @@ def invite_list(ctx: typer.Context, session_id: SessionArgument, as_of: AsOf = N
            for r in frame.to_dict("records")], False,
           empty=f"Nobody is invited to session {session_id}: invite with `tracker sessions "
           f"invite {session_id} --suggest`.")
+    came = invites.who_came(frame)
+    if came:
+        typer.echo(f"\n{came}")

@@ -227,3 +227,14 @@ def people_by_staff_number(engine: Engine, session_id: int, numbers: list[str]) 
         raise SessionError(f"No one of {force} has the staff number "
                            f"{', '.join(missing)}; check the number on the HR roster.")
     return [int(found[n]) for n in numbers]
+
+
+def who_came(listed: pd.DataFrame) -> str | None:
+    """The count of each kind of attendance of an ``invite_list`` after the session, in
+    words (None before it)."""
+    counts = listed["attendance"].value_counts()
+    if listed.empty or set(counts.index) == {ATTENDANCE["invited"]}:
+        return None
+    parts = [f"{int(counts.get(ATTENDANCE[k], 0))} {ATTENDANCE[k]}"
+             for k in ("came", "absent", "uninvited")]
+    return "Who came: " + "; ".join(parts) + "."
