@@ -15,7 +15,6 @@ import streamlit as st
 from dashboards import actions, data, ui
 from tracker import auth
 from tracker.sessions import invites
-from tracker.sessions.plan import plan_requirement
 from tracker.sessions.register import list_sessions
 
 user, settings, token, force, departments, rules = ui.open_page("sessions")
@@ -44,7 +43,7 @@ deadline = rules.get(requirement).deadline
 target = st.date_input("Close the gap by", value=max(deadline, today), min_value=today,
                        key="sessions_by", format="DD/MM/YYYY")
 
-p = plan_requirement(data.engine(), rules, requirement, today, by=target, force=force)
+p = data.session_plan(token, requirement, today, target, force)
 cols = st.columns(4)
 cols[0].metric("Still to train", p.outstanding, help="In scope, minus completed and exempt, "
                "as the Coverage page counts them today (people not yet due included).")
