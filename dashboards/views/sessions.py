@@ -15,6 +15,7 @@ import streamlit as st
 from dashboards import actions, data, ui
 from tracker import auth
 from tracker.sessions import invites
+from tracker.sessions.plan import default_target
 from tracker.sessions.register import list_sessions
 
 user, settings, token, force, departments, rules = ui.open_page("sessions")
@@ -39,8 +40,9 @@ titles = {r.id: r.title for r in planned}
 requirement = (planned[0].id if len(planned) == 1 else
                st.selectbox("Requirement", list(titles), format_func=titles.__getitem__,
                             key="sessions_requirement"))
-deadline = rules.get(requirement).deadline
-target = st.date_input("Close the gap by", value=max(deadline, today), min_value=today,
+recorded = list_sessions(data.engine(), force=force, requirement=requirement)
+target = st.date_input("Close the gap by", min_value=today,
+                       value=default_target(rules.get(requirement), today, recorded),
                        key="sessions_by", format="DD/MM/YYYY")
 
 p = data.session_plan(token, requirement, today, target, force)
@@ -61,7 +63,6 @@ if not p.roster_looks_ahead:
                "joiners cannot be foreseen until an HR roster carrying them is uploaded.")
 
 st.header("Sessions")
-recorded = list_sessions(data.engine(), force=force, requirement=requirement)
 ahead = {s.id: s for s in p.sessions}
 rows = [{"date": ui.day_text(s.held_on), "venue": s.venue, "capacity": s.capacity,
          "trainer": s.trainer or "", "invited": s.invited,

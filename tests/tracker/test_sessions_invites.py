@@ -166,3 +166,19 @@ def test_spread_takes_each_department_in_turn(people: list[tuple[str | None, int
         assert all(taken.get(d, 0) >= n - 1 for n in taken)
     for _d, group in order.assign(d=order["department"].fillna("")).groupby("d"):
         assert list(group["due"]) == sorted(group["due"])
+
+
+def test_the_demo_plans_three_sessions_once(engine: Engine) -> None:
+    """On 1 Feb 2026: sessions on 15 Feb (12 seats), 8 Mar (12) and 29 Mar (16); the first
+    invites the 4 people still to train on 15 Feb (Abe, Ali, Cal, Nia: Jen has not started,
+    Cem is exempt)."""
+    from tracker.sessions.demo import demo_sessions
+
+    build_people(engine)
+    demo_sessions(engine, RULES, FORCE, FEB)
+    demo_sessions(engine, RULES, FORCE, FEB)
+    held = reg.list_sessions(engine, force=FORCE)
+    assert [(s.held_on, s.capacity, s.invited) for s in held] == [
+        (D(2026, 2, 15), 12, 4), (D(2026, 3, 8), 12, 0), (D(2026, 3, 29), 16, 0)]
+    assert names(inv.invite_list(engine, RULES, held[0].id, FEB)) == ["Cal", "Nia", "Abe",
+                                                                       "Ali"]

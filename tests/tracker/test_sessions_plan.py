@@ -151,3 +151,13 @@ def test_changes_are_checked_and_audited(engine: Engine) -> None:
     assert events[1][3] == {"capacity": {"old": 12, "new": 14},
                             "trainer": {"old": "Sgt Reid", "new": None}}
     assert events[0][3]["held_on"] == "2026-03-10"
+
+
+def test_after_the_deadline_the_target_is_the_last_session(planned: Engine) -> None:
+    """As of 1 May 2026 (deadline passed): still to train Abe, Ali, Cal, Nia, Cem (his
+    exemption over) and Jen (not yet due) = 6; the only session to come is 20 May, 8 seats:
+    the target is that day, and the plan closes the gap then."""
+    hydra = plan_requirement(planned, RULES, "oic-hydra", D(2026, 5, 1), force=FORCE)
+    assert (hydra.target, hydra.outstanding, hydra.joining, hydra.seats_planned,
+            hydra.closes_gap, hydra.closes_on, hydra.sessions_needed) == (
+        D(2026, 5, 20), 6, 0, 8, True, D(2026, 5, 20), 0)

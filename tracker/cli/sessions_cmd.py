@@ -110,7 +110,7 @@ def plan_command(
     by: Annotated[dt.datetime | None, typer.Option(
         "--by", formats=["%Y-%m-%d"], metavar="DATE", show_default=False,
         help="Target date to close the gap by (YYYY-MM-DD). Default: the requirement's "
-        "deadline.")] = None,
+        "deadline; once it has passed, the last session planned.")] = None,
     force: ForceOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
                                      help="Output: table or json.")] = "table",

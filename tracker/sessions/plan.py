@@ -105,6 +105,16 @@ def usual_size(req: Requirement, sessions: Sequence[SessionView]) -> int:
     return req.session_size or DEFAULT_SESSION_SIZE
 
 
+def default_target(req: Requirement, as_of: dt.date, sessions: Sequence[SessionView]
+                   ) -> dt.date:
+    """The date to close the gap by: the requirement's deadline; once it has passed, the
+    last session planned after ``as_of`` (``as_of`` itself when there is none), so the
+    plan still says what the sessions to come achieve."""
+    if req.deadline > as_of:
+        return req.deadline
+    return max((s.held_on for s in sessions if s.held_on > as_of), default=as_of)
+
+
 def roster_looks_ahead(engine: Engine, as_of: dt.date, force: str | None) -> bool:
     """Whether the roster says anything of the days after ``as_of``: a snapshot dated after
     it, or someone starting after it."""
@@ -127,8 +137,8 @@ def plan_requirement(engine: Engine, rules: RuleSet, requirement: str, as_of: dt
                      by: dt.date | None = None, force: str | None = None) -> Plan:
     """The plan of one requirement delivered in sessions, for one force or all."""
     req = session_requirement(rules, requirement)
-    target = by or req.deadline
-
+    recorded = list_sessions(engine, force=force, requirement=req.id)
+    target = by or default_target(req, as_of, recorded)
     result = compute(engine, rules, as_of, requirement=req.id, force=force)
     known = {as_of: frozenset(_not_done(result.status_frame))}
 
@@ -142,7 +152,6 @@ def plan_requirement(engine: Engine, rules: RuleSet, requirement: str, as_of: dt
     counts = now.iloc[0] if len(now) else pd.Series(0, index=["in_scope", "completed",
                                                               "exempt"])
     outstanding = int(counts["in_scope"] - counts["completed"] - counts["exempt"])
-    recorded = list_sessions(engine, force=force, requirement=req.id)
     planned = _planned(recorded, as_of, still_to_train)
     by_target = [s for s in planned if s.held_on <= target]
     joining = _joining(still_to_train, as_of, target)
