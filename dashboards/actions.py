@@ -337,3 +337,100 @@ def plan_document(force: str, key: str, document: str, user: CurrentUser) -> byt
     if user.force_code is not None and force != user.force_code:
         raise Refused("That document belongs to another force's register.")
     return fetch(data.engine(), force, key, user.username, document).content
+
+
+# ---------------------------------------------------------------- Hydra sessions
+
+
+def _sessions_force(user: CurrentUser, force: str) -> None:
+    require(user, "plan_sessions")
+    if user.force_code is not None and force != user.force_code:
+        raise Refused("Those sessions belong to another force; you can only plan your own "
+                      "force's sessions.")
+
+
+def _session_force(user: CurrentUser, session_id: int) -> None:
+    from tracker.sessions.register import list_sessions
+
+    held = {s.id: s.force for s in list_sessions(data.engine())}
+    _sessions_force(user, held.get(session_id, user.force_code or ""))
+
+
+def _sessions_call(work: Callable[[], str]) -> str:
+    """Run a change to the sessions, its refusal as the dashboard's message."""
+    from tracker.sessions.register import SessionError
+
+    try:
+        return work()
+    except SessionError as exc:
+        return explain(exc, "dashboard")
+
+
+def session_add(force: str, requirement: str, held_on: dt.date, venue: str, capacity: int,
+                user: CurrentUser, *, trainer: str, notes: str) -> str:
+    """Record a session (audited)."""
+    from tracker.sessions.register import add_session
+
+    _sessions_force(user, force)
+    def added() -> str:
+        s = add_session(data.engine(), data.rules(), force, requirement, held_on, venue,
+                        capacity, user.username, trainer=trainer, notes=notes)
+        return (f"Added the session of {s.held_on:%d %B %Y} at {s.venue}, {s.capacity} "
+                f"seat{'' if s.capacity == 1 else 's'}.")
+
+    return _sessions_call(added)
+
+
+def session_remove(session_id: int, user: CurrentUser) -> str:
+    """Take a session and its invite list out of the register (audited)."""
+    from tracker.sessions.register import remove_session
+
+    _session_force(user, session_id)
+    return _sessions_call(lambda: "Removed the session of {0.held_on:%d %B %Y} at "
+                          "{0.venue}.".format(remove_session(data.engine(), session_id,
+                                                             user.username)))
+
+
+def session_invite_suggested(session_id: int, user: CurrentUser, today: dt.date) -> str:
+    """Fill a session's free seats with the suggested people (audited)."""
+    from tracker.sessions.invites import invite_suggested
+
+    _session_force(user, session_id)
+    return _sessions_call(lambda: "Invited {} more.".format(invite_suggested(
+        data.engine(), data.rules(), session_id, today, user.username)))
+
+
+def session_invite(session_id: int, staff_numbers: str, user: CurrentUser) -> str:
+    """Invite the people with these staff numbers (comma or space separated)."""
+    from tracker.sessions.invites import invite, people_by_staff_number
+
+    _session_force(user, session_id)
+    numbers = [n for n in re.split(r"[,\s]+", staff_numbers) if n]
+    if not numbers:
+        return "Type one or more staff numbers, then press Invite."
+    return _sessions_call(lambda: "Invited {} more.".format(invite(
+        data.engine(), session_id, people_by_staff_number(data.engine(), session_id, numbers),
+        user.username)))
+
+
+def session_uninvite(session_id: int, person_ids: list[int], user: CurrentUser) -> str:
+    """Take people off a session's invite list (audited)."""
+    from tracker.sessions.invites import uninvite
+
+    _session_force(user, session_id)
+    return _sessions_call(lambda: "Took {} off the list.".format(uninvite(
+        data.engine(), session_id, person_ids, user.username)))
+
+
+def session_invites_file(session_id: int, fmt: str, user: CurrentUser,
+                         today: dt.date) -> bytes:
+    """The invite list as a formula-safe csv or xlsx; the download is audited."""
+    import io
+
+    from tracker.sessions.invites import export_invites
+
+    _session_force(user, session_id)
+    require(user, "view_identities")
+    buffer = io.BytesIO()
+    export_invites(data.engine(), data.rules(), session_id, today, buffer, fmt, user.username)
+    return buffer.getvalue()

@@ -32,6 +32,7 @@ from tracker.messages import hints
 from tracker.recommendations.overview import Overview, overview
 from tracker.reference import vocab
 from tracker.reports.data import map_unique, modules_text
+from tracker.sessions.plan import Plan, plan_requirement
 from tracker.store import audit, models
 from tracker.store.db import make_engine, unit_of_work
 
@@ -84,6 +85,14 @@ def state_token(eng: Engine | None = None) -> Token:
     with (eng or engine()).connect() as conn:
         row = conn.execute(_TOKEN_SQL).one()
     return (settings().db_url, str(rules_path()), *tuple(row))
+
+
+@st.cache_data(show_spinner="Working out the plan…", max_entries=32)
+def session_plan(token: Token, requirement: str, as_of: dt.date, by: dt.date,
+                 force: str | None) -> Plan:
+    """``tracker.sessions.plan.plan_requirement``, cached on the database state (each
+    change to a session is audited, so it moves the token)."""
+    return plan_requirement(engine(), rules(), requirement, as_of, by=by, force=force)
 
 
 def scope(user: CurrentUser) -> tuple[str | None, tuple[str, ...] | None]:

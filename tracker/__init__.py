@@ -11,6 +11,8 @@ imports only the rooms its docstring names (``tests/test_layout.py`` holds them 
 - ``recommendations/``: the recommendations that are not training: each force's register of
   milestones (recommendation 4), their evidence documents, progress against the deadline,
   and the one progress view of every recommendation (``overview``);
+- ``sessions/``: the sessions a force plans for training delivered in person (the Hydra
+  exercise), and the plan: who is still to train, seats planned, whether they close the gap;
 - ``auth``: users, roles, what each role may see and do;
 - ``cli/``: the ``tracker`` command, the composition root that wires the importers in.
 """

@@ -56,17 +56,18 @@ ACTIONS = {
     "view_rules": "see the requirement rules in force",
     "view_audit": "see the audit log",
     "manage_plan": "edit the OIC plan register (recommendation 4) and attach its evidence",
+    "plan_sessions": "record Hydra sessions, and draw up and send out their invite lists",
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "view_coverage", "view_imports", "view_national", "manage_users", "view_rules",
-        "view_audit", "manage_plan",
+        "view_audit", "manage_plan", "plan_sessions",
     }),
     "training_lead": frozenset({
         "view_coverage", "view_people", "view_identities", "lookup_person", "upload",
         "undo_import", "resolve_data", "record_exemption", "view_exemptions", "export",
-        "view_imports", "view_rules", "manage_plan",
+        "view_imports", "view_rules", "manage_plan", "plan_sessions",
     }),
     "manager": frozenset({
         "view_coverage", "view_people", "view_identities", "lookup_person", "view_exemptions",
@@ -93,6 +94,7 @@ PAGES: dict[str, Page] = {
     "overview": Page("Overview", "view_coverage", ":material/dashboard:"),
     "recommendations": Page("Recommendations", "view_coverage", ":material/flag:"),
     "oic_plan": Page("OIC plan", "view_coverage", ":material/task_alt:"),
+    "sessions": Page("Hydra sessions", "view_coverage", ":material/event:"),
     "coverage": Page("Coverage", "view_coverage", ":material/grid_on:"),
     "outstanding": Page("Outstanding", "view_people", ":material/checklist:"),
     "person": Page("Person", "lookup_person", ":material/person_search:"),

@@ -164,3 +164,10 @@ def test_demo_force_json_matches_the_engine(engine: Engine, tmp_path: Path,
     listing = json.loads(run("outstanding", "--format", "json", "--as-of", "2026-11-30",
                              "--force", FORCE))
     assert listing == to_records(result.outstanding())
+    hydra = result.summary().set_index("requirement").loc["oic-hydra"]
+    [planned] = json.loads(run("plan", "--format", "json", "--as-of", "2026-11-30", "--force",
+                               FORCE))
+    assert planned["outstanding"] == hydra["in_scope"] - hydra["completed"] - hydra["exempt"]
+    # the demo's sessions: 14 Dec 2026, 4 and 25 Jan 2027 (12 + 12 + 16 seats); the deadline
+    # has passed, so the target is the last of them
+    assert (planned["seats_planned"], planned["target"]) == (40, "2027-01-25")

@@ -132,3 +132,20 @@ def test_0007_adds_the_times_of_day_and_takes_them_away_keeping_the_rows(
     assert "referred_at" not in _columns(empty_engine, "referrals")
     assert "submitted_at" not in _columns(empty_engine, "intel_submissions")
     assert _rows(empty_engine, "SELECT reference, officer FROM referrals") == [("INC-1", "1234")]
+
+
+def test_0008_adds_the_hydra_sessions_and_their_invites_and_takes_them_away(
+        empty_engine: Engine) -> None:
+    """A database at 0007 upgrades to 0008_hydra_sessions (hydra_sessions, session_invites)
+    and downgrades back to 0007 with those tables gone and the referral log kept."""
+    from sqlalchemy import inspect
+
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0007_referral_times")
+    command.upgrade(config, "0008_hydra_sessions")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert {"hydra_sessions", "session_invites"} <= tables
+    command.downgrade(config, "0007_referral_times")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert not {"hydra_sessions", "session_invites"} & tables
+    assert "referrals" in tables

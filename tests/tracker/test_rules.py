@@ -27,6 +27,9 @@ def test_shipped_rules_match_the_hmicfrs_recommendations() -> None:
     hydra, elearning = rules.requirements
     assert hydra.deadline == elearning.deadline == dt.date(2026, 4, 30)
     assert hydra.modules == ("oic-hydra",)
+    assert (hydra.in_sessions, hydra.session_size) == (True, 12)
+    assert (elearning.in_sessions, elearning.delivery, elearning.session_size) == (
+        False, "self-paced", None)
     assert elearning.modules == ("oic-el-1", "oic-el-2", "oic-el-3", "oic-el-4")
     assert hydra.include[0].conditions == {
         "workforce_type": ["police_officer"],
@@ -67,6 +70,9 @@ def test_describe_scope_reads_as_words() -> None:
          "would be in scope."),
         (GOOD + "\n" + GOOD, "rules.toml, line 11: requirement id 'x' is used twice."),
         ("", "rules.toml, line 1: no [[requirement]] tables found"),
+        (GOOD.replace('title = "X"', 'title = "X"\ndelivery = "classroom"'),
+         "rules.toml, line 4: delivery 'classroom' is not known; use 'self-paced' or "
+         "'sessions'."),
     ],
 )
 def test_a_bad_rules_file_is_refused_with_its_line(text: str, message: str) -> None:

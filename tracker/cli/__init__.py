@@ -18,6 +18,7 @@ from tracker.cli import (  # noqa: F401  (each registers its commands)
     recommendations_cmd,
     referrals_cmd,
     report_cmd,
+    sessions_cmd,
     users_cmd,
     visitors_cmd,
 )

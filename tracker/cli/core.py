@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import app, fail, state
+from tracker.coverage.rules import load_rules
 from tracker.recommendations.demo import demo_register
+from tracker.sessions.demo import demo_sessions
 from tracker.store.db import init_db
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -88,6 +90,7 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
                      f"{batch.rows_accepted:>6} accepted, {batch.rows_rejected} rejected, "
                      f"{batch.rows_unmatched} unmatched")
     demo_register(engine, "avon-and-somerset", today)
+    demo_sessions(engine, load_rules(), "avon-and-somerset", today)
     return lines
 
 

@@ -23,8 +23,9 @@ LIST_CONDITIONS = (
 CONDITIONS = (*LIST_CONDITIONS, "detective")
 REQUIREMENT_KEYS = {
     "id", "title", "reference", "deadline", "modules", "grace_days", "valid_months",
-    "description", "include", "exclude",
+    "description", "include", "exclude", "delivery", "session_size",
 }
+DELIVERIES = ("self-paced", "sessions")
 DEFAULT_RULES = vocab.data_file("rules.toml")
 
 
@@ -59,6 +60,13 @@ class Requirement:
     valid_months: int | None = None
     reference: str = ""
     description: str = ""
+    delivery: str = "self-paced"
+    session_size: int | None = None
+
+    @property
+    def in_sessions(self) -> bool:
+        """Delivered in person, in planned sessions of limited size (the Hydra exercise)."""
+        return self.delivery == "sessions"
 
     def describe_scope(self) -> str:
         text = "In scope: " + "; or ".join(c.describe() for c in self.include) + "."
@@ -158,7 +166,16 @@ class _Checker:
             valid_months=self.count(index, item, "valid_months"),
             reference=str(item.get("reference", "")),
             description=str(item.get("description", "")),
+            delivery=self.delivery(index, item),
+            session_size=self.count(index, item, "session_size") or None,
         )
+
+    def delivery(self, index: int, item: dict[str, Any]) -> str:
+        value = item.get("delivery", "self-paced")
+        if value not in DELIVERIES:
+            raise self.error(index, "delivery", f"delivery {value!r} is not known; use "
+                             f"{' or '.join(repr(d) for d in DELIVERIES)}")
+        return str(value)
 
     def text(self, index: int, item: dict[str, Any], key: str) -> str:
         value = item[key]

@@ -42,6 +42,8 @@ class Refusal(StrEnum):
     DONE_WITHOUT_DATE = "done-without-date"
     NO_EVIDENCE = "no-evidence"
     WHICH_DOCUMENT = "which-document"
+    NO_SESSION = "no-session"
+    SESSION_FULL = "session-full"
     RESTORE_OTHER_DATABASE = "restore-other-database"
     RESTORE_NOT_EMPTY = "restore-not-empty"
     RESTORE_OTHER_SCHEMA = "restore-other-schema"
@@ -279,6 +281,16 @@ HINTS: dict[HintCode, Hint] = {
         "No such milestone",
         "`tracker milestones list --force {force}` shows the register with each key.",
         "Choose one of the milestones listed in the register."),
+    Refusal.NO_SESSION: Hint(
+        "No such session",
+        "`tracker sessions list` shows the sessions with their ids.",
+        "Choose one of the sessions in the list on the Hydra sessions page."),
+    Refusal.SESSION_FULL: Hint(
+        "Session full",
+        "Take someone off with tracker sessions uninvite SESSION --staff NUMBER, or add seats "
+        "with tracker sessions edit SESSION --capacity SEATS.",
+        "Take someone off the list (Take off), or record the session again with more seats.",
+        added=False),
     Refusal.MILESTONE_EXISTS: Hint(
         "Milestone exists already",
         "Change it with tracker milestones edit KEY, or add the new one with --key KEY.",

@@ -51,6 +51,13 @@ COLUMN_HEADINGS: dict[str, str] = {
     # Hydra sessions: a delegate list (the layout the Hydra import reads)
     "course": "Course", "course_date": "Course date", "home_force": "Home force",
     "attendance": "Attendance", "delegates": "Delegates",
+    # Hydra sessions and their plan
+    "seats_planned": "Seats planned", "closes_gap": "Closes the gap",
+    "sessions_needed": "More sessions needed", "joining": "Joining by the target",
+    "need": "To train by the target", "usual_size": "Usual session size",
+    "closes_on": "Gap closes on", "target": "Target date", "held_on": "Date",
+    "venue": "Venue", "capacity": "Seats", "trainer": "Trainer", "notes": "Notes",
+    "invited": "Invited", "seats_to_date": "Seats to date", "need_by_then": "To train by then",
     # files and records
     "sha256": "SHA-256", "id": "Id", "person_id": "Person id",
 }

@@ -385,6 +385,40 @@ class IntelSubmission(Base):
     )
 
 
+class HydraSession(Base):
+    """A session of a requirement delivered in person (the Hydra exercise), planned or held
+    by a force: when, where, how many seats, who runs it. ``requirement``: the rules' id."""
+
+    __tablename__ = "hydra_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    force_id: Mapped[int] = mapped_column(ForeignKey("forces.id"))
+    requirement: Mapped[str] = mapped_column(String(64))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    venue: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int] = mapped_column(Integer)
+    trainer: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (Index("ix_hydra_sessions_force_date", "force_id", "held_on"),)
+
+
+class SessionInvite(Base):
+    """A person invited to a planned session (the lead's list, as suggested or edited)."""
+
+    __tablename__ = "session_invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("hydra_sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    invited_by: Mapped[str] = mapped_column(String(120))
+    invited_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id", name="uq_session_invites_session_person"),
+    )
+
+
 class Exemption(Base):
     """A person in scope excused for a recorded reason (reported, never silently dropped)."""
 
