@@ -92,6 +92,7 @@ class Page(NamedTuple):
 PAGES: dict[str, Page] = {
     "overview": Page("Overview", "view_coverage", ":material/dashboard:"),
     "recommendations": Page("Recommendations", "view_coverage", ":material/flag:"),
+    "referrals": Page("NCCU referrals", "view_coverage", ":material/assignment_late:"),
     "oic_plan": Page("OIC plan", "view_coverage", ":material/task_alt:"),
     "coverage": Page("Coverage", "view_coverage", ":material/grid_on:"),
     "outstanding": Page("Outstanding", "view_people", ":material/checklist:"),

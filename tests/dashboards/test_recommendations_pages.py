@@ -63,9 +63,9 @@ def test_the_recommendations_page_shows_the_engines_figures_and_rules(db: Engine
     rules = _rule_captions(at)
     assert rules[0].startswith("Rule: ")
     assert rules[1].startswith("Rule: Green: every milestone in the register is done")
-    assert rules[2].startswith("Rule: OIC Hydra exercise: on a steady pace from 01 January "
+    assert rules[2].startswith("Rule: OIC Hydra exercise: on a steady pace from 1 January "
                                "2024 (training available) to 100% on 30 April 2026, a group "
-                               "needs 93.1% on 02 March 2026.")
+                               "needs 93.1% on 2 March 2026.")
     assert not [i for i in at.info if i.value.startswith("Not measured yet")]
 
 

@@ -40,17 +40,17 @@ def _actions(engine: Engine) -> list[tuple[str, str]]:
 
 
 def test_pages_for_each_role_follow_the_table() -> None:
-    assert auth.pages_for("admin") == ["overview", "recommendations", "oic_plan", "coverage",
-                                       "imports", "national", "admin"]
+    assert auth.pages_for("admin") == ["overview", "recommendations", "referrals", "oic_plan",
+                                       "coverage", "imports", "national", "admin"]
     assert auth.pages_for("training_lead") == [
-        "overview", "recommendations", "oic_plan", "coverage", "outstanding", "person", "upload",
-        "imports", "data_quality", "exemptions", "reports"]
+        "overview", "recommendations", "referrals", "oic_plan", "coverage", "outstanding",
+        "person", "upload", "imports", "data_quality", "exemptions", "reports"]
     assert auth.pages_for("manager") == [
-        "overview", "recommendations", "oic_plan", "coverage", "outstanding", "person",
-        "exemptions", "reports"]
+        "overview", "recommendations", "referrals", "oic_plan", "coverage", "outstanding",
+        "person", "exemptions", "reports"]
     assert auth.pages_for("inspector") == [
-        "overview", "recommendations", "oic_plan", "coverage", "outstanding", "imports",
-        "reports", "national"]
+        "overview", "recommendations", "referrals", "oic_plan", "coverage", "outstanding",
+        "imports", "reports", "national"]
     assert auth.pages_for("nobody") == []
 
 

@@ -34,7 +34,7 @@ def test_list_shows_the_register_and_its_status(cli) -> None:
         "oic-profile", "strategic-intelligence-requirement", "intelligence-collection-plan"]
     assert lines[5] == (
         "0 of 3 milestones done as of 2025-12-01. Amber: 0 of 3 milestones done; still to do "
-        "by the deadline (2025-12-31, 30 days away): OIC profile (not started); Strategic "
+        "by the deadline (31 Dec 2025, 30 days away): OIC profile (not started); Strategic "
         "Intelligence Requirement (not started); Intelligence Collection Plan (not started).")
     assert lines[6].startswith("Rule: Green: every milestone in the register is done")
 

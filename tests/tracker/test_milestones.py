@@ -249,17 +249,17 @@ FOUND = [_view("oic-profile", "done", dt.date(2025, 11, 14), "OIC profile"),
 
 @pytest.mark.parametrize(("as_of", "done", "status", "reason"), [
     (dt.date(2025, 11, 13), 0, "amber", "Amber: 0 of 3 milestones done; still to do by the "
-     "deadline (2025-12-31, 48 days away): OIC profile (done later, on 2025-11-14); SIR (done "
+     "deadline (31 Dec 2025, 48 days away): OIC profile (done later, on 14 Nov 2025); SIR (done "
      "later, on 2025-12-05); ICP (in progress)."),
     (dt.date(2025, 11, 14), 1, "amber", "Amber: 1 of 3 milestones done; still to do by the "
-     "deadline (2025-12-31, 47 days away): SIR (done later, on 2025-12-05); ICP (in "
+     "deadline (31 Dec 2025, 47 days away): SIR (done later, on 5 Dec 2025); ICP (in "
      "progress)."),
     (dt.date(2025, 12, 30), 2, "amber", "Amber: 2 of 3 milestones done; still to do by the "
-     "deadline (2025-12-31, 1 day away): ICP (in progress)."),
+     "deadline (31 Dec 2025, 1 day away): ICP (in progress)."),
     (dt.date(2025, 12, 31), 2, "amber", "Amber: 2 of 3 milestones done; still to do by the "
-     "deadline (2025-12-31, today): ICP (in progress)."),
+     "deadline (31 Dec 2025, today): ICP (in progress)."),
     (dt.date(2026, 1, 1), 2, "red", "Red: 2 of 3 milestones done by the deadline "
-     "(2025-12-31); not done by it: ICP (in progress)."),
+     "(31 Dec 2025); not done by it: ICP (in progress)."),
 ])
 def test_progress_before_on_and_after_the_deadline(as_of: dt.date, done: int, status: str,
                                                    reason: str) -> None:
@@ -271,8 +271,8 @@ def test_done_after_the_deadline_counts_as_done_but_stays_red() -> None:
     late = [*FOUND[:2], _view("icp", "done", dt.date(2026, 1, 15), "ICP")]
     got = assess(late, dt.date(2026, 2, 1), DEADLINE, 4)
     assert (got.done, got.total, got.status, got.reason) == (
-        3, 3, "red", "Red: 2 of 3 milestones done by the deadline (2025-12-31); not done by "
-        "it: ICP (done later, on 2026-01-15).")
+        3, 3, "red", "Red: 2 of 3 milestones done by the deadline (31 Dec 2025); not done by "
+        "it: ICP (done later, on 15 Jan 2026).")
 
 
 def test_all_done_is_green_from_the_day_the_last_is_done() -> None:
@@ -281,7 +281,7 @@ def test_all_done_is_green_from_the_day_the_last_is_done() -> None:
     for day in (dt.date(2025, 12, 31), dt.date(2026, 6, 1)):
         got = assess(on_time, day, DEADLINE, 4)
         assert (got.done, got.status, got.reason) == (
-            3, "green", "Green: all 3 milestones done by 2025-12-31.")
+            3, "green", "Green: all 3 milestones done by 31 Dec 2025.")
 
 
 def test_an_empty_register_is_never_green() -> None:
@@ -289,9 +289,9 @@ def test_an_empty_register_is_never_green() -> None:
                                                               dt.date(2026, 1, 1)))
     assert (before.done, before.total, before.status, before.reason) == (
         0, 0, "amber", "Amber: the register holds no milestones, and the deadline "
-        "(2025-12-31) is 30 days away.")
+        "(31 Dec 2025) is 30 days away.")
     assert (after.status, after.reason) == (
-        "red", "Red: the register holds no milestones, and the deadline (2025-12-31) has "
+        "red", "Red: the register holds no milestones, and the deadline (31 Dec 2025) has "
         "passed.")
 
 
@@ -306,7 +306,7 @@ def test_progress_reads_the_forces_register_and_says_its_rule(engine: Engine) ->
             "and a milestone is not done yet. Red: the deadline has passed and a milestone "
             "was not done by it. A register with no milestones is never green. A milestone "
             "counts as done from the date it was done."),
-        "reason": "Amber: 1 of 3 milestones done; still to do by the deadline (2025-12-31, "
+        "reason": "Amber: 1 of 3 milestones done; still to do by the deadline (31 Dec 2025, "
         "30 days away): Strategic Intelligence Requirement (not started); Intelligence "
         "Collection Plan (not started)."}
     assert progress(engine, "dorset", dt.date(2025, 12, 1)).done == 0

@@ -68,7 +68,7 @@ def test_the_pace_status_worked_by_hand(value: float | None, status: str) -> Non
 def test_a_reason_says_the_gap() -> None:
     req = load_rules().get("oic-hydra")
     assert ov.pace_status(req, 45.0, D(2025, 3, 1)) == (
-        "amber", "At risk: 45.0% on 2025-03-01; a steady pace needs 50.0% by then, and this "
+        "amber", "At risk: 45.0% on 1 Mar 2025; a steady pace needs 50.0% by then, and this "
         "is 5.0 points below it.")
 
 
@@ -99,9 +99,9 @@ def test_after_the_deadline_worked_by_hand(roster: Engine) -> None:
         (4, "2025-12-31", None, 0, 3, None, 0, "red"),
         (8, "2026-04-30", 60.0, None, None, 50.0, None, "red"),
         (9, "2026-04-30", 50.0, None, None, 42.9, None, "red")]
-    assert data[2]["reason"] == ("Off track: 60.0% on 2026-06-30; a steady pace needs 100.0% "
+    assert data[2]["reason"] == ("Off track: 60.0% on 30 Jun 2026; a steady pace needs 100.0% "
                                  "by then, and this is 40.0 points below it.")
-    assert data[2]["rule"].startswith("OIC Hydra exercise: on a steady pace from 01 January "
+    assert data[2]["rule"].startswith("OIC Hydra exercise: on a steady pace from 1 January "
                                       "2024 (training available) to 100% on 30 April 2026")
     assert set(data[0]) >= {"recommendation", "deadline", "measure", "value_pct", "status",
                             "rule"}

@@ -418,4 +418,4 @@ def test_recommendations_sheet_has_the_coverage_engines_figures(roster: Engine) 
     assert rows[2]["What HMICFRS asked"].startswith("By 30 April 2026, chief constables, "
                                                    "working with the Modern Slavery")
     assert rows[3]["Status rule"].startswith("OIC e-learning (all four modules): on a steady "
-                                             "pace from 01 June 2024")
+                                             "pace from 1 June 2024")

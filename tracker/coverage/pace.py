@@ -40,12 +40,17 @@ def steady_pace_pct(req: Requirement, as_of: dt.date) -> float:
     return round(100.0 * elapsed, 1)
 
 
+def long_day(day: dt.date) -> str:
+    """'2 March 2026': a date in a rule's words (the day not zero-padded)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def group_rule(req: Requirement, as_of: dt.date, target: float) -> str:
     """The rule behind the status of each group, in words."""
     start = training_start(req)
-    return (f"{req.title}: on a steady pace from {start:%d %B %Y} (training available) to "
-            f"100% on {req.deadline:%d %B %Y}, a group needs {target:.1f}% on "
-            f"{as_of:%d %B %Y}. {RAG_WORDS['green']}: at or above it; {RAG_WORDS['amber']}: "
+    return (f"{req.title}: on a steady pace from {long_day(start)} (training available) to "
+            f"100% on {long_day(req.deadline)}, a group needs {target:.1f}% on "
+            f"{long_day(as_of)}. {RAG_WORDS['green']}: at or above it; {RAG_WORDS['amber']}: "
             f"up to {CLOSE_POINTS:.0f} points below; {RAG_WORDS['red']}: further below.")
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from tracker.config import load_settings
 from tracker.coverage import engine as coverage
 from tracker.coverage.pace import group_rule, group_status, steady_pace_pct
+from tracker.coverage.rule_words import day_words
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.recommendations import referrals
 from tracker.recommendations.milestones import forces_with_registers, list_milestones, shipped
@@ -55,11 +56,11 @@ def pace_status(req: Requirement, value: float | None, as_of: dt.date) -> tuple[
     """The workbook's group rule applied to the whole requirement: (status, reason)."""
     target = steady_pace_pct(req, as_of)
     if value is None:
-        return "amber", f"{RAG_WORDS['amber']}: no one in scope is due yet on {as_of}."
+        return "amber", f"{RAG_WORDS['amber']}: no one in scope is due yet on {day_words(as_of)}."
     rag = str(group_status(pd.Series([value]), target, pd.Series([False]))[0].iloc[0])
     gap = round(target - value, 1)
     where = "at or above it" if gap <= 0 else f"{gap:.1f} points below it"
-    return rag, (f"{RAG_WORDS[rag]}: {value:.1f}% on {as_of}; a steady pace needs "
+    return rag, (f"{RAG_WORDS[rag]}: {value:.1f}% on {day_words(as_of)}; a steady pace needs "
                  f"{target:.1f}% by then, and this is {where}.")
 
 

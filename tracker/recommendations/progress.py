@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from tracker.coverage.pace import long_day
+from tracker.coverage.rule_words import day_words
 from tracker.recommendations.milestones import MilestoneView, list_milestones, shipped
 
 
@@ -36,7 +38,7 @@ class Progress:
 
 
 def rule_words(deadline: dt.date) -> str:
-    day = f"{deadline.day} {deadline:%B %Y}"
+    day = long_day(deadline)
     return (f"Green: every milestone in the register is done (and, once the deadline of "
             f"{day} has passed, was done by it). Amber: the deadline is still ahead and a "
             "milestone is not done yet. Red: the deadline has passed and a milestone was not "
@@ -47,7 +49,7 @@ def rule_words(deadline: dt.date) -> str:
 def _state(milestone: MilestoneView) -> str:
     """A milestone not done by a day, in words: its status, or when it was done later."""
     if milestone.status == "done" and milestone.done_on is not None:
-        return f"done later, on {milestone.done_on.isoformat()}"
+        return f"done later, on {day_words(milestone.done_on)}"
     return milestone.status_label
 
 
@@ -65,16 +67,16 @@ def _reason(milestones: Sequence[MilestoneView], as_of: dt.date, deadline: dt.da
     total, word = len(milestones), status.capitalize()
     if total == 0:
         when = "has passed" if as_of > deadline else f"is {_away(deadline, as_of)}"
-        return f"{word}: the register holds no milestones, and the deadline ({deadline}) {when}."
+        return f"{word}: the register holds no milestones, and the deadline ({day_words(deadline)}) {when}."
     if status == "green":
-        return f"{word}: all {total} milestones done by {min(as_of, deadline).isoformat()}."
+        return f"{word}: all {total} milestones done by {day_words(min(as_of, deadline))}."
     if status == "amber":
         done = sum(m.done_by(as_of) for m in milestones)
         return (f"{word}: {done} of {total} milestones done; still to do by the deadline "
-                f"({deadline}, {_away(deadline, as_of)}): "
+                f"({day_words(deadline)}, {_away(deadline, as_of)}): "
                 f"{_not_done(milestones, as_of)}.")
     on_time = sum(m.done_by(deadline) for m in milestones)
-    return (f"{word}: {on_time} of {total} milestones done by the deadline ({deadline}); "
+    return (f"{word}: {on_time} of {total} milestones done by the deadline ({day_words(deadline)}); "
             f"not done by it: {_not_done(milestones, deadline)}.")
 
 

@@ -20,7 +20,7 @@ an officer's rank and department come from the roster as of the referral's date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from tracker.config import REFERRAL_WINDOW_DAYS
+from tracker.coverage.pace import long_day
 from tracker.coverage.population import load_states
 from tracker.recommendations.standing import Standing
 from tracker.recommendations.wording import wording
@@ -245,13 +246,13 @@ def figures(rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     return counts.reset_index() if by else counts.reset_index(drop=True)
 
 
-def chase_list(rows: pd.DataFrame) -> pd.DataFrame:
+def chase_list(rows: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
     """Referrals with no document whose window has closed, oldest first, with the officer
-    and their line manager to chase."""
+    and their line manager to chase (and the columns ``keep`` of ``rows``, last)."""
     gone = rows[rows["status"] == "missing"].sort_values(["referred_on", "reference"])
     return gone[["force", "reference", "nccu_reference", "referred_on", "due_on", "officer",
                  "full_name", "rank", "department", "line_manager",
-                 "line_manager_name"]].reset_index(drop=True)
+                 "line_manager_name", *keep]].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- one referral, in words
@@ -260,10 +261,15 @@ def _date(value: Any) -> str:
     return f"{pd.Timestamp(value):%d/%m/%Y}"
 
 
+DayWords = Callable[[Any], str]
+
+
 def explain(rows: pd.DataFrame, reference: str, window: int = REFERRAL_WINDOW_DAYS,
-            identity: bool = True) -> str | None:
+            identity: bool = True, day: DayWords = _date) -> str | None:
     """Why the referral ``reference`` (its incident/custody or NCCU reference) stands as it
-    does, in words; None when no referral has it. ``identity``: name the officer."""
+    does, in words; None when no referral has it. ``identity``: name the officer and give
+    their number (otherwise the row's ``pseudonym``, if it has one); ``day``: how a date
+    reads (dd/mm/yyyy by default)."""
     key = _key(pd.Series([reference], dtype=object)).iloc[0]
     hit = rows[(_key(rows["reference"]) == key) | (_key(rows["nccu_reference"]) == key)]
     if hit.empty:
@@ -271,36 +277,49 @@ def explain(rows: pd.DataFrame, reference: str, window: int = REFERRAL_WINDOW_DA
     row = hit.iloc[0]
     head = (f"Referral {row['reference']}"
             + (f" (NCCU {row['nccu_reference']})" if pd.notna(row["nccu_reference"]) else "")
-            + f", reported on {_date(row['referred_on'])} by {_officer(row, identity)}: ")
-    return head + _verdict(row, window)
+            + f", reported on {day(row['referred_on'])} by {_officer(row, identity)}: ")
+    return head + _verdict(row, window, day)
 
 
 def _officer(row: pd.Series, identity: bool) -> str:
     if pd.isna(row.get("officer")):
         return "an officer the log does not name"
+    if not identity:
+        alias = row.get("pseudonym")
+        return f"officer {alias}" if isinstance(alias, str) and alias else "the officer"
     who = f"officer {row['officer']}"
-    if identity and pd.notna(row.get("full_name")):
+    if pd.notna(row.get("full_name")):
         who += f" ({row['full_name']})"
     return who
 
 
-def _verdict(row: pd.Series, window: int) -> str:
-    status, due = row["status"], _date(row["due_on"])
+def _verdict(row: pd.Series, window: int, day: DayWords = _date) -> str:
+    status, due = row["status"], day(row["due_on"])
     if row["matched_by"] == "reference":
         gap = int((row["submitted_on"] - row["referred_on"]) / _DAY)
         how = (f"intelligence document {row['document']} submitted on "
-               f"{_date(row['submitted_on'])}, {gap} day{'s' * (gap != 1)} after, names it")
+               f"{day(row['submitted_on'])}, {gap} day{'s' * (gap != 1)} after, names it")
         return (f"submitted: {how} (matched by reference)." if status == "submitted" else
                 f"late: {how}, after the {window}-day window that closed on {due}.")
     if row["matched_by"] == "officer":
         return (f"submitted: document {row['document']} by the same officer on "
-                f"{_date(row['submitted_on'])}, within {window} days; a weaker match, as "
+                f"{day(row['submitted_on'])}, within {window} days; a weaker match, as "
                 "the document does not name the referral. Add the reference to confirm it.")
     if status == "pending":
         return (f"pending: no document yet; its {window}-day window is open until {due}, so "
                 "it is not counted yet.")
     return (f"missing: no document names it, and none by the same officer within {window} "
             f"days (due by {due}). Ask the officer to submit it.")
+
+
+def chase_groups(chase: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """The chase list counted by ``by`` (e.g. line_manager and line_manager_name): the
+    referrals with no document (``missing``) and the oldest one's date (``oldest``), the
+    most to chase first; a group the roster does not give is counted too, as empty."""
+    grouped = chase.groupby(list(by), dropna=False, sort=False)
+    out = grouped.agg(missing=("reference", "size"), oldest=("referred_on", "min"))
+    out = out.reset_index().sort_values(["missing", "oldest"], ascending=[False, True])
+    return out.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- the standing
@@ -310,7 +329,7 @@ def rule_words(window: int, deadline: dt.date = DEADLINE) -> str:
             f"{window} days, of the referrals dated on or before the date. A referral with no "
             f"document whose {window}-day window is still open is pending and left out. Green: "
             f"{GREEN_PCT:g}% or more. Amber: {AMBER_PCT:g}% to under {GREEN_PCT:g}% up to "
-            f"{deadline:%d %B %Y}. Red: under {AMBER_PCT:g}%, or under {GREEN_PCT:g}% after "
+            f"{long_day(deadline)}. Red: under {AMBER_PCT:g}%, or under {GREEN_PCT:g}% after "
             "the deadline. No referrals to count yet: amber.")
 
 
