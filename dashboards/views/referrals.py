@@ -11,6 +11,7 @@ staff and collar numbers, when the setting is on (``ui.people_view``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -100,7 +101,9 @@ right.metric("Pending (left out)", f"{int(total['pending']):,}",
              help=f"No document yet, and the {window}-day window is still open.")
 with badge:
     ui.rag_badge(standing.status, standing.rule)
-st.markdown(f"**{labels.RAG_WORDS[standing.status]}.** {standing.reason}")
+then = ("" if standing.on_deadline_pct is None else f" On the deadline, "
+        f"{ui.day_text(standing.deadline)}: {ui.pct_text(standing.on_deadline_pct)}.")
+st.markdown(f"**{labels.RAG_WORDS[standing.status]}.** {standing.reason}{then}")
 st.caption(f"Rule: {standing.rule}")
 st.caption(f"Evidence: {standing.evidence}")
 
@@ -166,7 +169,7 @@ else:
 # ---------------------------------------------------------------- one referral's why
 
 
-def _option(row: dict[str, Any]) -> str:
+def _option(row: Mapping[Any, Any]) -> str:
     """'INC-20251203-0001 · 3 Dec 2025 · missing'."""
     return (f"{row['reference']} · {ui.day_text(row['referred_on'])} · "
             f"{STATUS_WORDS[str(row['status'])]}")
@@ -183,7 +186,8 @@ options = {str(r["reference"]): _option(r) for r in chosen.to_dict("records")}
 reference = ui.url_select("Referral (newest first; type to search)", list(options), "ref",
                           format_func=options.__getitem__)
 if not named:
-    chosen = chosen.assign(pseudonym=ui.pseudonyms(chosen["person_id"], as_of))
+    chosen = chosen.assign(pseudonym=pd.Series(ui.pseudonyms(chosen["person_id"], as_of),
+                                               index=chosen.index, dtype=object))
 st.markdown(referrals.explain(chosen, reference, window, identity=named, day=ui.day_text)
             or f"No referral has the reference {reference}.")
 st.caption(f"A referral is matched by its reference first (a document that names its "

@@ -250,7 +250,7 @@ FOUND = [_view("oic-profile", "done", dt.date(2025, 11, 14), "OIC profile"),
 @pytest.mark.parametrize(("as_of", "done", "status", "reason"), [
     (dt.date(2025, 11, 13), 0, "amber", "Amber: 0 of 3 milestones done; still to do by the "
      "deadline (31 Dec 2025, 48 days away): OIC profile (done later, on 14 Nov 2025); SIR (done "
-     "later, on 2025-12-05); ICP (in progress)."),
+     "later, on 5 Dec 2025); ICP (in progress)."),
     (dt.date(2025, 11, 14), 1, "amber", "Amber: 1 of 3 milestones done; still to do by the "
      "deadline (31 Dec 2025, 47 days away): SIR (done later, on 5 Dec 2025); ICP (in "
      "progress)."),

@@ -67,7 +67,8 @@ def _reason(milestones: Sequence[MilestoneView], as_of: dt.date, deadline: dt.da
     total, word = len(milestones), status.capitalize()
     if total == 0:
         when = "has passed" if as_of > deadline else f"is {_away(deadline, as_of)}"
-        return f"{word}: the register holds no milestones, and the deadline ({day_words(deadline)}) {when}."
+        return (f"{word}: the register holds no milestones, and the deadline "
+                f"({day_words(deadline)}) {when}.")
     if status == "green":
         return f"{word}: all {total} milestones done by {day_words(min(as_of, deadline))}."
     if status == "amber":
@@ -76,8 +77,8 @@ def _reason(milestones: Sequence[MilestoneView], as_of: dt.date, deadline: dt.da
                 f"({day_words(deadline)}, {_away(deadline, as_of)}): "
                 f"{_not_done(milestones, as_of)}.")
     on_time = sum(m.done_by(deadline) for m in milestones)
-    return (f"{word}: {on_time} of {total} milestones done by the deadline ({day_words(deadline)}); "
-            f"not done by it: {_not_done(milestones, deadline)}.")
+    return (f"{word}: {on_time} of {total} milestones done by the deadline "
+            f"({day_words(deadline)}); not done by it: {_not_done(milestones, deadline)}.")
 
 
 def assess(milestones: Sequence[MilestoneView], as_of: dt.date,
