@@ -55,13 +55,14 @@ MANAGERS = {"1005": "1013", "1006": "1013", "1019": "1003"}  # staff -> line man
 FIGURES = ["referrals", "submitted", "late", "missing", "pending", "value_pct"]
 
 
-@pytest.fixture
-def logs(db: Engine) -> Engine:
-    """The referral and submission logs above, and the officers' line managers."""
-    with unit_of_work(db) as s:
+def add_logs(engine: Engine) -> Engine:
+    """The referral and submission logs above, and the officers' line managers, added to
+    the seeded force (``tests.dashboards.conftest.seed``)."""
+    with unit_of_work(engine) as s:
         force = force_ids(s)[FORCE]
         for staff, manager in MANAGERS.items():
-            person = s.scalars(select(Person.id).where(Person.staff_number == staff)).one()
+            person = s.scalars(select(Person.id).where(Person.staff_number == staff,
+                                                       Person.force_id == force)).one()
             s.execute(update(PersonState).where(PersonState.person_id == person)
                       .values(line_manager=manager))
         batches = [ImportBatch(file_name=name, sha256=f"{i:064d}", kind=kind, force_id=force,
@@ -77,7 +78,12 @@ def logs(db: Engine) -> Engine:
         s.add_all(IntelSubmission(force_id=force, reference=ref, submitted_on=on, officer=who,
                                   linked_reference=link, batch_id=batches[1].id, row=i + 2)
                   for i, (ref, on, who, link) in enumerate(SUBS))
-    return db
+    return engine
+
+
+@pytest.fixture
+def logs(db: Engine) -> Engine:
+    return add_logs(db)
 
 
 @pytest.fixture(autouse=True)
