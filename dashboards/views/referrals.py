@@ -26,13 +26,13 @@ FIGURES = ["referrals", "submitted", "late", "missing", "pending", "value_pct"]
 CHASE = ["reference", "nccu_reference", "referred_on", "due_on", "officer", "full_name",
          "rank_label", "department_label", "line_manager_name", "line_manager", "person_id"]
 DAY = "D MMM YYYY"
-DATES = {c: st.column_config.DateColumn(labels.heading(c), format=DAY)
-         for c in ("referred_on", "due_on", "oldest")}
-PCT = {"value_pct": st.column_config.NumberColumn(labels.heading("value_pct"), format="%.1f")}
 STATUS_WORDS = {"submitted": "submitted in time", "late": "late", "missing": "missing",
                 "pending": "pending"}
 
 user, settings, token, force, departments, rules = ui.open_page("referrals")
+DATES = {c: st.column_config.DateColumn(labels.heading(c), format=DAY)
+         for c in ("referred_on", "due_on", "oldest")}
+PCT = {"value_pct": st.column_config.NumberColumn(labels.heading("value_pct"), format="%.1f")}
 window = settings.referral_window_days
 named = auth.shows_identities(user, settings.pseudonymise_inspectors)
 as_of = ui.url_date("As of", "asof", settings.today())
