@@ -255,3 +255,9 @@ def test_the_recommendations_page_links_here_for_recommendation_2(logs: Engine) 
         ("NCCU referrals: the figures, the list to chase, why each stands", "referrals"),
         ("The files imported", "imports")]
     assert at.dataframe[0].value["deadline"].tolist()[:2] == ["30 Apr 2026", "31 Dec 2025"]
+
+
+def test_the_same_figures_on_postgresql(pg_db: Engine) -> None:
+    at = _page(add_logs(pg_db), "demo-lead")
+    assert _metrics(at)["Submitted in time"] == "3 of 6"
+    assert _table(at, 3, ["line_manager_name", "missing"]) == [["Mo Moss", 1], ["Cat Cole", 1]]
