@@ -1,7 +1,8 @@
 """End to end: the recommendation pages (Recommendations, NCCU referrals, OIC plan) in
 Chromium, on the seeded force with the hand-worked referral logs of
 ``tests/dashboards/test_referrals_page.py``. A training lead and an inspector open each
-page from the sidebar: no exception, the expected headings, and the inspector's NCCU
+page from the sidebar: no exception, the expected headings, no serious or critical axe-core
+finding (``test_accessibility.py``'s rules), and the inspector's NCCU
 referrals page holds no name and no staff number of the seeded people. Screenshots under
 ``screenshots/`` (``recommendation-pages-<role>-<page>.png``)."""
 
@@ -15,6 +16,7 @@ import pytest
 from tests.dashboards.conftest import PEOPLE, TODAY, seed
 from tests.dashboards.test_referrals_page import MANAGERS, add_logs
 from tests.e2e.harness import dashboard, login, nav, shot
+from tests.e2e.test_accessibility import BLOCKING, axe_violations, describe
 from tracker import auth
 from tracker.store.db import init_db, make_engine
 
@@ -66,6 +68,8 @@ def test_each_recommendation_page_opens_with_its_headings(server: str, browser: 
             page.get_by_role("heading", name=heading, exact=True).first.wait_for(
                 timeout=5_000)
         texts[title] = page.locator("body").inner_text()  # type: ignore[attr-defined]
+        blocking = [describe(v) for v in axe_violations(page) if v["impact"] in BLOCKING]
+        assert not blocking, (title, blocking)  # WCAG 2.2 AA, with data on the page
         shot(page, f"recommendation-pages-{role}-{title.lower().replace(' ', '-')}")
     page.close()
     referrals = texts["NCCU referrals"]  # the page's words (a table is drawn on a canvas)
