@@ -21,7 +21,7 @@ from dashboards.ui import OKABE_ITO, STATUS_COLOURS
 from tracker.coverage.pace import CLOSE_POINTS, group_status, steady_pace_pct, training_start
 from tracker.coverage.rules import Requirement
 from tracker.coverage.trend import RECENT_WEEKS, Trend
-from tracker.reference.labels import RAG_WORDS, STATUS_WORDS
+from tracker.reference.labels import RAG_WORDS, STATUS_WORDS, heading
 
 STATUSES = ("completed", "not_yet_due", "exempt", "outstanding")  # in the bars' order
 STATUS_ORDER = [STATUS_WORDS[s] for s in STATUSES]
@@ -403,6 +403,49 @@ def force_summary(summary: pd.DataFrame) -> str:
     return bars_summary(summary, "force_name", "force")
 
 
+# --------------------------------------------------------------------------- NCCU referrals
+
+REFERRAL_STATUSES = ("submitted", "late", "missing", "pending")  # in the bars' order
+REFERRAL_COLOURS = {"submitted": OKABE_ITO["blue"], "late": OKABE_ITO["orange"],
+                    "missing": OKABE_ITO["vermillion"], "pending": OKABE_ITO["grey"]}
+
+
+def referral_months(by_month: pd.DataFrame, title: str) -> go.Figure:
+    """Referrals of each month (``month``: its words, "Dec 2025") stacked by status, the
+    status in words (the label table's headings) as well as colour, counts on the bars."""
+    long = by_month[["month", *REFERRAL_STATUSES]].melt(
+        id_vars=["month"], value_vars=list(REFERRAL_STATUSES), var_name="status",
+        value_name="referrals")
+    words = {s: heading(s) for s in REFERRAL_STATUSES}
+    long["status"] = long["status"].map(words)
+    long = long[long["referrals"] > 0]
+    fig = px.bar(long, x="month", y="referrals", color="status", text="referrals",
+                 color_discrete_map={words[s]: c for s, c in REFERRAL_COLOURS.items()},
+                 category_orders={"status": list(words.values()),
+                                  "month": list(by_month["month"])},
+                 labels={"month": "", "referrals": "Referrals"})
+    fig.update_traces(texttemplate="%{text:.0f}", textposition="inside", textangle=0)
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "x": 1, "xanchor": "right",
+                                               "y": 1.0, "yanchor": "bottom"},
+                      uniformtext={"minsize": 11, "mode": "hide"})  # no squeezed numbers
+    return _layout(fig, title, height=420)
+
+
+def referral_months_summary(by_month: pd.DataFrame) -> str:
+    """'12 months; 213 of 318 referrals counted had their document in time. Lowest: Apr
+    2026, 45.5% (10 of 22).'"""
+    counted, done = int(by_month["counted"].sum()), int(by_month["submitted"].sum())
+    text = (f"{len(by_month)} month{'s' if len(by_month) != 1 else ''}; {done:,} of "
+            f"{counted:,} referrals counted had their document in time.")
+    rated = by_month[by_month["counted"] > 0]
+    if rated.empty:
+        return text
+    low = rated.sort_values(["value_pct", "counted"], ascending=[True, False]).iloc[0]
+    return (text + f" Lowest: {low['month']}, {float(low['value_pct']):.1f}% "
+            f"({int(low['submitted'])} of {int(low['counted'])}).")
+
+
 __all__ = ["STATUS_WORDS", "bars_summary", "force_bars", "force_summary", "heatmap",
            "heatmap_cells", "heatmap_summary", "module_progress", "progress_summary",
+           "referral_months", "referral_months_summary",
            "status_bars", "trend", "trend_numbers", "trend_summary"]

@@ -29,7 +29,9 @@ from tracker.coverage.trend import trend as trend_of
 from tracker.ingest import reads
 from tracker.ingest.records import Kind
 from tracker.messages import hints
+from tracker.recommendations import referrals
 from tracker.recommendations.overview import Overview, overview
+from tracker.recommendations.standing import Standing
 from tracker.reference import vocab
 from tracker.reports.data import map_unique, modules_text
 from tracker.sessions.plan import Plan, plan_requirement
@@ -168,6 +170,35 @@ def forces_with_people(token: Token) -> pd.DataFrame:
 def recommendations(token: Token, force: str | None, as_of: dt.date) -> Overview:
     """Every recommendation's standing as of a date (``tracker.recommendations.overview``)."""
     return overview(engine(), force, as_of, rules())
+
+
+@st.cache_data(show_spinner="Matching referrals to their documents…", max_entries=16)
+def referral_rows(token: Token, force: str | None, as_of: dt.date,
+                  window: int) -> pd.DataFrame:
+    """Every NCCU referral dated on or before ``as_of``, matched to its intelligence
+    document, with its officer's roster details (``tracker.recommendations.referrals``)."""
+    return referrals.referral_rows(engine(), force, as_of, window)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def referral_standing(token: Token, force: str | None, as_of: dt.date,
+                      window: int) -> Standing:
+    """Recommendation 2's figure, status, rule and reason as of ``as_of``."""
+    return referrals.standing(engine(), force, as_of, window)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def referral_logs_held(token: Token, force: str | None) -> tuple[int, int]:
+    """How many referrals and intelligence submissions are stored for ``force``."""
+    counts = []
+    for model in (models.Referral, models.IntelSubmission):
+        query = select(func.count(model.id)).join(models.Force,
+                                                  models.Force.id == model.force_id)
+        if force:
+            query = query.where(models.Force.code == force)
+        with engine().connect() as conn:
+            counts.append(int(conn.execute(query).scalar_one()))
+    return counts[0], counts[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -41,7 +41,7 @@ STATUS_COLOURS = {labels.STATUS_WORDS[status]: OKABE_ITO[colour] for status, col
 RAG_COLOURS = {"green": OKABE_ITO["bluish_green"], "amber": OKABE_ITO["orange"],
                "red": OKABE_ITO["vermillion"]}
 IDENTITY_COLUMNS = ("full_name", "staff_number", "collar_number", "email", "line_manager",
-                    "line_manager_name", "name")
+                    "line_manager_name", "name", "officer")  # officer: a staff or collar no.
 
 T = TypeVar("T")
 
@@ -445,13 +445,18 @@ def people_view(frame: pd.DataFrame, user: CurrentUser, as_of: dt.date) -> pd.Da
     internal = [c for c in INTERNAL_IDS if c in frame]
     if auth.shows_identities(user, data.settings().pseudonymise_inspectors):
         return frame.drop(columns=internal)
+    out = frame.drop(columns=[c for c in IDENTITY_COLUMNS if c in frame])
+    if "person_id" in frame:
+        out.insert(0, "pseudonym", pseudonyms(frame["person_id"], as_of))
+    return out.drop(columns=internal)
+
+
+def pseudonyms(person_ids: pd.Series, as_of: dt.date) -> list[str | None]:
+    """The report's pseudonym of each person id as of ``as_of`` (None for no person)."""
     from tracker.reports.data import pseudonym, pseudonym_key
 
     key = pseudonym_key(as_of, data.settings().pseudonym_secret())
-    out = frame.drop(columns=[c for c in IDENTITY_COLUMNS if c in frame])
-    if "person_id" in frame:
-        out.insert(0, "pseudonym", [pseudonym(int(p), key) for p in frame["person_id"]])
-    return out.drop(columns=internal)
+    return [None if pd.isna(p) else pseudonym(int(p), key) for p in person_ids]
 
 
 def people_words(ranks: Sequence[str], departments: Sequence[str],

@@ -93,6 +93,7 @@ class Page(NamedTuple):
 PAGES: dict[str, Page] = {
     "overview": Page("Overview", "view_coverage", ":material/dashboard:"),
     "recommendations": Page("Recommendations", "view_coverage", ":material/flag:"),
+    "referrals": Page("NCCU referrals", "view_coverage", ":material/assignment_late:"),
     "oic_plan": Page("OIC plan", "view_coverage", ":material/task_alt:"),
     "sessions": Page("Hydra sessions", "view_coverage", ":material/event:"),
     "coverage": Page("Coverage", "view_coverage", ":material/grid_on:"),

@@ -102,6 +102,8 @@ with st.form("plan_mark_done"):
 with st.form("plan_attach", clear_on_submit=True):
     upload = st.file_uploader("Evidence document", key="plan_file",
                               max_upload_size=settings.max_upload_mb)
+    st.caption(f"Any document (PDF, Word, Excel, an image...), up to "
+               f"{settings.max_upload_mb:,} MB; it is kept with its SHA-256.")
     if st.form_submit_button("Attach document", key="plan_attach_submit") and upload:
         _done(actions.plan_attach(force, key, upload.name, upload.getvalue(), user,
                                   settings.max_upload_mb * 1024 * 1024))

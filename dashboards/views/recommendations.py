@@ -16,6 +16,8 @@ from tracker.recommendations.overview import overview_frame
 
 # Where a recommendation's evidence is shown: page id and the link's words.
 EVIDENCE_PAGES = {
+    2: [("referrals", "NCCU referrals: the figures, the list to chase, why each stands"),
+        ("imports", "The files imported")],
     4: [("oic_plan", "The OIC plan register")],
     8: [("coverage", "Coverage by rank and department"), ("outstanding", "Who is outstanding"),
         ("imports", "The files imported")],
@@ -32,7 +34,8 @@ frame = overview_frame(view)
 st.title(ui.titled("HMICFRS recommendations", as_of))
 st.caption(f"For {data.force_name(force)}. The figures are the whole force's"
            + (", not only your departments." if departments else "."))
-st.dataframe(frame[TABLE], hide_index=True, column_config=ui.column_labels(frame[TABLE]))
+shown = frame[TABLE].assign(deadline=frame["deadline"].map(ui.day_text))  # "30 Apr 2026"
+st.dataframe(shown, hide_index=True, column_config=ui.column_labels(shown))
 # value_pct is each recommendation's own figure (its heading elsewhere is recommendation
 # 2's "Within window %"): here it is the figure, whatever it measures
 ui.download(frame.drop(columns=["rag"]).rename(columns={"value_pct": "figure_pct"}),

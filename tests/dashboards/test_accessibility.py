@@ -81,3 +81,16 @@ def test_the_on_track_status_is_a_word_beside_its_colour() -> None:
         at = AppTest.from_function(_badge, args=(rag,)).run()
         assert not at.exception
         assert [m.value for m in at.metric] == [word]
+
+
+def test_referral_bars_name_each_status_in_words_in_readable_colours() -> None:
+    months = pd.DataFrame({"month": ["Jan 2026", "Feb 2026"], "submitted": [2, 1],
+                           "late": [0, 1], "missing": [0, 2], "pending": [0, 1],
+                           "counted": [2, 4], "value_pct": [100.0, 25.0]})
+    figure = charts.referral_months(months, "NCCU referrals by month")
+    assert [trace.name for trace in figure.data] == ["Submitted in time", "Late", "Missing",
+                                                     "Pending"]
+    assert figure.layout.font.color == charts.TEXT_COLOUR
+    assert charts.referral_months_summary(months) == (
+        "2 months; 3 of 6 referrals counted had their document in time. Lowest: Feb 2026, "
+        "25.0% (1 of 4).")

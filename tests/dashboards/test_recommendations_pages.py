@@ -109,3 +109,13 @@ def test_an_evidence_download_is_audited_and_a_manager_changes_nothing(db: Engin
     at = app_for(db, "demo-manager", page="oic_plan")
     assert [b.label for b in at.get("download_button")] == [
         "OIC profile: profile.txt (14 bytes)"]
+
+
+def test_the_plan_uploader_says_the_tracker_s_own_limit(db: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_MAX_UPLOAD_MB", "20")
+    at = app_for(db, "demo-lead", page="oic_plan")
+    assert not at.exception
+    assert ("Any document (PDF, Word, Excel, an image...), up to 20 MB; it is kept with its "
+            "SHA-256.") in [c.value for c in at.caption]
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == 20

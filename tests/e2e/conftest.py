@@ -4,21 +4,18 @@ Debian's Chromium driven by Playwright. Skipped when either is missing."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.dashboards.conftest import ROOT, TODAY, seed
+from tests.dashboards.conftest import TODAY, seed
 from tests.e2e.harness import (
     CHROMIUM,
     NATIONAL_INSPECTOR,
     SHOTS,
-    free_port,
+    dashboard,
     import_named_problems,
-    wait_healthy,
 )
 from tracker import auth
 from tracker.store.db import init_db, make_engine, unit_of_work
@@ -41,28 +38,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         auth.add_user(session, *NATIONAL_INSPECTOR[:1], "inspector", NATIONAL_INSPECTOR[1],
                       "e2e")
     engine.dispose()
-    port = free_port()
     env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_TODAY": TODAY.isoformat(),
            "TRACKER_DATA_DIR": str(folder)}
     env.pop("TRACKER_AUTH", None)
     import_named_problems(url, env)
-    log = (folder / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
+    with dashboard(folder, env) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

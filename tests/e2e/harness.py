@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.dashboards.conftest import ROOT
@@ -48,6 +50,30 @@ def wait_healthy(url: str, server: subprocess.Popen[bytes], seconds: float = 60)
         except OSError:
             time.sleep(0.5)
     raise RuntimeError(f"the dashboard did not answer at {url} within {seconds:.0f} s")
+
+
+@contextmanager
+def dashboard(folder: Path, env: dict[str, str]) -> Iterator[str]:
+    """``streamlit run`` of the dashboard on a free local port with ``env`` (its database
+    and today), its log in ``folder``; the base URL while it runs, stopped after."""
+    port = free_port()
+    log = (folder / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboards" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
 
 
 def import_named_problems(url: str, env: dict[str, str]) -> None:

@@ -189,8 +189,8 @@ def test_inspectors_see_no_names_on_any_page_or_download(server: str, browser: o
     password = NATIONAL_INSPECTOR[1] if who == NATIONAL_INSPECTOR[0] else None
     scan = _scan_inspector(page, server, who, password, tmp_path)
     page.close()
-    expected = {"Overview", "Recommendations", "OIC plan", "Coverage", "Outstanding", "Imports",
-                "Reports"}
+    expected = {"Overview", "Recommendations", "NCCU referrals", "OIC plan", "Coverage",
+                "Outstanding", "Imports", "Reports"}
     assert scan.pages == (expected | {"National"} if password else expected)
     assert len(NAMES) == 31 and len(FORMS) == 93
     assert scan.hits() == []

@@ -40,17 +40,14 @@ def _actions(engine: Engine) -> list[tuple[str, str]]:
 
 
 def test_pages_for_each_role_follow_the_table() -> None:
-    assert auth.pages_for("admin") == ["overview", "recommendations", "oic_plan", "sessions",
-                                       "coverage", "imports", "national", "admin"]
+    top = ["overview", "recommendations", "referrals", "oic_plan", "sessions", "coverage"]
+    assert auth.pages_for("admin") == [*top, "imports", "national", "admin"]
     assert auth.pages_for("training_lead") == [
-        "overview", "recommendations", "oic_plan", "sessions", "coverage", "outstanding",
-        "person", "upload", "imports", "data_quality", "exemptions", "reports"]
+        *top, "outstanding", "person", "upload", "imports", "data_quality", "exemptions",
+        "reports"]
     assert auth.pages_for("manager") == [
-        "overview", "recommendations", "oic_plan", "sessions", "coverage", "outstanding",
-        "person", "exemptions", "reports"]
-    assert auth.pages_for("inspector") == [
-        "overview", "recommendations", "oic_plan", "sessions", "coverage", "outstanding",
-        "imports", "reports", "national"]
+        *top, "outstanding", "person", "exemptions", "reports"]
+    assert auth.pages_for("inspector") == [*top, "outstanding", "imports", "reports", "national"]
     assert auth.pages_for("nobody") == []
 
 

@@ -117,8 +117,8 @@ def test_explain_says_why_in_words(world: Engine) -> None:
         "Referral INC-2, reported on 10 Feb 2026 by officer 1002 (Al Jones): submitted: "
         "document S-2 by the same officer on 15 Feb 2026, within 7 days; a weaker match, as "
         "the document does not name the referral. Add the reference to confirm it.")
-    assert r.explain(rows, "N-1", 7, identity=False) == (
-        "Referral INC-1 (NCCU N-1), reported on 2 Feb 2026 by officer 1234: submitted: "
+    assert r.explain(rows, "N-1", 7, identity=False) == (  # no name, no number
+        "Referral INC-1 (NCCU N-1), reported on 2 Feb 2026 by the officer: submitted: "
         "intelligence document S-1 submitted on 4 Feb 2026, 2 days after, names it "
         "(matched by reference).")
     assert r.explain(rows, "INC-3", 7).endswith(
@@ -178,3 +178,26 @@ def test_the_standing_of_recommendation_2(world: Engine) -> None:
     # after the deadline every window has closed: INC-5 and INC-6 missing too, 2 of 6
     after = r.standing(world, f.DEFAULT_FORCE, D(2026, 5, 1), 7)
     assert (after.value_pct, after.on_deadline_pct, after.status) == (33.3, 33.3, "red")
+
+
+def test_explain_by_pseudonym_with_the_dashboards_dates(world: Engine) -> None:
+    rows = _rows(world).assign(pseudonym="P-ABCDEFGH")
+    words = r.explain(rows, "INC-4", 7, identity=False,
+                      day=lambda d: f"{d.day} {d:%b %Y}")
+    assert words == (
+        "Referral INC-4, reported on 5 Mar 2026 by officer P-ABCDEFGH: missing: no document "
+        "names it, and none by the same officer within 7 days (due by 12 Mar 2026). Ask the "
+        "officer to submit it.")
+    assert "1002" not in words and "Al Jones" not in words
+
+
+def test_the_chase_list_counted_by_line_manager(world: Engine) -> None:
+    # after the deadline INC-4, INC-5 (Jo Smith) and INC-6 (Al Jones) are missing, all
+    # three managed by Sam Boss (9000); the oldest is INC-4 of 05/03
+    chase = r.chase_list(_rows(world, D(2026, 5, 1)))
+    groups = r.chase_groups(chase, ["line_manager", "line_manager_name"])
+    assert groups.assign(oldest=groups["oldest"].dt.date).values.tolist() == [
+        ["9000", "Sam Boss", 3, D(2026, 3, 5)]]
+    by_department = r.chase_groups(chase, ["department"])
+    assert by_department[["department", "missing"]].values.tolist() == [
+        ["cid", 2], ["response", 1]]

@@ -265,15 +265,15 @@ def figures(rows: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     return counts.reset_index() if by else counts.reset_index(drop=True)
 
 
-def chase_list(rows: pd.DataFrame) -> pd.DataFrame:
+def chase_list(rows: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
     """Referrals with no document whose window has closed, oldest first, with the time of
     day they were referred (None when the log gives none), the officer and their line
-    manager to chase."""
+    manager to chase (and the columns ``keep`` of ``rows``, last)."""
     gone = rows[rows["status"] == "missing"].sort_values(["referred_on", "reference"])
     return gone[["force", "reference", "nccu_reference", "referred_on", "referred_at",
                  "due_on", "officer",
                  "full_name", "rank", "department", "line_manager",
-                 "line_manager_name"]].reset_index(drop=True)
+                 "line_manager_name", *keep]].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- one referral, in words
@@ -290,7 +290,9 @@ def _when(day: Any, time: Any) -> str:
 def explain(rows: pd.DataFrame, reference: str, window: int = REFERRAL_WINDOW_DAYS,
             identity: bool = True) -> str | None:
     """Why the referral ``reference`` (its incident/custody or NCCU reference) stands as it
-    does, in words; None when no referral has it. ``identity``: name the officer."""
+    does, in words; None when no referral has it. ``identity``: name the officer and give
+    their number (otherwise the row's ``pseudonym``, if it has one). Dates read '2 Mar 2026',
+    with the time of day where the log gives one."""
     key = _key(pd.Series([reference], dtype=object)).iloc[0]
     hit = rows[(_key(rows["reference"]) == key) | (_key(rows["nccu_reference"]) == key)]
     if hit.empty:
@@ -306,8 +308,11 @@ def explain(rows: pd.DataFrame, reference: str, window: int = REFERRAL_WINDOW_DA
 def _officer(row: pd.Series, identity: bool) -> str:
     if pd.isna(row.get("officer")):
         return "an officer the log does not name"
+    if not identity:
+        alias = row.get("pseudonym")
+        return f"officer {alias}" if isinstance(alias, str) and alias else "the officer"
     who = f"officer {row['officer']}"
-    if identity and pd.notna(row.get("full_name")):
+    if pd.notna(row.get("full_name")):
         who += f" ({row['full_name']})"
     return who
 
@@ -331,6 +336,16 @@ def _verdict(row: pd.Series, window: int) -> str:
                 "it is not counted yet.")
     return (f"missing: no document names it, and none by the same officer within {window} "
             f"days (due by {due}). Ask the officer to submit it.")
+
+
+def chase_groups(chase: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """The chase list counted by ``by`` (e.g. line_manager and line_manager_name): the
+    referrals with no document (``missing``) and the oldest one's date (``oldest``), the
+    most to chase first; a group the roster does not give is counted too, as empty."""
+    grouped = chase.groupby(list(by), dropna=False, sort=False)
+    out = grouped.agg(missing=("reference", "size"), oldest=("referred_on", "min"))
+    out = out.reset_index().sort_values(["missing", "oldest"], ascending=[False, True])
+    return out.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- the standing

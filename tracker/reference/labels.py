@@ -42,6 +42,7 @@ COLUMN_HEADINGS: dict[str, str] = {
     "matched_by": "Matched by", "month": "Month", "referrals": "Referrals",
     "submitted": "Submitted in time", "late": "Late", "missing": "Missing",
     "pending": "Pending", "counted": "Counted", "value_pct": "Within window %",
+    "location": "Location", "oldest": "Oldest referral",
     # recommendations
     "recommendation": "Recommendation", "wording": "What HMICFRS asked",
     "figure": "Figure as of the date", "on_deadline": "On the deadline",
