@@ -103,7 +103,9 @@ with badge:
     ui.rag_badge(standing.status, standing.rule)
 then = ("" if standing.on_deadline_pct is None else f" On the deadline, "
         f"{ui.day_text(standing.deadline)}: {ui.pct_text(standing.on_deadline_pct)}.")
-st.markdown(f"**{labels.RAG_WORDS[standing.status]}.** {standing.reason}{then}")
+word = labels.RAG_WORDS[standing.status]
+reason = standing.reason.removeprefix(f"{word}: ")
+st.markdown(f"**{word}.** {reason[:1].upper()}{reason[1:]}{then}")
 st.caption(f"Rule: {standing.rule}")
 st.caption(f"Evidence: {standing.evidence}")
 

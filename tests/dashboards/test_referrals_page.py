@@ -134,7 +134,7 @@ def test_the_lead_sees_the_figures_worked_by_hand(logs: Engine) -> None:
     assert at.title[0].value == "NCCU referrals, as of 2 Mar 2026"
     assert _metrics(at) == {"Within 7 days": "50.0%", "Submitted in time": "3 of 6",
                             "Pending (left out)": "1", "Status": "Off track"}
-    assert any(m.value.startswith("**Off track.** Red: 3 of 6 referrals had their document "
+    assert any(m.value.startswith("**Off track.** 3 of 6 referrals had their document "
                                   "within 7 days (1 late, 2 missing; 1 pending).")
                for m in at.markdown)
     assert any(c.value.startswith("Rule: Referrals to the NCCU whose intelligence document "
