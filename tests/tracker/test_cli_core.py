@@ -152,3 +152,6 @@ def test_serve_passes_the_dashboards_streamlit_settings_from_any_folder(tmp_path
     assert pairs["--browser.gatherUsageStats"] == "false"
     assert dashboard_options(tmp_path / "none.toml") == [
         "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    # the server's own upload limit follows TRACKER_MAX_UPLOAD_MB (Streamlit's is 200 MB)
+    assert dashboard_options(tmp_path / "none.toml", max_upload_mb=500)[:4] == [
+        "--server.headless", "true", "--server.maxUploadSize", "500"]

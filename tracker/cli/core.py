@@ -121,7 +121,7 @@ def demo(
         role = DEMO_USERS[username][0]
         typer.echo(f"  {username:<16} {password:<26} {role}")
     if not no_serve:
-        _serve(st.engine, port)
+        _serve(st.engine, port, st.settings.max_upload_mb)
 
 
 def _remove_sqlite(engine: Engine) -> None:
@@ -142,23 +142,28 @@ def serve(
     command becomes the server: stopping it (Ctrl+C, SIGTERM) stops the server."""
     st = state(ctx)
     init_db(st.engine)
-    _serve(st.engine, port)
+    _serve(st.engine, port, st.settings.max_upload_mb)
 
 
-def dashboard_options(config: Path = STREAMLIT_CONFIG) -> list[str]:
+def dashboard_options(config: Path = STREAMLIT_CONFIG, max_upload_mb: int | None = None,
+                      ) -> list[str]:
     """The dashboard's Streamlit settings (``.streamlit/config.toml``: theme colours that
     meet WCAG contrast, no built-in table export that would skip the audit log and the
     formula-safe writer) as command-line flags, so they hold from whatever folder the
-    server is started; Streamlit itself reads that file only from the current folder."""
+    server is started; Streamlit itself reads that file only from the current folder.
+    ``max_upload_mb`` (TRACKER_MAX_UPLOAD_MB) becomes the server's own upload limit, which
+    otherwise refuses anything over 200 MB whatever the pages' uploaders say."""
     settings = tomllib.loads(config.read_text(encoding="utf-8")) if config.exists() else {}
     settings.setdefault("server", {})["headless"] = True
+    if max_upload_mb is not None:
+        settings["server"]["maxUploadSize"] = max_upload_mb
     settings.setdefault("browser", {})["gatherUsageStats"] = False
     return [item for section, values in settings.items() for key, value in values.items()
             for item in (f"--{section}.{key}", str(value).lower() if isinstance(value, bool)
                          else str(value))]
 
 
-def _serve(engine: Engine, port: int) -> NoReturn:
+def _serve(engine: Engine, port: int, max_upload_mb: int) -> NoReturn:
     """Become the dashboard: this process is replaced by Streamlit's (exec), so the signals
     that stop it (Ctrl+C, SIGTERM from systemd or `docker stop`, even SIGKILL) reach the
     server itself and nothing is left running. The database's connections are closed
@@ -169,7 +174,7 @@ def _serve(engine: Engine, port: int) -> NoReturn:
     engine.dispose()
     typer.echo(f"\nDashboard: http://localhost:{port}  (Ctrl+C to stop)")
     command = [*launcher, "run", str(DASHBOARD), "--server.port", str(port),
-               *dashboard_options()]
+               *dashboard_options(max_upload_mb=max_upload_mb)]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvpe(command[0], command, env)
