@@ -22,6 +22,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from tracker.auth import CurrentUser
 from tracker.config import Settings, load_settings
 from tracker.coverage import engine as coverage
+from tracker.coverage import population
 from tracker.coverage.explain import CompletionUsed, Evidence, Explanation, RequirementWhy
 from tracker.coverage.rules import DEFAULT_RULES, RuleSet, load_rules
 from tracker.coverage.trend import RECENT_WEEKS, Trend
@@ -380,15 +381,8 @@ def outstanding_people(result: coverage.CoverageResult, requirement: str,
 
 
 def days_overdue(rows: pd.DataFrame, requirement: Any, as_of: dt.date) -> pd.Series:
-    """Days since each person was due (0 until then): the deadline, or for someone who
-    started later, the end of their ``grace_days`` (when the engine first counts them
-    outstanding)."""
-    deadline = pd.Timestamp(requirement.deadline)
-    start = pd.to_datetime(rows["start_date"], errors="coerce")
-    due = (start + pd.Timedelta(days=requirement.grace_days)).where(
-        lambda d: d > deadline, deadline).fillna(deadline)
-    days = (pd.Timestamp(as_of) - due).dt.days
-    return days.clip(lower=0).astype("int64")
+    """Days since each person was due (0 until then), by the engine's rule."""
+    return population.days_overdue(rows["start_date"], requirement, as_of)
 
 
 def outstanding_groups(result: coverage.CoverageResult, requirement: str,

@@ -337,3 +337,20 @@ def failed_conditions(row: pd.DataFrame, clause: Clause) -> list[str]:
         failures.append(f"{key.replace('_', ' ')} is {actual!s} (needs {wanted})"
                         if key != "detective" else f"detective is {actual} (needs {value})")
     return failures
+
+
+def due_on(start_dates: pd.Series, requirement: Requirement) -> pd.Series:
+    """When each person became (or becomes) due: the deadline, or for someone who started
+    later, the end of their ``grace_days`` (when the engine first counts them
+    outstanding)."""
+    deadline = pd.Timestamp(requirement.deadline)
+    start = pd.to_datetime(start_dates, errors="coerce")
+    return (start + pd.Timedelta(days=requirement.grace_days)).where(
+        lambda d: d > deadline, deadline).fillna(deadline)
+
+
+def days_overdue(start_dates: pd.Series, requirement: Requirement,
+                 as_of: dt.date) -> pd.Series:
+    """Days since each person was due (``due_on``) on ``as_of``; 0 until then."""
+    days = (pd.Timestamp(as_of) - due_on(start_dates, requirement)).dt.days
+    return days.clip(lower=0).astype("int64")

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from tracker.coverage.engine import compute
-from tracker.coverage.population import load_states
+from tracker.coverage.population import days_overdue, due_on, load_states
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.messages.hints import Refusal
 from tracker.reference import vocab
@@ -72,15 +72,6 @@ def _elsewhere(engine: Engine, row: HydraSession, as_of: dt.date) -> set[int]:
                    HydraSession.requirement == row.requirement)))
 
 
-def due_on(people: pd.DataFrame, req: Requirement) -> pd.Series:
-    """When each person became (or becomes) due: the deadline, or for someone who started
-    later, the end of their grace days."""
-    deadline = pd.Timestamp(req.deadline)
-    start = pd.to_datetime(people["start_date"], errors="coerce")
-    return (start + pd.Timedelta(days=req.grace_days)).where(
-        lambda d: d > deadline, deadline).fillna(deadline)
-
-
 def spread(people: pd.DataFrame) -> pd.DataFrame:
     """``people`` (with ``due``, ``department`` and ``full_name``) in overdue order, taken
     in turn from each department: round one holds each department's most overdue person,
@@ -112,8 +103,8 @@ def suggest(engine: Engine, rules: RuleSet, session_id: int, as_of: dt.date) -> 
     skip = exempt_now | listed | _elsewhere(engine, row, as_of)
     people = then[~then["status"].isin(["completed", "exempt"])
                   & ~then["person_id"].isin(list(skip))]
-    people = people.assign(due=due_on(people, req).dt.date)
-    people = people.assign(days_overdue=[max(0, (as_of - d).days) for d in people["due"]])
+    people = people.assign(due=due_on(people["start_date"], req).dt.date,
+                           days_overdue=days_overdue(people["start_date"], req, as_of))
     chosen = spread(people).head(max(free, 0))
     return chosen[["person_id", "full_name", "staff_number", "collar_number", "rank_label",
                    "department_label", "unit", "email", "due", "days_overdue"]]
