@@ -56,7 +56,7 @@ if "national" in page_ids and (user.force_code is not None
 pages = {page: st.Page(VIEWS / f"{page}.py", title=auth.PAGES[page].title,
                        icon=auth.PAGES[page].icon, url_path=page, default=(i == 0))
          for i, page in enumerate(page_ids)}
-current = st.navigation(list(pages.values()))
+current = st.navigation(list(pages.values()), expanded=True)  # every page, none folded away
 ui.sidebar(user)
 ui.land(user, current, pages)  # after log-in: the page a link asked for, or why not
 current.run()

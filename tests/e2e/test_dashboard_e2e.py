@@ -190,7 +190,7 @@ def test_inspectors_see_no_names_on_any_page_or_download(server: str, browser: o
     scan = _scan_inspector(page, server, who, password, tmp_path)
     page.close()
     expected = {"Overview", "Recommendations", "NCCU referrals", "OIC plan", "Coverage",
-                "Outstanding", "Imports", "Reports"}
+                "Outstanding", "Hydra sessions", "Imports", "Reports"}
     assert scan.pages == (expected | {"National"} if password else expected)
     assert len(NAMES) == 31 and len(FORMS) == 93
     assert scan.hits() == []

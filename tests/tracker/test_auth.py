@@ -40,14 +40,17 @@ def _actions(engine: Engine) -> list[tuple[str, str]]:
 
 
 def test_pages_for_each_role_follow_the_table() -> None:
-    top = ["overview", "recommendations", "referrals", "oic_plan", "sessions", "coverage"]
-    assert auth.pages_for("admin") == [*top, "imports", "national", "admin"]
+    top = ["overview", "recommendations", "coverage"]
+    intelligence = ["referrals", "oic_plan"]
+    assert auth.pages_for("admin") == [*top, "sessions", *intelligence, "imports", "national",
+                                       "admin"]
     assert auth.pages_for("training_lead") == [
-        *top, "outstanding", "person", "upload", "imports", "data_quality", "exemptions",
-        "reports"]
+        *top, "outstanding", "person", "sessions", "exemptions", *intelligence, "upload",
+        "imports", "data_quality", "reports"]
     assert auth.pages_for("manager") == [
-        *top, "outstanding", "person", "exemptions", "reports"]
-    assert auth.pages_for("inspector") == [*top, "outstanding", "imports", "reports", "national"]
+        *top, "outstanding", "person", "sessions", "exemptions", *intelligence, "reports"]
+    assert auth.pages_for("inspector") == [*top, "outstanding", "sessions", *intelligence,
+                                           "imports", "reports", "national"]
     assert auth.pages_for("nobody") == []
 
 
