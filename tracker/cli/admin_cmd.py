@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli.app import app, fail, state
-from tracker.cli.imports_cmd import UserOption, _user
+from tracker.cli.options import UserOption, user_name
 from tracker.messages.hints import explain
 from tracker.store import audit
 from tracker.store.backup import BackupError, backup, restore, table_names
@@ -34,7 +34,7 @@ def backup_command(
     except BackupError as exc:
         fail(explain(exc, "cli"))
     with unit_of_work(engine) as session:
-        audit.record(session, _user(user), "backup", file.name, bytes=done.size)
+        audit.record(session, user_name(user), "backup", file.name, bytes=done.size)
     typer.echo(f"Backed up the {done.backend} database to {file} ({done.size:,} bytes).")
 
 
@@ -58,7 +58,7 @@ def restore_command(
     except BackupError as exc:
         fail(explain(exc, "cli"))
     with unit_of_work(engine) as session:
-        audit.record(session, _user(user), "restore", file.name, bytes=done.size,
+        audit.record(session, user_name(user), "restore", file.name, bytes=done.size,
                      overwrite=force_overwrite)
     typer.echo(f"Restored {file} into the {done.backend} database "
                f"({len(table_names(engine))} tables).")
@@ -83,7 +83,7 @@ def retention_command(
         fail("retention is off: TRACKER_RETENTION_MONTHS is not set, so nothing is ever "
              "purged. The data protection officer decides the period; set it (e.g. "
              "TRACKER_RETENTION_MONTHS=24) and run `tracker retention --dry-run` first.")
-    found = purge(st.engine, policy, st.settings.today(), _user(user), dry_run=dry_run)
+    found = purge(st.engine, policy, st.settings.today(), user_name(user), dry_run=dry_run)
     for line in _retention_lines(found, dry_run):
         typer.echo(line)
 

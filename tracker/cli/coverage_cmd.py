@@ -17,6 +17,15 @@ import typer
 from sqlalchemy.exc import DBAPIError
 
 from tracker.cli.app import app, fail, state
+from tracker.cli.options import (
+    AsOf,
+    DepartmentOpt,
+    ForceOpt,
+    FormatOpt,
+    RequirementOpt,
+    check_format,
+    day_of,
+)
 from tracker.coverage.engine import CoverageResult, compute, to_records
 from tracker.coverage.population import BREAKDOWNS
 from tracker.messages import hints
@@ -25,33 +34,7 @@ from tracker.reference.labels import heading
 from tracker.reports.safe_text import csv_text
 
 T = TypeVar("T")
-FORMATS = ("table", "csv", "json")
 
-AsOf = Annotated[
-    dt.datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], metavar="DATE", show_default=False,
-                 help="Date to compute coverage on (YYYY-MM-DD). Default: today "
-                 "($TRACKER_TODAY when set)."),
-]
-RequirementOpt = Annotated[
-    str | None,
-    typer.Option("--requirement", "-r", metavar="ID", show_default=False,
-                 help="One requirement id from the rules, e.g. oic-hydra. Default: all."),
-]
-ForceOpt = Annotated[
-    str | None,
-    typer.Option("--force", metavar="CODE", show_default=False,
-                 help="One force code, e.g. avon-and-somerset. Default: all forces."),
-]
-DepartmentOpt = Annotated[
-    list[str] | None,
-    typer.Option("--department", metavar="CODE", show_default=False,
-                 help="Only people in this department (function code, e.g. cid); repeat "
-                 "for several."),
-]
-FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", metavar="FORMAT", help="Output: table, csv or json."),
-]
 
 def guard(work: Callable[[], T]) -> T:
     """Run ``work``, turning engine refusals and database failures into CLI errors."""
@@ -62,15 +45,6 @@ def guard(work: Callable[[], T]) -> T:
     except DBAPIError as exc:
         fail(f"cannot read the database: {exc.orig}. Run `tracker init` to create or upgrade "
              "it, and check --db / TRACKER_DB_URL.")
-
-
-def day_of(ctx: typer.Context, value: dt.datetime | None) -> dt.date:
-    return value.date() if value else state(ctx).settings.today()
-
-
-def check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}.", code=2)
 
 
 def _split_by(by: str | None) -> list[str]:

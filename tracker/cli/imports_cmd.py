@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import getpass
 import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import pandas as pd
 import typer
-from sqlalchemy import Engine, inspect, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, select
 
 from tracker.cli.app import app, fail, state
+from tracker.cli.options import (
+    DEFAULT_FORCE,
+    JsonOption,
+    UserOption,
+    emit_rows,
+    ready_engine,
+    user_name,
+)
 from tracker.cli.terminal import TerminalProgress
 from tracker.ingest import reads
 from tracker.ingest.records import FIELD_LABELS, Decision, Kind, ParsedFile
@@ -35,7 +40,6 @@ if TYPE_CHECKING:
     from tracker.ingest.plausibility import Finding
 
 T = TypeVar("T")
-DEFAULT_FORCE = "avon-and-somerset"
 
 
 class DateOrder(StrEnum):
@@ -55,40 +59,11 @@ match_app = typer.Typer(name="match", help="The review queue: learners in comple
 app.add_typer(imports_app)
 app.add_typer(match_app)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 ColumnOption = Annotated[list[str] | None, typer.Option(
     "--column", metavar="HEADER=FIELD", show_default=False,
     help='Say which field a column feeds, e.g. --column "Patch=unit" (FIELD a field name '
     'or its label, such as "Department"; "ignore" for a column that feeds nothing). Repeat '
     "for several columns. Saved for the file's layout once it is imported.")]
-UserOption = Annotated[str | None, typer.Option(
-    "--user", metavar="NAME", show_default=False,
-    help="Who is doing this, for the audit log. Default: your login name.")]
-
-
-def _user(value: str | None) -> str:
-    if value:
-        return value
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _engine(ctx: typer.Context) -> Engine:
-    """The engine, once the schema is known to exist (else a clear error)."""
-    engine = state(ctx).engine
-    try:
-        ready = inspect(engine).has_table("import_batches")
-    except DBAPIError as exc:
-        fail(f"cannot open the database {engine.url.render_as_string()}: {exc.orig}. "
-             "Check --db / TRACKER_DB_URL.")
-    if not ready:
-        fail(f"the database {engine.url.render_as_string()} has no tables yet: "
-             "run `tracker init` first.")
-    return engine
-
-
 def _guard(work: Callable[[], T]) -> T:
     """Library refusals (ValueError and its kinds) become CLI errors with exit code 1, with
     the command line's hint when the refusal has a code."""
@@ -155,7 +130,7 @@ def import_files(
     fix it (--accept imports it anyway). Exit code 0 when every file was imported, 1 when
     any was refused."""
     columns = parse_columns(column)
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
 
     def one(path: Path) -> dict[str, Any]:
         try:
@@ -163,7 +138,7 @@ def import_files(
                 return _import_one(
                     ctx, engine, path, kind=kind, force=force,
                     as_of=as_of.date() if as_of else None, sheet=sheet, dry_run=dry_run,
-                    reimport=reimport, partial=partial, accept=accept, actor=_user(user),
+                    reimport=reimport, partial=partial, accept=accept, actor=user_name(user),
                     date_order=date_order.value if date_order else None, columns=columns,
                     progress=progress)
         except ValueError as exc:  # a library refusal, said once the progress line is gone
@@ -386,18 +361,9 @@ def list_batches(ctx: typer.Context,
              "by": b["imported_by"], "read": b["rows_read"], "accepted": b["rows_accepted"],
              "rejected": b["rows_rejected"], "unmatched": b["rows_unmatched"],
              "new": b["rows_new"], "status": b["status"]}
-            for b in reads.import_history(_engine(ctx), force).records]
-    _emit(rows, as_json, empty=f"No imports of {force} yet: `tracker import FILE --force "
-          f"{force}` adds one." if force else "No imports yet: `tracker import FILE` adds one.")
-
-
-def _emit(rows: list[dict[str, Any]], as_json: bool, empty: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, default=str))
-    elif not rows:
-        typer.echo(empty)
-    else:
-        typer.echo(pd.DataFrame(rows, dtype=object).fillna("").to_string(index=False))
+            for b in reads.import_history(ready_engine(ctx), force).records]
+    emit_rows(rows, as_json, empty=f"No imports of {force} yet: `tracker import FILE --force "
+              f"{force}` adds one." if force else "No imports yet: `tracker import FILE` adds one.")
 
 
 @imports_app.command("undo")
@@ -408,8 +374,8 @@ def undo(ctx: typer.Context,
     (the batch stays in the list, marked undone, for the audit trail)."""
     from tracker.ingest.undo import undo_batch
 
-    engine = _engine(ctx)
-    batch = _guard(lambda: undo_batch(engine, batch_id, _user(user)))
+    engine = ready_engine(ctx)
+    batch = _guard(lambda: undo_batch(engine, batch_id, user_name(user)))
     typer.echo(f"Batch {batch.id} ({batch.file_name}) undone.")
 
 
@@ -422,7 +388,7 @@ def problems(ctx: typer.Context,
                  show_default=False)] = None) -> None:
     """Show every row-level problem of a batch (row as the spreadsheet shows it), or write
     them to a .csv / .xlsx file to work through."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     if out is not None and out.suffix.lower() not in {".csv", ".xlsx"}:
         fail(f"cannot write {out.name}: use a .csv or .xlsx file name.", code=2)
     name = reads.batch_file_name(engine, batch_id)
@@ -430,8 +396,8 @@ def problems(ctx: typer.Context,
         fail(f"no import batch {batch_id}; `tracker imports list` shows them.")
     rows = reads.batch_problems(engine, batch_id).records
     if out is None:
-        _emit([{**r, "message": _with_row_hint(r["message"], r["code"], r["value"])}
-               for r in rows], False, empty=f"Batch {batch_id} has no problems.")
+        emit_rows([{**r, "message": _with_row_hint(r["message"], r["code"], r["value"])}
+                   for r in rows], False, empty=f"Batch {batch_id} has no problems.")
         return
     from imports import write_problems
 
@@ -458,7 +424,7 @@ def original_file(ctx: typer.Context,
         typer.echo(f"Wrote {target} ({len(kept.content):,} bytes), the file of batch "
                    f"{batch_id}.")
 
-    if reads.original_file(_engine(ctx), batch_id, _user(user), write) is None:
+    if reads.original_file(ready_engine(ctx), batch_id, user_name(user), write) is None:
         fail(f"the file of batch {batch_id} is not kept (no such batch, imported before "
              "files were kept, undone, or purged by the retention policy); `tracker imports "
              "list` shows the batches.")
@@ -472,12 +438,12 @@ def match_list(ctx: typer.Context,
                                                       "rejected records.")] = False,
                as_json: JsonOption = False) -> None:
     """Learners that matched nobody, waiting for a person to confirm or reject them."""
-    queue = reads.review_queue(_engine(ctx), open_only=not show_all)
+    queue = reads.review_queue(ready_engine(ctx), open_only=not show_all)
     rows = [{"id": r["id"], "batch": r["batch_id"], "row": r["row"], "name": r["display_name"],
              "identity": r["identity_key"], "module": r["payload"].get("module_code"),
              "completed_on": r["payload"].get("completed_on"), "status": r["status"]}
             for r in queue.records]
-    _emit(rows, as_json, empty="The review queue is empty.")
+    emit_rows(rows, as_json, empty="The review queue is empty.")
 
 
 @match_app.command("suggest")
@@ -488,7 +454,7 @@ def match_suggest(ctx: typer.Context,
     """Roster people whose name is close to the learner's (never applied automatically)."""
     from tracker.ingest.matching import suggest_matches
 
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     found = _guard(lambda: suggest_matches(engine, record_id, limit=limit))
     if not found:
         typer.echo(f"No close names for record {record_id}; confirm with a staff number if "
@@ -508,9 +474,9 @@ def match_confirm(ctx: typer.Context,
     later import, and the completion is recorded."""
     from tracker.ingest.matching import confirm_match, resolve_person
 
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     person_id = _guard(lambda: resolve_person(engine, record_id, person))
-    resolved = _guard(lambda: confirm_match(engine, record_id, person_id, _user(user)))
+    resolved = _guard(lambda: confirm_match(engine, record_id, person_id, user_name(user)))
     typer.echo(f"Record {record_id} confirmed as person {person_id}; {resolved} record(s) of "
                "this learner resolved.")
 
@@ -522,8 +488,8 @@ def match_reject(ctx: typer.Context,
     """Close a record as not one of ours (kept for the audit trail; not queued again)."""
     from tracker.ingest.matching import reject_match
 
-    engine = _engine(ctx)
-    _guard(lambda: reject_match(engine, record_id, _user(user)))
+    engine = ready_engine(ctx)
+    _guard(lambda: reject_match(engine, record_id, user_name(user)))
     typer.echo(f"Record {record_id} rejected.")
 
 
@@ -546,14 +512,14 @@ def map_value(
     mappings (`tracker map list`)."""
     from tracker.ingest.mappings import save_mapping
 
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     if kind == "list" and raw is None:
         _list_mappings(engine, as_json)
         return
     if raw is None or canonical is None:
         raise typer.BadParameter("give KIND RAW CANONICAL, or `list`.", param_hint="KIND")
     with unit_of_work(engine) as session:
-        _guard(lambda: save_mapping(session, kind, raw, canonical, _user(user)))
+        _guard(lambda: save_mapping(session, kind, raw, canonical, user_name(user)))
     typer.echo(f"Mapped {kind} {raw.strip()!r} to {canonical}. Import the files again to apply it "
                "(with --reimport for a file imported before).")
 
@@ -564,5 +530,5 @@ def _list_mappings(engine: Engine, as_json: bool) -> None:
                  "by": m.created_by, "at": f"{m.created_at:%Y-%m-%d %H:%M}"}
                 for m in session.scalars(select(ValueMapping)
                                          .order_by(ValueMapping.kind, ValueMapping.raw_key))]
-    _emit(rows, as_json, empty="No mappings yet: `tracker map KIND RAW CANONICAL` adds one.")
+    emit_rows(rows, as_json, empty="No mappings yet: `tracker map KIND RAW CANONICAL` adds one.")
 

@@ -17,7 +17,14 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tracker.cli.app import app, fail, state
-from tracker.cli.imports_cmd import DEFAULT_FORCE, JsonOption, UserOption, _emit, _engine, _user
+from tracker.cli.options import (
+    DEFAULT_FORCE,
+    JsonOption,
+    UserOption,
+    emit_rows,
+    ready_engine,
+    user_name,
+)
 from tracker.messages import hints
 from tracker.recommendations import evidence, milestones
 from tracker.recommendations.milestones import MilestoneError, MilestoneView
@@ -76,7 +83,7 @@ def list_(ctx: typer.Context, force: ForceOption = DEFAULT_FORCE,
     """List the force's milestones (key, title, owner, due date, status, date done, evidence
     documents), then how many were done as of the date, of how many, and the red/amber/green
     status with its reason and rule."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     day = _day(as_of) or state(ctx).settings.today()
     rows = _guard(lambda: milestones.list_milestones(engine, force))
     done = progress(engine, force, day)
@@ -84,7 +91,7 @@ def list_(ctx: typer.Context, force: ForceOption = DEFAULT_FORCE,
         typer.echo(json.dumps({"force": force, "progress": done.to_dict(),
                                "milestones": [m.to_dict() for m in rows]}, indent=2))
         return
-    _emit([_row(m) for m in rows], False, empty="The register holds no milestones.")
+    emit_rows([_row(m) for m in rows], False, empty="The register holds no milestones.")
     typer.echo(f"\n{done.done} of {done.total} milestones done as of {day}. {done.reason}\n"
                f"Rule: {done.rule}")
 
@@ -106,8 +113,8 @@ def add(ctx: typer.Context,
         = None,
         force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Add a milestone to the force's register, not started."""
-    engine = _engine(ctx)
-    added = _guard(lambda: milestones.add_milestone(engine, force, title, _user(user), key=key,
+    engine = ready_engine(ctx)
+    added = _guard(lambda: milestones.add_milestone(engine, force, title, user_name(user), key=key,
                                                     owner=owner, due_on=_day(due)))
     typer.echo(f"Added {_said(added)}.")
 
@@ -129,10 +136,10 @@ def edit(ctx: typer.Context, key: MilestoneArgument,
          force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Change a milestone's title, owner, due date or status. The audit log keeps each
     field's old and new value."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     st = state(ctx)
     changed = _guard(lambda: milestones.edit_milestone(
-        engine, force, key, _user(user), today=st.settings.today(), title=title, owner=owner,
+        engine, force, key, user_name(user), today=st.settings.today(), title=title, owner=owner,
         due_on=_day(due), status=status))
     typer.echo(f"Now {_said(changed)}.")
 
@@ -146,10 +153,10 @@ def done(ctx: typer.Context, key: MilestoneArgument,
          force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Mark a milestone done on a date. Attach the document that shows it with `tracker
     plan attach`."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     today = state(ctx).settings.today()
     marked = _guard(lambda: milestones.mark_done(engine, force, key, _day(on) or today,
-                                                 _user(user), today=today))
+                                                 user_name(user), today=today))
     typer.echo(f"Now {_said(marked)}.")
 
 
@@ -161,10 +168,10 @@ def attach(ctx: typer.Context, key: MilestoneArgument,
            force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Attach a document to a milestone as evidence. It is kept byte for byte with its
     SHA-256 (content attached to several milestones is stored once)."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     limit = state(ctx).settings.max_upload_mb * 1024 * 1024
     doc = _guard(lambda: evidence.attach(engine, force, key, file.name, file.read_bytes(),
-                                         _user(user), max_bytes=limit))
+                                         user_name(user), max_bytes=limit))
     typer.echo(f"Attached {doc.file_name} ({doc.size:,} bytes, SHA-256 {doc.sha256}) to "
                f"{key}.")
 
@@ -183,14 +190,14 @@ def evidence_(ctx: typer.Context, key: MilestoneArgument,
               user: UserOption = None) -> None:
     """List a milestone's evidence documents (name, SHA-256, size, who uploaded it, when),
     or write one out with --out (the download is in the audit log)."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     if out is None:
         docs = _guard(lambda: evidence.documents(engine, force, key))
-        _emit([d.to_dict() for d in docs], as_json, empty=f"{key} has no evidence documents "
-              "yet: `tracker milestones attach MILESTONE FILE` adds one.")
+        emit_rows([d.to_dict() for d in docs], as_json, empty=f"{key} has no evidence documents "
+                  "yet: `tracker milestones attach MILESTONE FILE` adds one.")
         return
     if out.exists():
         fail(f"{out} exists; give --out another file name.", code=2)
-    kept = _guard(lambda: evidence.fetch(engine, force, key, _user(user), document))
+    kept = _guard(lambda: evidence.fetch(engine, force, key, user_name(user), document))
     out.write_bytes(kept.content)
     typer.echo(f"Wrote {out} ({len(kept.content):,} bytes), {kept.file_name} of {key}.")

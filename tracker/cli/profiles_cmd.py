@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from tracker.cli.app import app, fail
-from tracker.cli.imports_cmd import JsonOption, UserOption, _emit, _engine, _user
+from tracker.cli.options import JsonOption, UserOption, emit_rows, ready_engine, user_name
 from tracker.ingest import profiles
 from tracker.ingest.records import FIELD_LABELS
 from tracker.store.db import unit_of_work
@@ -39,7 +39,7 @@ def list_(ctx: typer.Context,
           as_json: JsonOption = False) -> None:
     """List the saved column mappings: force, kind of file, the columns mapped, how often
     they were used and when last."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     with unit_of_work(engine) as session:
         rows = [profiles.describe(session, p) for p in profiles.list_profiles(session, force)]
     if not as_json:
@@ -47,7 +47,7 @@ def list_(ctx: typer.Context,
                  "columns": _mapping_text(r["columns"]), "uses": r["uses"],
                  "last used": f"{r['last_used_at']:%Y-%m-%d %H:%M}" if r["last_used_at"]
                  else "never"} for r in rows]
-    _emit(rows, as_json, empty="No saved column mappings yet: `tracker import FILE --column "
+    emit_rows(rows, as_json, empty="No saved column mappings yet: `tracker import FILE --column "
           '"HEADER=FIELD"` saves one.')
 
 
@@ -55,7 +55,7 @@ def list_(ctx: typer.Context,
 def show(ctx: typer.Context, profile_id: IdArgument, as_json: JsonOption = False) -> None:
     """Show one saved column mapping: the layout's headers, each column mapped, who saved
     it, and its use."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     with unit_of_work(engine) as session:
         row = profiles.get_profile(session, profile_id)
         if row is None:
@@ -83,9 +83,9 @@ def _show_lines(p: dict[str, Any]) -> list[str]:
 def delete(ctx: typer.Context, profile_id: IdArgument, user: UserOption = None) -> None:
     """Delete a saved column mapping: later files of its layout are recognised afresh (by
     their headers and values) until a mapping is given again."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     with unit_of_work(engine) as session:
-        row = profiles.delete_profile(session, profile_id, _user(user))
+        row = profiles.delete_profile(session, profile_id, user_name(user))
         if row is None:
             fail(f"no profile {profile_id}; `tracker profiles list` shows them.")
     typer.echo(f"Profile {profile_id} deleted: later {row.kind} files of its layout are "

@@ -12,16 +12,8 @@ import pandas as pd
 import typer
 
 from tracker.cli.app import app, state
-from tracker.cli.coverage_cmd import (
-    AsOf,
-    ForceOpt,
-    FormatOpt,
-    check_force,
-    check_format,
-    day_of,
-    guard,
-    render_table,
-)
+from tracker.cli.coverage_cmd import check_force, guard, render_table
+from tracker.cli.options import AsOf, ForceOpt, FormatOpt, check_format, day_of
 from tracker.recommendations.overview import Overview, overview, overview_frame
 from tracker.reference import vocab
 from tracker.reports.safe_text import csv_text

@@ -15,8 +15,8 @@ import pandas as pd
 import typer
 
 from tracker.cli.app import app, fail, state
-from tracker.cli.coverage_cmd import AsOf, FormatOpt, check_format, day_of, emit
-from tracker.cli.imports_cmd import _engine
+from tracker.cli.coverage_cmd import emit
+from tracker.cli.options import AsOf, FormatOpt, check_format, day_of, ready_engine
 from tracker.recommendations import referrals as engine_of
 from tracker.reference import vocab
 
@@ -54,7 +54,7 @@ def _split(by: str | None) -> list[str]:
 
 def _rows(ctx: typer.Context, as_of: dt.date, force: str | None) -> pd.DataFrame:
     window = state(ctx).settings.referral_window_days
-    return engine_of.referral_rows(_engine(ctx), _force(force), as_of, window)
+    return engine_of.referral_rows(ready_engine(ctx), _force(force), as_of, window)
 
 
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,6 @@ from ``build_report`` and the files from ``write_xlsx`` / ``write_csv``.
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from tracker import auth
 from tracker.cli.app import app, fail, state
-from tracker.cli.coverage_cmd import AsOf, DepartmentOpt, ForceOpt, RequirementOpt
+from tracker.cli.options import AsOf, DepartmentOpt, ForceOpt, RequirementOpt, user_name
 from tracker.config import Settings
 from tracker.messages.hints import explain
 from tracker.reference import vocab
@@ -116,7 +115,7 @@ def report(
         fail(f"unknown requirement {requirement!r}; the rules have: {', '.join(rules.ids)}.")
     scope = (_user_scope(st.engine, user, force, department, pseudonymise,
                          st.settings.pseudonymise_inspectors) if user
-             else Scope(_whoami(), force, department, pseudonymise))
+             else Scope(user_name(fallback="command line"), force, department, pseudonymise))
     day = as_of.date() if as_of else st.settings.today()
     data = build_report(st.engine, rules, day, requirement=requirement, force=scope.force,
                         departments=scope.departments, pseudonymise=scope.pseudonymise,
@@ -133,13 +132,6 @@ def report(
 def _secret(settings: Settings, pseudonymise: bool) -> str:
     """The pseudonym secret, read (or made) only for a pseudonymised report."""
     return settings.pseudonym_secret() if pseudonymise else ""
-
-
-def _whoami() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "command line"
 
 
 def _write(data: ReportData, out: Path, table: str) -> None:

@@ -19,8 +19,19 @@ import pandas as pd
 import typer
 
 from tracker.cli.app import app, fail, state
-from tracker.cli.coverage_cmd import AsOf, ForceOpt, RequirementOpt, check_force, day_of, guard
-from tracker.cli.imports_cmd import DEFAULT_FORCE, JsonOption, UserOption, _emit, _engine, _user
+from tracker.cli.coverage_cmd import check_force, guard
+from tracker.cli.options import (
+    DEFAULT_FORCE,
+    AsOf,
+    ForceOpt,
+    JsonOption,
+    RequirementOpt,
+    UserOption,
+    day_of,
+    emit_rows,
+    ready_engine,
+    user_name,
+)
 from tracker.messages import hints
 from tracker.reference.labels import heading
 from tracker.sessions import invites, register
@@ -124,7 +135,7 @@ def plan_command(
     check_force(force)
     st = state(ctx)
     rules = st.rules()
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     plans = guard(lambda: plan(engine, rules, day_of(ctx, as_of),
                                requirement=requirement, by=_day(by), force=force))
     if fmt == "json":
@@ -146,13 +157,13 @@ def list_(ctx: typer.Context, force: ForceOpt = None,
     """List the sessions (id, date, force, requirement, venue, seats, trainer, how many
     invited, notes), by date."""
     check_force(force)
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     rows = _guard(lambda: register.list_sessions(engine, force=force, since=_day(since)))
     if as_json:
         typer.echo(json.dumps([s.to_dict() for s in rows], indent=2))
         return
-    _emit([_row(s) for s in rows], False, empty="No session is recorded: add one with "
-          "`tracker sessions add`.")
+    emit_rows([_row(s) for s in rows], False, empty="No session is recorded: add one with "
+              "`tracker sessions add`.")
 
 
 @sessions_app.command("add")
@@ -172,9 +183,9 @@ def add(ctx: typer.Context, date: DateArg,
         force: ForceCode = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Record a session, planned or held."""
     rules = state(ctx).rules()
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     added = _guard(lambda: register.add_session(
-        engine, rules, force, requirement, date.date(), venue, capacity, _user(user),
+        engine, rules, force, requirement, date.date(), venue, capacity, user_name(user),
         trainer=trainer, notes=notes))
     typer.echo(f"Added {_said(added)}.")
 
@@ -197,9 +208,9 @@ def edit(ctx: typer.Context, session_id: SessionArgument,
              help='New notes ("" clears them).')] = None,
          user: UserOption = None) -> None:
     """Change a session's date, venue, seats, trainer or notes."""
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     edited = _guard(lambda: register.edit_session(
-        engine, session_id, _user(user), held_on=_day(date), venue=venue, capacity=capacity,
+        engine, session_id, user_name(user), held_on=_day(date), venue=venue, capacity=capacity,
         trainer=trainer, notes=notes))
     typer.echo(f"Now {_said(edited)}.")
 
@@ -208,8 +219,8 @@ def edit(ctx: typer.Context, session_id: SessionArgument,
 def remove(ctx: typer.Context, session_id: SessionArgument, user: UserOption = None) -> None:
     """Take a session, and its invite list, out of the register (the audit log keeps what
     it was)."""
-    engine = _engine(ctx)
-    removed = _guard(lambda: register.remove_session(engine, session_id, _user(user)))
+    engine = ready_engine(ctx)
+    removed = _guard(lambda: register.remove_session(engine, session_id, user_name(user)))
     typer.echo(f"Removed {_said(removed)}.")
 
 
@@ -232,14 +243,14 @@ def invite(ctx: typer.Context, session_id: SessionArgument,
     if suggest == bool(staff):
         fail("give --suggest, or one or more --staff NUMBER (not both).", code=2)
     rules = state(ctx).rules()
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     day = day_of(ctx, as_of)
     if suggest:
         added = _guard(lambda: invites.invite_suggested(engine, rules, session_id, day,
-                                                        _user(user)))
+                                                        user_name(user)))
     else:
         added = _guard(lambda: invites.invite(engine, session_id, invites.people_by_staff_number(
-            engine, session_id, list(staff or [])), _user(user)))
+            engine, session_id, list(staff or [])), user_name(user)))
     typer.echo(f"Invited {added} more to session {session_id}; see them with "
                f"`tracker sessions invites {session_id}`.")
 
@@ -250,9 +261,9 @@ def uninvite(ctx: typer.Context, session_id: SessionArgument, staff: StaffOption
     """Take people (--staff) off a session's invite list."""
     if not staff:
         fail("give one or more --staff NUMBER to take off the list.", code=2)
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     taken = _guard(lambda: invites.uninvite(engine, session_id, invites.people_by_staff_number(
-        engine, session_id, list(staff)), _user(user)))
+        engine, session_id, list(staff)), user_name(user)))
     typer.echo(f"Took {taken} off the list of session {session_id}.")
 
 
@@ -267,17 +278,17 @@ def invite_list(ctx: typer.Context, session_id: SessionArgument, as_of: AsOf = N
     session has been held and its delegate list imported, who came: invited and attended,
     invited and absent, attended uninvited."""
     rules = state(ctx).rules()
-    engine = _engine(ctx)
+    engine = ready_engine(ctx)
     day = day_of(ctx, as_of)
     if out is not None:
         fmt = out.suffix.lower().lstrip(".")
         written = _guard(lambda: invites.export_invites(engine, rules, session_id, day, out,
-                                                        fmt, _user(user)))
+                                                        fmt, user_name(user)))
         typer.echo(f"Wrote {written} people to {out}.")
         return
     frame = _guard(lambda: invites.invite_list(engine, rules, session_id, day))
-    _emit([{heading(c, "terminal"): v for c, v in r.items() if c != "person_id"}
-           for r in frame.to_dict("records")], False,
+    emit_rows([{heading(c, "terminal"): v for c, v in r.items() if c != "person_id"}
+               for r in frame.to_dict("records")], False,
           empty=f"Nobody is invited to session {session_id}: invite with `tracker sessions "
           f"invite {session_id} --suggest`.")
     came = invites.who_came(frame)

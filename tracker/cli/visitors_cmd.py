@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli.app import app, fail, state
-from tracker.cli.report_cmd import _whoami
+from tracker.cli.options import user_name
 from tracker.messages.hints import explain
 from tracker.reports.visitors import VisitorsError, export_visitors, file_format
 
@@ -40,7 +40,8 @@ def visitors(
     try:
         fmt = file_format(out.name)
         out.parent.mkdir(parents=True, exist_ok=True)
-        result = export_visitors(state(ctx).engine, force, out, fmt, _whoami(), host)
+        actor = user_name(fallback="command line")
+        result = export_visitors(state(ctx).engine, force, out, fmt, actor, host)
     except VisitorsError as exc:
         fail(explain(exc, "cli"))
     except OSError as exc:
