@@ -27,6 +27,7 @@ from tracker.ingest.records import Kind
 from tracker.messages.hints import explain, with_hint
 from tracker.messages.progress import Progress, no_progress
 from tracker.reference import vocab
+from tracker.reference.text import short_date
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, ImportBatch, Person
 
@@ -117,7 +118,7 @@ def end_exemption(exemption_id: int, ends_on: dt.date, user: CurrentUser) -> str
             exemptions.end_exemption(session, exemption_id, ends_on, user.username)
     except exemptions.ExemptionError as exc:
         return explain(exc, "dashboard")
-    return f"Exemption {exemption_id} ends on {ends_on:%d %b %Y}."
+    return f"Exemption {exemption_id} ends on {short_date(ends_on)}."
 
 
 def force_id_of(code: str | None) -> int | None:
@@ -305,7 +306,7 @@ def plan_done(force: str, key: str, on: dt.date, user: CurrentUser, today: dt.da
     from tracker.recommendations.milestones import mark_done
 
     _plan_force(user, force)
-    return _plan_call(lambda: f"Marked done on {on:%d %B %Y}: " + mark_done(
+    return _plan_call(lambda: f"Marked done on {short_date(on)}: " + mark_done(
         data.engine(), force, key, on, user.username, today=today).title + ".")
 
 

@@ -65,7 +65,7 @@ for m in rows:
             file_name=doc.file_name, key=f"plan_doc_{m.key}_{doc.sha256[:12]}",
             on_click="ignore", icon=":material/download:",
             help=f"SHA-256 {doc.sha256}; uploaded by {doc.uploaded_by} on "
-            f"{doc.uploaded_at:%d %B %Y}.")
+            f"{ui.day_text(doc.uploaded_at)}.")
 if not any(m.evidence for m in rows):
     st.caption("No evidence documents attached yet.")
 

@@ -15,6 +15,7 @@ import typer
 from tracker.cli.app import app, fail, state
 from tracker.cli.options import user_name
 from tracker.messages.hints import explain
+from tracker.reference.text import long_date
 from tracker.reports.visitors import VisitorsError, export_visitors, file_format
 
 
@@ -49,6 +50,6 @@ def visitors(
              "the file is not open in Excel.")
     dates = result.delegates["course_date"]
     typer.echo(f"Wrote {out}: {len(result.delegates)} attendance(s) of {result.people} "
-               f"delegate(s) of {result.home_name}, sessions from {dates.min():%d %B %Y} "
-               f"to {dates.max():%d %B %Y}. Send it to {result.home_name}; they import it as "
+               f"delegate(s) of {result.home_name}, sessions from {long_date(dates.min())} "
+               f"to {long_date(dates.max())}. Send it to {result.home_name}; they import it as "
                "a Hydra delegate list.")
