@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -49,3 +50,23 @@ def cli_db_url(engine: Engine) -> str:
             schema = conn.execute(text("SELECT current_schema()")).scalar_one()
         url = url.update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)
+
+
+# Settings a developer's shell may hold that would change what a command does.
+CLI_ENV_CLEARED = ("TRACKER_FORCE", "TRACKER_REFERRAL_WINDOW_DAYS")
+
+
+def cli_in(engine: Engine, folder: Path, monkeypatch: pytest.MonkeyPatch,
+           today: str) -> Callable[..., Any]:
+    """`tracker --db URL ARGS...` run in ``folder`` on ``engine``'s database, today being
+    ``today`` (YYYY-MM-DD), with no TRACKER_* setting from the shell that changes results."""
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("TRACKER_TODAY", today)
+    for name in CLI_ENV_CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    url = cli_db_url(engine)
+    return lambda *args: CliRunner().invoke(app, ["--db", url, *args])

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
-from tests.conftest import cli_db_url
-from tracker.cli import app
+from tests.conftest import cli_in
 
 ROSTER = """Staff Number,Surname,Forenames,Email,Rank,Department,Status
 1001,Lee,Ann,ann.lee@asc.police.uk,Insp,Response - Bristol North,Active
@@ -26,11 +24,7 @@ UNKNOWN_RANK = ('[warning] roster.csv, row 4, column "Rank": "Insp (T/Sgt)" is n
 @pytest.fixture
 def cli(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TRACKER_TODAY", "2026-03-01")
-    monkeypatch.delenv("TRACKER_FORCE", raising=False)
-    url = cli_db_url(engine)
-    return lambda *args: CliRunner().invoke(app, ["--db", url, *args])
+    return cli_in(engine, tmp_path, monkeypatch, "2026-03-01")
 
 
 def test_problem_lines_end_with_the_command_that_deals_with_them(cli) -> None:

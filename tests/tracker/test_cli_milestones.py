@@ -8,20 +8,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
-from tests.conftest import cli_db_url
-from tracker.cli import app
+from tests.conftest import cli_in
 
 
 @pytest.fixture
 def cli(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """`tracker --db URL ...` in tmp_path, today being 1 March 2026."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TRACKER_TODAY", "2026-03-01")
-    monkeypatch.delenv("TRACKER_FORCE", raising=False)
-    url = cli_db_url(engine)
-    return lambda *args: CliRunner().invoke(app, ["--db", url, *args])
+    return cli_in(engine, tmp_path, monkeypatch, "2026-03-01")
 
 
 def test_list_shows_the_register_and_its_status(cli) -> None:

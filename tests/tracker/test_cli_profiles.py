@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
-from tests.conftest import cli_db_url
+from tests.conftest import cli_in
 from tracker.cli import app
 
 # The department column is headed "Patch", a word recognition does not know, and its values
@@ -42,11 +42,7 @@ def cli(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     order = [4, 0, 3, 1, 2]
     _write(tmp_path / "second.csv", [HEADERS[i] for i in order],
            [[row[i] for i in order] for row in SECOND])
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TRACKER_TODAY", "2026-03-01")
-    monkeypatch.delenv("TRACKER_FORCE", raising=False)
-    url = cli_db_url(engine)
-    return lambda *args: CliRunner().invoke(app, ["--db", url, *args])
+    return cli_in(engine, tmp_path, monkeypatch, "2026-03-01")
 
 
 def _units(engine: Engine) -> list[tuple[str, str | None]]:

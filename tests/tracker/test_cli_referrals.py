@@ -11,18 +11,14 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from tests.conftest import cli_db_url
+from tests.conftest import cli_db_url, cli_in
 from tests.tracker.test_referrals import world  # noqa: F401  (the fixture)
 from tracker.cli import app
 
 
 @pytest.fixture
 def cli(world: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TRACKER_TODAY", "2026-03-20")
-    monkeypatch.delenv("TRACKER_REFERRAL_WINDOW_DAYS", raising=False)
-    url = cli_db_url(world)
-    return lambda *args: CliRunner().invoke(app, ["--db", url, *args])
+    return cli_in(world, tmp_path, monkeypatch, "2026-03-20")
 
 
 def test_the_figures_as_json_by_department(cli) -> None:
