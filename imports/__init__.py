@@ -82,7 +82,8 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     first = chosen.tables[0]
     return ParsedFile(
         file_name=name, sha256=digest, kind=chosen.kind, records=parsed.records, report=report,
-        rows_read=parsed.rows_read, absences=parsed.absences, sheet=first.sheet, header_row=first.header.row,
+        rows_read=parsed.rows_read, absences=parsed.absences, sheet=first.sheet,
+        header_row=first.header.row,
         columns={f: first.header.cells[i] for f, i in first.columns.items()},
         as_of=find_as_of(first.header.title_lines, name) if chosen.kind.is_roster else None,
         detail=parsed.detail, headers=list(first.header.cells), signature=chosen.signature,
