@@ -35,9 +35,11 @@ from tests.tracker.test_visitors import (
     import_file,
     run,
 )
+from tracker.config import Retention
 from tracker.reports import visitors as vis
 from tracker.store.db import unit_of_work
 from tracker.store.models import Completion, HydraAbsence, ImportBatch, Person
+from tracker.store.retention import purge
 
 MARCH_12_DAY = MARCH_12.date()
 FIRST = [
@@ -134,3 +136,18 @@ def test_a_later_list_that_says_they_came_does_not_conflict(
     assert absences(engine) == []
     assert hydra_coverage(engine, HOST) == (1, 2)  # Bob, by the second list (Ann went)
     assert count(engine, Person) == 3  # Cal stays: the second list's completion is his
+
+
+def test_retention_keeps_a_leavers_absences_as_it_keeps_completions(
+        listed: tuple[Engine, Path], tmp_path: Path) -> None:
+    """Bob leaves (the roster of 30 April 2026 has Ann only); purged a month after, his
+    name and collar number go, his absence (person, module, date: no name) stays."""
+    engine, _ = listed
+    (tmp_path / "roster-april.csv").write_text(
+        "\n".join(HOST_ROSTER.splitlines()[:2]) + "\n", encoding="utf-8")
+    import_file(engine, tmp_path / "roster-april.csv", HOST, "2026-04-30")
+    purged = purge(engine, Retention(leaver_months=1), dt.date(2026, 6, 1), "dpo")
+    assert purged.people == 1
+    assert absences(engine) == [("1002", None, MARCH_12_DAY, 5, "Did not attend", 2),
+                                (None, "4103", MARCH_12_DAY, 6, "DNA", 2)]
+    assert hydra_coverage(engine, HOST) == (1, 2)

@@ -447,7 +447,7 @@ def _with_absences(plan: ImportPlan, forces: dict[str, int], modules: dict[str, 
     numbered by their distinct learners, so a delegate who attended one session and missed
     another is one person."""
     absent = _absence_records(plan, forces, modules)
-    records = records.assign(absent=False)
+    records["absent"] = False  # records is the plan's own copy: no need of another
     if absent.empty:
         return records, learners
     both = pd.concat([records.drop(columns="learner"), absent.assign(absent=True)],
@@ -455,6 +455,14 @@ def _with_absences(plan: ImportPlan, forces: dict[str, int], modules: dict[str, 
     codes, learners = _distinct_learners(both)
     both["learner"] = codes
     return both[learners["identity_key"].notna().to_numpy()[codes]], learners
+
+
+def _attending(learners: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """The learners with a record that is not an absence (what plausibility judges)."""
+    absent = records["absent"]
+    if not absent.any():
+        return learners
+    return learners.iloc[np.unique(records.loc[~absent, "learner"].to_numpy())]
 
 
 def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int],
@@ -467,8 +475,8 @@ def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int]
     force_list = sorted({int(f) for f in learners["force_id"].dropna().unique()})
     matched = match_learners(learners, Roster(session, force_list),
                              links_frame(session, force_list))
-    attending = np.unique(records.loc[~records["absent"], "learner"].to_numpy())
-    plan.frames["learners"] = learners.assign(person_id=matched["person_id"]).iloc[attending]
+    plan.frames["learners"] = _attending(learners.assign(person_id=matched["person_id"]),
+                                         records)
     codes = records["learner"]
     for name, column in (("person_id", matched["person_id"]),
                          ("matched_by", matched["matched_by"]),
