@@ -35,6 +35,7 @@ from tests.tracker.test_visitors import (
     import_file,
     run,
 )
+from tracker import coverage
 from tracker.config import Retention
 from tracker.reports import visitors as vis
 from tracker.store.db import unit_of_work
@@ -151,3 +152,12 @@ def test_retention_keeps_a_leavers_absences_as_it_keeps_completions(
     assert absences(engine) == [("1002", None, MARCH_12_DAY, 5, "Did not attend", 2),
                                 (None, "4103", MARCH_12_DAY, 6, "DNA", 2)]
     assert hydra_coverage(engine, HOST) == (1, 2)
+
+
+def test_the_coverage_engine_never_reads_the_absences() -> None:
+    """Every number comes from the coverage engine: it must not know absences exist."""
+    folder = Path(coverage.__file__).parent
+    readers = [p.name for p in sorted(folder.glob("*.py"))
+               if "HydraAbsence" in p.read_text(encoding="utf-8")
+               or "hydra_absences" in p.read_text(encoding="utf-8")]
+    assert readers == []
