@@ -82,7 +82,8 @@ def parse_file(path: Path, *, kind: Kind | None = None, mappings: Mappings | Non
     first = chosen.tables[0]
     return ParsedFile(
         file_name=name, sha256=digest, kind=chosen.kind, records=parsed.records, report=report,
-        rows_read=parsed.rows_read, sheet=first.sheet, header_row=first.header.row,
+        rows_read=parsed.rows_read, absences=parsed.absences, sheet=first.sheet,
+        header_row=first.header.row,
         columns={f: first.header.cells[i] for f, i in first.columns.items()},
         as_of=find_as_of(first.header.title_lines, name) if chosen.kind.is_roster else None,
         detail=parsed.detail, headers=list(first.header.cells), signature=chosen.signature,
@@ -109,6 +110,8 @@ def _strip_nul(parsed: Parsed, report: Report, name: str, cells: int) -> None:
     unseen): the reader took them out of the cells (``cells`` of them), here they go from
     records and problems too, with a warning when cells held one."""
     cells += strip_nul(parsed.records)
+    if parsed.absences is not None:
+        cells += strip_nul(parsed.absences)
     report.problems[:] = [_problem_without_nul(p) for p in report.problems]
     if cells:
         report.add(Problem(Code.BAD_VALUE, Severity.WARNING,

@@ -165,6 +165,23 @@ def _states(status: cells.Coded, no_date: np.ndarray) -> np.ndarray:
     return state
 
 
+def absences(cands: Cands, ctx: Context) -> pd.DataFrame:
+    """The rows that say the learner did not attend (or complete) a known module on a
+    course date that is not in the future, and say who: records (``COMPLETION_COLUMNS``,
+    ``completed_on`` the course date) a delegate list's import keeps as absences. Rows
+    short of any of these are left out without a problem: a non-attendance credits nobody,
+    so it is never an error."""
+    title = _titles(cands["title"], ctx)
+    status = cells.coded(cands["status"])
+    dates = parse_dates(cands["date"], dayfirst=ctx.dayfirst)
+    dated = ~dates.missing & ~dates.bad & ~dates.conflict
+    dated &= np.asarray(dates.ordinal) <= ctx.today.toordinal()
+    keep = (_states(status, dates.missing) == _NOT_COMPLETED) & title.titled & ~title.unmapped
+    keep &= dated & ~_unidentified(cands)
+    texts = {"raw_title": title.text, "raw_status": cells.texts(status)}
+    return _records(cands, title.module, dates.values, texts, keep, Report(), ctx.file_name)[0]
+
+
 def _unidentified(cands: Cands) -> np.ndarray:
     """Rows with no identity field at all (the columns after the first only checked while
     some row is still unidentified)."""

@@ -1,19 +1,22 @@
 """Hydra delegate lists: a trainer's workbook, a title block above the header, one sheet
-per course date or one for all. Every sheet with a delegate header is read."""
+per course date or one for all. Every sheet with a delegate header is read. The rows marked
+as not attended are handed over too, as absences (``detail["absences"]``)."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from imports import cells
-from imports.completions import Cands, concat, finish
+from imports.completions import Cands, absences, concat, finish
 from imports.lms import candidates
 from imports.table import Context, Table
 from tracker.messages.problems import Report
 
+ABSENCES = "absences"  # the detail key of the absence records (taken out by imports.parse)
 DEFAULT_TITLE = "OIC Hydra exercise"
 _DATE_IN_TEXT = re.compile(
     r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
@@ -53,7 +56,7 @@ def _where(table: Table, what: str) -> str:
 
 
 def parse_hydra(tables: list[Table], ctx: Context,
-                report: Report) -> tuple[pd.DataFrame, dict[str, int]]:
+                report: Report) -> tuple[pd.DataFrame, dict[str, Any]]:
     parts = []
     for i, table in enumerate(tables):
         part = sheet_candidates(table, ctx, report)
@@ -61,6 +64,8 @@ def parse_hydra(tables: list[Table], ctx: Context,
         if len(tables) > 1:  # row keys are per sheet: compare the records themselves
             part = {k: v for k, v in part.items() if not k.startswith("_k")}
         parts.append(part)
-    records, detail = finish(concat(parts), ctx, report)
-    detail["sheets"] = len(tables)
+    cands = concat(parts)
+    records, counts = finish(cands, ctx, report)
+    detail: dict[str, Any] = {**counts, "sheets": len(tables),
+                              ABSENCES: absences(cands, ctx)}
     return records, detail

@@ -46,10 +46,11 @@ with cols[2]:
 
 if auth.can(user, "upload"):
     st.header("Visiting forces' Hydra attendance")
-    st.write("For each other force whose people attended your Hydra sessions, the delegates "
-             "who attended (name, collar and staff number, rank, course date), in the layout "
-             "of a Hydra delegate list: send it to that force, and their upload of it "
-             "credits their people. Only that force's people are in its file.")
+    st.write("For each other force whose people were on your Hydra sessions' delegate lists, "
+             "its delegates (name, collar and staff number, rank, course date, and whether "
+             "they attended or did not), in the layout of a Hydra delegate list: send it to "
+             "that force, and their upload of it credits the people who attended. Only that "
+             "force's people are in its file.")
     visiting = data.visiting_forces(_token, user.force_code)
     if visiting.empty:
         st.info("No delegates from other forces yet. They appear here once the delegate "

@@ -61,7 +61,7 @@ def test_init_creates_then_reports_the_same_schema(tmp_path: Path) -> None:
     second = runner.invoke(app, ["--db", url, "init"])
     assert first.exit_code == second.exit_code == 0
     assert first.output == second.output == (
-        f"Database ready at {url} (schema 0008_hydra_sessions).\n")
+        f"Database ready at {url} (schema 0009_hydra_absences).\n")
 
 
 def test_init_on_an_unreachable_server_says_what_to_check() -> None:

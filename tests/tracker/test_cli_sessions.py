@@ -139,8 +139,9 @@ def test_the_invite_commands(cli: Engine, tmp_path: Path) -> None:
         abe = s.scalar(select(Person).where(Person.staff_number == "202"))
         add_completion(s, abe, "oic-hydra", dt.date(2026, 3, 10), file_name="hydra-mar.xlsx")
     out = run("sessions", "invites", sid, "--as-of", "2026-03-11")
-    assert out.endswith("\nWho came: 1 invited, attended; 3 invited, did not attend; 0 "
-                        "attended, not invited.\n")
+    assert out.endswith("\nWho came: 1 invited, attended; 0 invited, did not attend (on the "
+                        "delegate list); 3 invited, not on the delegate list; 0 attended, not "
+                        "invited.\n")
 
 
 def test_a_missing_session_says_where_to_find_the_ids(cli: Engine) -> None:

@@ -11,8 +11,8 @@ from tracker.store.db import init_db, unit_of_work
 
 
 def test_init_creates_every_table_and_is_idempotent(empty_engine: Engine) -> None:
-    assert init_db(empty_engine) == "0008_hydra_sessions"
-    assert init_db(empty_engine) == "0008_hydra_sessions"
+    assert init_db(empty_engine) == "0009_hydra_absences"
+    assert init_db(empty_engine) == "0009_hydra_absences"
     tables = set(inspect(empty_engine).get_table_names())
     assert set(models.Base.metadata.tables) <= tables
     with unit_of_work(empty_engine) as session:

@@ -149,3 +149,21 @@ def test_0008_adds_the_hydra_sessions_and_their_invites_and_takes_them_away(
     tables = set(inspect(empty_engine).get_table_names())
     assert not {"hydra_sessions", "session_invites"} & tables
     assert "referrals" in tables
+
+
+def test_0009_adds_the_hydra_absences_and_takes_them_away(empty_engine: Engine) -> None:
+    """A database at 0008 upgrades to 0009_hydra_absences (hydra_absences, unique per
+    person, module and date) and downgrades back to 0008 with the sessions kept."""
+    from sqlalchemy import inspect
+
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0008_hydra_sessions")
+    command.upgrade(config, "0009_hydra_absences")
+    found = inspect(empty_engine)
+    assert "hydra_absences" in found.get_table_names()
+    assert [u["column_names"] for u in found.get_unique_constraints("hydra_absences")] == [
+        ["person_id", "module_id", "held_on"]]
+    command.downgrade(config, "0008_hydra_sessions")
+    tables = set(inspect(empty_engine).get_table_names())
+    assert "hydra_absences" not in tables
+    assert {"hydra_sessions", "session_invites"} <= tables

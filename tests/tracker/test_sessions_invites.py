@@ -9,7 +9,9 @@ overdue order, then name: Abe, Ali, Cal, Nia, Jen; round one takes one of each d
 Cal, Nia, Jen.
 
 After session 2, the delegate list Avon and Somerset imports says Abe and Ali came;
-Wiltshire's own list of the same day (Will) is not this session's.
+Wiltshire's own list of the same day (Will) is not this session's. An earlier list of the
+day marked Cem and Abe as not attending: Cem did not attend (on the delegate list), Abe
+came (attending wins), Cal and Nia are on no list.
 
 Session 3, 15 Apr, 2 seats: Cem's exemption is over by then but he is exempt today (never
 invited); Abe, Cal, Nia and Jen are invited to session 2, still to come: only Ali.
@@ -33,7 +35,7 @@ from tests.tracker.test_sessions_plan import FORCE, JAN, RULES, add_sessions, bu
 from tracker.sessions import invites as inv
 from tracker.sessions import register as reg
 from tracker.store.db import unit_of_work
-from tracker.store.models import AuditEvent, Completion, Person
+from tracker.store.models import AuditEvent, Completion, HydraAbsence, Person
 
 D = dt.date
 FEB = D(2026, 2, 1)
@@ -99,13 +101,19 @@ def test_the_lead_edits_the_list_and_after_the_session_it_shows_who_came(
         theirs = batch(s, "wilts-hydra.xlsx", "hydra-delegates", force="wiltshire")
         s.add(Completion(person_id=person["Will"], module_id=module_id(s, "oic-hydra"),
                          completed_on=D(2026, 3, 10), source=theirs.kind, batch_id=theirs.id))
+        earlier = batch(s, "hydra-mar-first.xlsx", "hydra-delegates")
+        for who in ("Cem", "Abe"):
+            s.add(HydraAbsence(person_id=person[who], module_id=module_id(s, "oic-hydra"),
+                               held_on=D(2026, 3, 10), batch_id=earlier.id))
     after = inv.invite_list(engine, RULES, first.id, D(2026, 3, 11))
     assert list(zip(names(after), after["attendance"], strict=True)) == [
-        ("Cal", "invited, did not attend"), ("Cem", "invited, did not attend"),
-        ("Nia", "invited, did not attend"), ("Abe", "invited, attended"),
+        ("Cal", "invited, not on the delegate list"),
+        ("Cem", "invited, did not attend (on the delegate list)"),
+        ("Nia", "invited, not on the delegate list"), ("Abe", "invited, attended"),
         ("Ali", "attended, not invited")]
-    assert inv.who_came(after) == ("Who came: 1 invited, attended; 3 invited, did not "
-                                   "attend; 1 attended, not invited.")
+    assert inv.who_came(after) == (
+        "Who came: 1 invited, attended; 1 invited, did not attend (on the delegate list); "
+        "2 invited, not on the delegate list; 1 attended, not invited.")
     assert inv.who_came(before) is None
     with unit_of_work(engine) as s:
         actions = [e.action for e in s.scalars(

@@ -11,8 +11,10 @@ The world, by hand:
   force), Amy and Ben (Wiltshire, attended), Cal (Wiltshire, did not attend), Gil Gray
   (Gloucestershire, attended); on 26 March 2026 Dot Dale (Wiltshire, attended).
 
-So Wiltshire's return holds Amy and Ben on 12 March and Dot on 26 March: 3 rows; imported at
-Wiltshire, its Hydra coverage moves from 0 of 4 to exactly 3 of 4 (Cal did not attend).
+So Wiltshire's return holds Amy, Ben (attended) and Cal (did not attend) on 12 March and Dot
+on 26 March: 4 rows of 4 delegates, 1 of them an absence; imported at Wiltshire, its Hydra
+coverage moves from 0 of 4 to exactly 3 of 4 (Cal did not attend), and Wiltshire keeps
+Cal's absence (12 March, row 4 of the return: the header is row 1, then by date and name).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from tracker.cli.app import app
 from tracker.ingest.records import Kind
 from tracker.reports import visitors as vis
 from tracker.store.db import init_db, make_engine, scratch_schema, unit_of_work
-from tracker.store.models import AuditEvent, ImportBatch, Person
+from tracker.store.models import AuditEvent, HydraAbsence, ImportBatch, Person
 
 runner = CliRunner()
 HOST, HOME, THIRD = "avon-and-somerset", "wiltshire", "gloucestershire"
@@ -126,9 +128,9 @@ def test_round_trip_credits_exactly_the_delegates_who_attended(
     out = tmp_path / f"to-wiltshire.{suffix}"
     code, output = run(host, "visitors", "--force", HOME, "--out", str(out))
     assert code == 0, output
-    assert output == (f"Wrote {out}: 3 attendance(s) of 3 delegate(s) of Wiltshire Police, "
-                      "sessions from 12 March 2026 to 26 March 2026. Send it to Wiltshire "
-                      "Police; they import it as a Hydra delegate list.\n")
+    assert output == (f"Wrote {out}: 3 attendance(s) and 1 absence(s) of 4 delegate(s) of "
+                      "Wiltshire Police, sessions from 12 March 2026 to 26 March 2026. Send "
+                      "it to Wiltshire Police; they import it as a Hydra delegate list.\n")
     (tmp_path / "home-roster.csv").write_text(HOME_ROSTER, encoding="utf-8")
     import_file(home_engine, tmp_path / "home-roster.csv", HOME, "2026-01-31")
     assert hydra_coverage(home_engine, HOME) == (0, 4)
@@ -137,7 +139,12 @@ def test_round_trip_credits_exactly_the_delegates_who_attended(
     with unit_of_work(home_engine) as session:
         batch = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
         assert batch is not None
-        assert (batch.kind, batch.rows_read, batch.rows_new) == (Kind.HYDRA, 3, 3)
+        assert (batch.kind, batch.rows_read, batch.rows_new) == (Kind.HYDRA, 4, 3)
+        absences = session.execute(
+            select(Person.staff_number, HydraAbsence.held_on, HydraAbsence.row,
+                   HydraAbsence.raw_status, HydraAbsence.batch_id)
+            .join(Person, Person.id == HydraAbsence.person_id)).all()
+    assert absences == [("2003", dt.date(2026, 3, 12), 4, vis.ABSENT, batch.id)]
 
 
 def test_the_return_holds_that_force_only_and_reads_as_a_hydra_list(
@@ -150,8 +157,11 @@ def test_the_return_holds_that_force_only_and_reads_as_a_hydra_list(
          "Wiltshire Police", "Attended"],
         ["OIC Hydra exercise", dt.date(2026, 3, 12), "Ben Birch", "4102", None, None,
          "Wiltshire Police", "Attended"],
+        ["OIC Hydra exercise", dt.date(2026, 3, 12), "Cal Cedar", "4103", None, None,
+         "Wiltshire Police", "Did not attend"],
         ["OIC Hydra exercise", dt.date(2026, 3, 26), "Dot Dale", "4104", None, None,
          "Wiltshire Police", "Attended"]]
+    assert (result.people, result.absences, result.attendances) == (4, 1, 3)
     with unit_of_work(host) as session:
         assert vis.visitors(session, THIRD).delegates["full_name"].tolist() == ["Gil Gray"]
         with pytest.raises(vis.VisitorsError) as own:  # the host's own people visit nobody
@@ -161,7 +171,7 @@ def test_the_return_holds_that_force_only_and_reads_as_a_hydra_list(
     with unit_of_work(host) as session:
         forces = vis.visiting_forces(session, HOST)
     assert forces.values.tolist() == [[THIRD, "Gloucestershire Constabulary", 1],
-                                      [HOME, "Wiltshire Police", 3]]
+                                      [HOME, "Wiltshire Police", 4]]
 
 
 
@@ -178,6 +188,8 @@ def test_cli_writes_the_delegate_list_layout_and_audits_it(host: Engine, tmp_pat
          "Attended"],
         ["OIC Hydra exercise", "2026-03-12", "Ben Birch", "4102", "", "", "Wiltshire Police",
          "Attended"],
+        ["OIC Hydra exercise", "2026-03-12", "Cal Cedar", "4103", "", "", "Wiltshire Police",
+         "Did not attend"],
         ["OIC Hydra exercise", "2026-03-26", "Dot Dale", "4104", "", "", "Wiltshire Police",
          "Attended"]]
     assert detect_kind(rows[0], "", ()) == Kind.HYDRA
@@ -185,7 +197,8 @@ def test_cli_writes_the_delegate_list_layout_and_audits_it(host: Engine, tmp_pat
         event = session.scalars(select(AuditEvent)
                                 .where(AuditEvent.action == "visitors-export")).one()
         assert (event.target, event.detail) == ("wiltshire.csv", {
-            "force": HOME, "host": HOST, "rows": 3, "people": 3, "first": "2026-03-12",
+            "force": HOME, "host": HOST, "rows": 4, "people": 4, "absences": 1,
+            "first": "2026-03-12",
             "last": "2026-03-26"})
 
 
@@ -200,8 +213,9 @@ def test_only_the_host_forces_own_lists_count_when_it_is_named(
         names = {code: vis.visitors(session, HOME, code).delegates["full_name"].tolist()
                  for code in (HOST, THIRD, None)}
         forces = vis.visiting_forces(session, THIRD)
-    assert names == {HOST: ["Amy Ash", "Ben Birch", "Dot Dale"], THIRD: ["Cal Cedar"],
-                     None: ["Amy Ash", "Ben Birch", "Dot Dale", "Cal Cedar"]}
+    assert names == {HOST: ["Amy Ash", "Ben Birch", "Cal Cedar", "Dot Dale"],
+                     THIRD: ["Cal Cedar"],
+                     None: ["Amy Ash", "Ben Birch", "Cal Cedar", "Dot Dale", "Cal Cedar"]}
     assert forces.values.tolist() == [[HOME, "Wiltshire Police", 1]]
 
 
@@ -285,4 +299,6 @@ def test_refusals_say_what_to_do_and_write_nothing(
 def test_help_says_what_it_writes() -> None:
     result = runner.invoke(app, ["visitors", "--help"])
     assert result.exit_code == 0
-    assert "delegates of --force who attended Hydra" in " ".join(result.output.split())
+    words = " ".join(result.output.split())
+    assert "delegates of --force on Hydra delegate lists" in words
+    assert '"Attended" or "Did not attend"' in words

@@ -34,10 +34,10 @@ def visitors(
         "Default: $TRACKER_FORCE, else every force's lists but the home force's own.")]
     = None,
 ) -> None:
-    """Write the visiting forces' return: the delegates of --force who attended Hydra
-    sessions here (name, collar and staff number, rank, course date, attendance), and
-    nobody else, for that force to import and credit its people. The export is recorded
-    in the audit log."""
+    """Write the visiting forces' return: the delegates of --force on Hydra delegate lists
+    here (name, collar and staff number, rank, course date, attendance: "Attended" or "Did
+    not attend"), and nobody else, for that force to import and credit its people. The
+    export is recorded in the audit log."""
     try:
         fmt = file_format(out.name)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +49,8 @@ def visitors(
         fail(f"{out}: cannot write the file ({exc.strerror}). Check the folder exists and "
              "the file is not open in Excel.")
     dates = result.delegates["course_date"]
-    typer.echo(f"Wrote {out}: {len(result.delegates)} attendance(s) of {result.people} "
+    absent = f" and {result.absences} absence(s)" if result.absences else ""
+    typer.echo(f"Wrote {out}: {result.attendances} attendance(s){absent} of {result.people} "
                f"delegate(s) of {result.home_name}, sessions from {long_date(dates.min())} "
                f"to {long_date(dates.max())}. Send it to {result.home_name}; they import it as "
                "a Hydra delegate list.")

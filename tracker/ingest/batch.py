@@ -59,6 +59,7 @@ from tracker.store.bulk import (
 from tracker.store.db import force_ids, module_ids, unit_of_work
 from tracker.store.models import (
     Completion,
+    HydraAbsence,
     ImportBatch,
     Person,
     PersonState,
@@ -424,15 +425,58 @@ def _take(column: pd.Series, codes: pd.Series) -> pd.Series:
                      dtype=column.dtype)
 
 
+def _absence_records(plan: ImportPlan, forces: dict[str, int],
+                     modules: dict[str, int]) -> pd.DataFrame:
+    """A delegate list's did-not-attend rows with a known force, module, date and learner
+    (the others are left out without a problem: a non-attendance credits nobody)."""
+    records = plan.parsed.absences
+    if records is None or records.empty:
+        return pd.DataFrame()
+    records = records.copy()
+    records["target_force_id"] = _force_id_column(records, plan, forces)
+    records["module_id"] = records["module_code"].map(modules).astype("Int64")
+    records["completed_on"] = _day(records["completed_on"])
+    return records[records[["target_force_id", "module_id", "completed_on"]].notna()
+                   .all(axis=1)]
+
+
+def _with_absences(plan: ImportPlan, forces: dict[str, int], modules: dict[str, int],
+                   records: pd.DataFrame,
+                   learners: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The accepted records and the absences as one frame (``absent`` tells them apart),
+    numbered by their distinct learners, so a delegate who attended one session and missed
+    another is one person."""
+    absent = _absence_records(plan, forces, modules)
+    records["absent"] = False  # records is the plan's own copy: no need of another
+    if absent.empty:
+        return records, learners
+    both = pd.concat([records.drop(columns="learner"), absent.assign(absent=True)],
+                     ignore_index=True)
+    codes, learners = _distinct_learners(both)
+    both["learner"] = codes
+    return both[learners["identity_key"].notna().to_numpy()[codes]], learners
+
+
+def _attending(learners: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """The learners with a record that is not an absence (what plausibility judges)."""
+    absent = records["absent"]
+    if not absent.any():
+        return learners
+    return learners.iloc[np.unique(records.loc[~absent, "learner"].to_numpy())]
+
+
 def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int],
                       progress: Progress = no_progress) -> None:
-    records, learners = _completion_records(plan, forces, module_ids(session))
-    progress(Stage.MATCHING, total=len(learners))
+    modules = module_ids(session)
+    records, learners = _completion_records(plan, forces, modules)
     plan.counts["accepted"] = len(records)
+    records, learners = _with_absences(plan, forces, modules, records, learners)
+    progress(Stage.MATCHING, total=len(learners))
     force_list = sorted({int(f) for f in learners["force_id"].dropna().unique()})
     matched = match_learners(learners, Roster(session, force_list),
                              links_frame(session, force_list))
-    plan.frames["learners"] = learners.assign(person_id=matched["person_id"])
+    plan.frames["learners"] = _attending(learners.assign(person_id=matched["person_id"]),
+                                         records)
     codes = records["learner"]
     for name, column in (("person_id", matched["person_id"]),
                          ("matched_by", matched["matched_by"]),
@@ -443,9 +487,12 @@ def _plan_completions(session: Session, plan: ImportPlan, forces: dict[str, int]
         records[name] = _take(column, codes)
     unmatched = records["person_id"].isna()
     delegate = unmatched & (records["target_force_id"] != plan.force_id)
+    absent = records["absent"]
     _plan_delegates(plan, records, delegate)
-    _plan_unmatched(session, plan, records[unmatched & ~delegate])
-    _plan_matched(session, plan, records[~unmatched | delegate])
+    _plan_unmatched(session, plan, records[unmatched & ~delegate & ~absent])
+    _plan_matched(session, plan, records[(~unmatched | delegate) & ~absent])
+    _plan_absences(session, plan, records[(~unmatched | delegate) & absent])
+    plan.counts["absences_unmatched"] = int((unmatched & ~delegate & absent).sum())
 
 
 def _plan_delegates(plan: ImportPlan, records: pd.DataFrame, delegate: pd.Series) -> None:
@@ -494,6 +541,35 @@ def _plan_matched(session: Session, plan: ImportPlan, rows: pd.DataFrame) -> Non
     plan.counts["new"] = int(new.sum())
     plan.counts["unchanged"] = len(rows) - int(new.sum())
     _date_disagreements(plan, rows.loc[new & rows["person_id"].notna()], stored)
+
+
+def _plan_absences(session: Session, plan: ImportPlan, rows: pd.DataFrame) -> None:
+    """Absences not stored yet (once per person, module and date), and not attended by the
+    same person on the same day in this very file (attending wins)."""
+    natural = ["person_id", "module_id", "completed_on"]
+    rows = rows.drop_duplicates([*natural, "new_key"])
+    if rows.empty:
+        plan.frames["absences"] = rows
+        return
+    force_list = sorted({int(f) for f in rows["target_force_id"].dropna().unique()})
+    stored = _existing_absences(session, force_list)
+    attended = plan.frames["completions"][[*natural, "new_key"]].assign(came=True)
+    rows = rows.merge(stored, on=natural, how="left", indicator="known")
+    rows = rows.merge(attended.drop_duplicates(), on=[*natural, "new_key"], how="left")
+    fresh = (rows["known"] == "left_only") & rows["came"].isna()
+    plan.frames["absences"] = rows.loc[fresh].drop(columns=["known", "came"])
+    plan.counts["absences"] = int(fresh.sum())
+
+
+def _existing_absences(session: Session, force_list: list[int]) -> pd.DataFrame:
+    """(person_id, module_id, completed_on) of the stored absences of these forces' people."""
+    stmt = (select(HydraAbsence.person_id, HydraAbsence.module_id, HydraAbsence.held_on)
+            .join(Person, Person.id == HydraAbsence.person_id)
+            .where(Person.force_id.in_(force_list)))
+    frame = frame_of(session, stmt, ["person_id", "module_id", "completed_on"])
+    frame = frame.astype({"person_id": "Int64", "module_id": "Int64"})
+    frame["completed_on"] = _day(frame["completed_on"])
+    return frame
 
 
 def _date_disagreements(plan: ImportPlan, new: pd.DataFrame, stored: pd.DataFrame) -> None:
@@ -675,6 +751,7 @@ def _new_batch(session: Session, plan: ImportPlan) -> ImportBatch:
               "date_disagreements": c["disagreements"], "people_created": c["people_created"],
               "sheet": plan.parsed.sheet, "header_row": plan.parsed.header_row,
               "columns": plan.parsed.columns, "problems_dropped": dict(plan.report.dropped),
+              **_absence_counts(plan),
               **_accepted(plan)}
     batch = ImportBatch(
         file_name=plan.parsed.file_name, sha256=plan.parsed.sha256, kind=plan.kind,
@@ -685,6 +762,15 @@ def _new_batch(session: Session, plan: ImportPlan) -> ImportBatch:
     session.add(batch)
     session.flush()  # the batch id; on SQLite this also takes the write lock
     return batch
+
+
+def _absence_counts(plan: ImportPlan) -> dict[str, int]:
+    """For a delegate list with did-not-attend rows: the absences stored, and those of the
+    file's force that matched nobody on its roster (not stored, not queued)."""
+    c = plan.counts
+    if not (c["absences"] or c["absences_unmatched"]):
+        return {}
+    return {"absences": c["absences"], "absences_unmatched": c["absences_unmatched"]}
 
 
 def _write_problems(session: Session, plan: ImportPlan, batch_id: int) -> None:
@@ -745,7 +831,21 @@ def _write_completions(session: Session, plan: ImportPlan, batch: ImportBatch,
     rows = rows.assign(person_id=planned["person_id"].fillna(planned["new_key"].map(new_people)),
                        completed_on=_iso(planned["completed_on"]))
     _insert_completions(session, rows, batch, progress)
+    _write_absences(session, plan, batch, new_people)
     _write_unmatched(session, plan, batch.id)
+
+
+def _write_absences(session: Session, plan: ImportPlan, batch: ImportBatch,
+                    new_people: pd.Series) -> None:
+    """The delegate list's new absences, with this batch and row as their first report."""
+    planned = plan.frames.get("absences")
+    if planned is None or planned.empty:
+        return
+    frame = pd.DataFrame({
+        "person_id": planned["person_id"].fillna(planned["new_key"].map(new_people)),
+        "module_id": planned["module_id"], "held_on": _iso(planned["completed_on"]),
+        "batch_id": batch.id, "row": planned["row"], "raw_status": planned["raw_status"]})
+    insert_frame(session, "hydra_absences", frame)
 
 
 def _write_delegates(session: Session, plan: ImportPlan, batch: ImportBatch) -> pd.Series:

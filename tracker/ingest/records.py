@@ -199,3 +199,6 @@ class ParsedFile:
     signature: str = ""  # the layout's signature (``imports.layout_signature``)
     decisions: list[Decision] = field(default_factory=list)  # one per non-empty header
     layout_used: bool = False  # a saved mapping of this layout was applied
+    # A delegate list's rows marked as not attended (COMPLETION_COLUMNS, ``completed_on``
+    # the course date): stored as absences, never as completions. None: not that kind.
+    absences: pd.DataFrame | None = None

@@ -2,7 +2,8 @@
 
 Removed: the NCCU referrals and intelligence submissions it added that no other batch
 reports (one another batch reported again passes to it), the batch's completion evidence,
-completions no other batch reports, its roster snapshot and person states, people it
+completions no other batch reports, the absences it first reported (a delegate list's
+did-not-attend rows), its roster snapshot and person states, people it
 created that nothing else refers to, its review queue records, and the file kept as
 uploaded (unless another committed batch imported the same content). Restored: identity
 fields the batch overwrote (unless a later batch changed them again). Kept: the batch row
@@ -29,6 +30,7 @@ from tracker.store.models import (
     Completion,
     CompletionEvidence,
     Exemption,
+    HydraAbsence,
     IdentityLink,
     ImportBatch,
     ImportFile,
@@ -60,6 +62,8 @@ def undo_batch(engine: Engine, batch_id: int, actor: str) -> ImportBatch:
                               f"{batch.undone_at:%Y-%m-%d %H:%M} by {batch.undone_by}; "
                               "nothing was changed.")
         counts = _remove_completions(session, batch_id)
+        counts["absences"] = _run(session,
+            delete(HydraAbsence).where(HydraAbsence.batch_id == batch_id))
         counts["states"] = _remove_roster(session, batch_id)
         counts["log_rows"] = remove_log_rows(session, batch)
         _restore_identities(session, batch)
@@ -134,6 +138,7 @@ def _remove_people(session: Session, batch_id: int) -> int:
     referenced = [
         exists().where(PersonState.person_id == p.id),
         exists().where(Completion.person_id == p.id),
+        exists().where(HydraAbsence.person_id == p.id),
         exists().where(UnmatchedRecord.person_id == p.id),
         exists().where(Exemption.person_id == p.id),
         exists().where(IdentityLink.person_id == p.id,

@@ -5,8 +5,10 @@ number, rank, home force, attendance), to send to that force. Its import there c
 home force's people.
 
 Only that force's people: never the host's own, never a third force's. A delegate list's
-"did not attend" rows are not stored as completions (the import counts them and moves on),
-so every row of the return is one the host recorded as attended.
+"did not attend" rows are stored as absences (never completions); they go in the return as
+"Did not attend", which the home force's Hydra import reads as non-attendance: it keeps
+them as absences there and credits nobody for them. An absence on a day another list says
+the same person attended is left out (attending wins).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-from sqlalchemy import Engine, Subquery, func, select, union
+from sqlalchemy import Engine, Subquery, exists, func, select, union
 from sqlalchemy.orm import Session
 
 from tracker.messages.hints import Advised, Refusal
@@ -30,6 +32,7 @@ from tracker.store.models import (
     Completion,
     CompletionEvidence,
     Force,
+    HydraAbsence,
     ImportBatch,
     Module,
     Person,
@@ -38,6 +41,7 @@ from tracker.store.models import (
 
 HYDRA_KIND = "hydra-delegates"  # tracker.ingest.records.Kind.HYDRA (this room may not import it)
 ATTENDED = "Attended"
+ABSENT = "Did not attend"  # imports.statuses reads it as not attended
 # The file's columns, in order; their headings come from the label table.
 LAYOUT = ["course", "course_date", "full_name", "collar_number", "staff_number", "rank_label",
           "home_force", "attendance"]
@@ -65,6 +69,11 @@ class Visitors:
     host: str | None
     delegates: pd.DataFrame
     people: int  # distinct delegates (a delegate may have attended twice)
+    absences: int = 0  # rows of ``delegates`` that say "Did not attend"
+
+    @property
+    def attendances(self) -> int:
+        return len(self.delegates) - self.absences
 
 
 def _force_ids(session: Session) -> dict[str, int]:
@@ -95,6 +104,34 @@ def _attended(session: Session, home_id: int, host_id: int | None) -> pd.DataFra
     if host_id is not None:
         stmt = stmt.where(reports.c.host_id == host_id)
     return pd.DataFrame(session.execute(stmt).all(), columns=ATTENDED_COLUMNS)
+
+
+def _absent(session: Session, home_id: int, host_id: int | None) -> pd.DataFrame:
+    """Each absence of a ``home_id`` person that another force's delegate list (the host's,
+    when given) reported, unless a completion says they attended that day after all."""
+    came = exists().where(Completion.person_id == HydraAbsence.person_id,
+                          Completion.module_id == HydraAbsence.module_id,
+                          Completion.completed_on == HydraAbsence.held_on)
+    stmt = (select(Person.id, Person.full_name, Person.collar_number, Person.staff_number,
+                   Module.title, HydraAbsence.held_on)
+            .join(ImportBatch, ImportBatch.id == HydraAbsence.batch_id)
+            .join(Person, Person.id == HydraAbsence.person_id)
+            .join(Module, Module.id == HydraAbsence.module_id)
+            .where(ImportBatch.kind == HYDRA_KIND, ImportBatch.status == "committed",
+                   Person.force_id == home_id, ImportBatch.force_id != home_id, ~came))
+    if host_id is not None:
+        stmt = stmt.where(ImportBatch.force_id == host_id)
+    return pd.DataFrame(session.execute(stmt).all(), columns=ATTENDED_COLUMNS)
+
+
+def _listed(session: Session, home_id: int, host_id: int | None) -> pd.DataFrame:
+    """The attendances and the absences, each with its ``attendance`` word."""
+    parts = [frame.assign(attendance=word) for frame, word in (
+        (_attended(session, home_id, host_id), ATTENDED),
+        (_absent(session, home_id, host_id), ABSENT)) if not frame.empty]
+    if not parts:
+        return pd.DataFrame(columns=[*ATTENDED_COLUMNS, "attendance"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _ranks(session: Session, people: list[int]) -> dict[int, str]:
@@ -128,10 +165,10 @@ def visitors(session: Session, home: str, host: str | None = None) -> Visitors:
     _check_forces(home, host)
     name = vocab.forces().forces[home].name
     if home not in force_ids or (host is not None and host not in force_ids):
-        frame = pd.DataFrame(columns=ATTENDED_COLUMNS)
+        frame = pd.DataFrame(columns=[*ATTENDED_COLUMNS, "attendance"])
     else:
-        frame = _attended(session, force_ids[home],
-                          force_ids[host] if host is not None else None)
+        frame = _listed(session, force_ids[home],
+                        force_ids[host] if host is not None else None)
     if frame.empty:
         raise VisitorsError(f"No delegate of {name} attended a Hydra session recorded here, "
                             "so there is nothing to send them.", Refusal.NO_VISITORS)
@@ -141,23 +178,35 @@ def visitors(session: Session, home: str, host: str | None = None) -> Visitors:
     names[names.astype(str).str.match(_KEY_NAME)] = None
     frame = frame.assign(full_name=names,
                          rank_label=rank.where(rank.notna(), None), home_force=name,
-                         attendance=ATTENDED, course_date=pd.to_datetime(frame["course_date"]))
+                         course_date=pd.to_datetime(frame["course_date"]))
     frame = frame.sort_values(["course_date", "full_name", "collar_number"], ignore_index=True)
-    return Visitors(home, name, host, frame[LAYOUT], int(frame["person_id"].nunique()))
+    return Visitors(home, name, host, frame[LAYOUT], int(frame["person_id"].nunique()),
+                    int((frame["attendance"] == ABSENT).sum()))
+
+
+def _listed_people() -> Subquery:
+    """(person_id, host_id) of each delegate a committed delegate list reported, as
+    attended (a completion) or not (an absence), with the force that imported it."""
+    reports = _reports()
+    came = (select(Completion.person_id.label("person_id"), reports.c.host_id)
+            .join(reports, reports.c.completion_id == Completion.id))
+    absent = (select(HydraAbsence.person_id, ImportBatch.force_id)
+              .join(ImportBatch, ImportBatch.id == HydraAbsence.batch_id)
+              .where(ImportBatch.kind == HYDRA_KIND, ImportBatch.status == "committed"))
+    return union(came, absent).subquery()
 
 
 def visiting_forces(session: Session, host: str | None = None) -> pd.DataFrame:
-    """The forces whose people attended Hydra sessions another force's delegate lists (the
-    host's, when given) recorded: force (code), force_name, delegates (people), by name."""
-    reports = _reports()
+    """The forces whose people are on Hydra delegate lists of another force (the host's,
+    when given), attended or not: force (code), force_name, delegates (people), by name."""
+    listed = _listed_people()
     stmt = (select(Force.code, Force.name, func.count(func.distinct(Person.id)))
             .join(Person, Person.force_id == Force.id)
-            .join(Completion, Completion.person_id == Person.id)
-            .join(reports, reports.c.completion_id == Completion.id)
-            .where(Person.force_id != reports.c.host_id)
+            .join(listed, listed.c.person_id == Person.id)
+            .where(Person.force_id != listed.c.host_id)
             .group_by(Force.code, Force.name).order_by(Force.name))
     if host is not None:
-        stmt = stmt.where(reports.c.host_id == _force_ids(session).get(host))
+        stmt = stmt.where(listed.c.host_id == _force_ids(session).get(host))
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["force", "force_name", "delegates"])
 
@@ -192,6 +241,7 @@ def export_visitors(engine: Engine, home: str, target: str | Path | IO[bytes], f
     with unit_of_work(engine) as session:
         audit.record(session, actor, "visitors-export", _target_name(target, fmt),
                      force=home, host=host, rows=len(result.delegates), people=result.people,
+                     absences=result.absences,
                      first=_day(result.delegates["course_date"].min()),
                      last=_day(result.delegates["course_date"].max()))
     return result
@@ -205,5 +255,5 @@ def _day(value: pd.Timestamp) -> str:
     return dt.date.isoformat(value.date())
 
 
-__all__ = ["ATTENDED", "LAYOUT", "Visitors", "VisitorsError",
+__all__ = ["ABSENT", "ATTENDED", "LAYOUT", "Visitors", "VisitorsError",
            "export_visitors", "file_format", "visiting_forces", "visitors", "write_visitors"]

@@ -29,6 +29,7 @@ from tracker.store.db import unit_of_work
 from tracker.store.models import (
     Completion,
     Force,
+    HydraAbsence,
     HydraSession,
     ImportBatch,
     Module,
@@ -39,7 +40,9 @@ from tracker.store.models import (
 LIST_COLUMNS = ["full_name", "staff_number", "collar_number", "rank_label",
                 "department_label", "unit", "email", "attendance", "person_id"]
 ATTENDANCE = {"invited": "invited", "came": "invited, attended",
-              "absent": "invited, did not attend", "uninvited": "attended, not invited"}
+              "absent": "invited, did not attend (on the delegate list)",
+              "unlisted": "invited, not on the delegate list",
+              "uninvited": "attended, not invited"}
 EXPORTS = ("csv", "xlsx")
 
 
@@ -165,18 +168,41 @@ def _attended(engine: Engine, row: HydraSession, req: Requirement) -> set[int]:
                    ImportBatch.force_id == row.force_id)))
 
 
+def _absent(engine: Engine, row: HydraSession, req: Requirement) -> set[int]:
+    """The people a delegate list imported by the session's force marks as not attending
+    the requirement's module(s) on the session's day (its stored absences)."""
+    with unit_of_work(engine) as session:
+        return set(session.scalars(
+            select(HydraAbsence.person_id).join(Module, Module.id == HydraAbsence.module_id)
+            .join(ImportBatch, ImportBatch.id == HydraAbsence.batch_id)
+            .where(Module.code.in_(list(req.modules)), HydraAbsence.held_on == row.held_on,
+                   ImportBatch.force_id == row.force_id)))
+
+
+def _attendance(person: int, invited: set[int], came: set[int], absent: set[int]) -> str:
+    """The ATTENDANCE key of one person after the session: attending wins over an absence
+    another list recorded for the same day."""
+    if person not in invited:
+        return "uninvited"
+    if person in came:
+        return "came"
+    return "absent" if person in absent else "unlisted"
+
+
 def invite_list(engine: Engine, rules: RuleSet, session_id: int,
                 as_of: dt.date) -> pd.DataFrame:
     """The session's list (LIST_COLUMNS), by department then name. Once the session is on
     or before ``as_of``, ``attendance`` says who came: invited and attended, invited and
-    absent, attended uninvited (as the imported delegate lists say)."""
+    marked as not attending on a delegate list, invited and on no delegate list, attended
+    uninvited (as the imported delegate lists say)."""
     row, _ = _session(engine, session_id)
     req = session_requirement(rules, row.requirement)
     invited = _invited(engine, [session_id])[session_id]
-    came = _attended(engine, row, req) if row.held_on <= as_of else set()
+    held = row.held_on <= as_of
+    came = _attended(engine, row, req) if held else set()
+    absent = _absent(engine, row, req) if held else set()
     people = sorted(invited | came)
-    status = {p: ("invited" if row.held_on > as_of else "came" if p in came and p in invited
-                  else "absent" if p in invited else "uninvited") for p in people}
+    status = {p: _attendance(p, invited, came, absent) if held else "invited" for p in people}
     states = load_states(engine, row.held_on, person_ids=people) if people else None
     if states is None or states.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
@@ -227,5 +253,5 @@ def who_came(listed: pd.DataFrame) -> str | None:
     if listed.empty or set(counts.index) == {ATTENDANCE["invited"]}:
         return None
     parts = [f"{int(counts.get(ATTENDANCE[k], 0))} {ATTENDANCE[k]}"
-             for k in ("came", "absent", "uninvited")]
+             for k in ("came", "absent", "unlisted", "uninvited")]
     return "Who came: " + "; ".join(parts) + "."

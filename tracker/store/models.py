@@ -222,6 +222,25 @@ class CompletionEvidence(Base):
     )
 
 
+class HydraAbsence(Base):
+    """A delegate list said a person did not attend a session of a module on a date.
+    Stored once per (person, module, date), with the batch and row that first said it;
+    undoing that batch removes it. Never a completion: coverage does not read it."""
+
+    __tablename__ = "hydra_absences"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
+    held_on: Mapped[dt.date] = mapped_column(Date)  # the course date
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    row: Mapped[int | None] = mapped_column(Integer)
+    raw_status: Mapped[str | None] = mapped_column(String(120))
+    __table_args__ = (
+        UniqueConstraint("person_id", "module_id", "held_on", name="uq_hydra_absences_natural"),
+        Index("ix_hydra_absences_batch", "batch_id"),
+    )
+
+
 class IdentityLink(Base):
     """An LMS or Hydra identity confirmed as a roster person, reapplied on later imports.
     ``identity_key`` is normalised, e.g. ``email:jo.bloggs@example.police.uk`` or

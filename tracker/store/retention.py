@@ -13,7 +13,8 @@ leaver's staff number becomes ``Leaver #<id>``, and one that is their collar num
 ``Leaver #<id> (collar)``: two numbers that differed still differ and equal ones stay
 equal, so matching a referral to a document by officer is unchanged, and
 ``tracker.recommendations.referrals`` finds the person (and their rank and department)
-from either. Roster states, completions, exemptions and the logs' references and dates stay
+from either. Roster states, completions, a delegate list's absences (which hold no name,
+only the person, module and date), exemptions and the logs' references and dates stay
 as they are, so coverage as of any date, by requirement, rank and department, and
 recommendation 2's figures are the same after a purge as before.
 
