@@ -39,7 +39,7 @@ def test_a_lead_plans_a_session_and_downloads_its_invitations(server: str,
     page.get_by_label("Venue", exact=True).fill("Portishead HQ")  # type: ignore[attr-defined]
     page.get_by_label("Seats", exact=True).fill("1")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Add session").click()  # type: ignore[attr-defined]
-    page.get_by_text("Added the session of 01 April 2026 at Portishead HQ, 1 seat.").wait_for(
+    page.get_by_text("Added the session of 1 Apr 2026 at Portishead HQ, 1 seat.").wait_for(
         timeout=WAIT_MS)
     settle(page)
     assert _metric(page, "Seats planned") == "1"
