@@ -174,7 +174,7 @@ session = next(s for s in recorded if s.id == chosen)
 _edit_form(session)
 _remove_step(session)
 
-st.header("Invite list")
+st.header(f"Invite list, {ui.day_text(session.held_on)}")
 if st.button("Suggest invitations", key="sessions_suggest", disabled=session.held_on <= today,
              help="Fill the free seats: the most overdue first, spread across departments, "
              "never anyone exempt or invited to another session still to come."):
