@@ -175,8 +175,12 @@ _edit_form(session)
 _remove_step(session)
 
 st.header(f"Invite list, {ui.day_text(session.held_on)}")
-if st.button("Suggest invitations", key="sessions_suggest", disabled=session.held_on <= today,
-             help="Fill the free seats: the most overdue first, spread across departments, "
+full = session.invited >= session.capacity
+if st.button("Suggest invitations", key="sessions_suggest",
+             disabled=session.held_on <= today or full,
+             help="The session is over." if session.held_on <= today else
+             "Every seat is taken: take someone off, or give the session more seats." if full
+             else "Fill the free seats: the most overdue first, spread across departments, "
              "never anyone exempt or invited to another session still to come."):
     _done(actions.session_invite_suggested(chosen, user, today))
 if not auth.can(user, "view_identities"):
