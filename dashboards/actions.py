@@ -376,10 +376,31 @@ def session_add(force: str, requirement: str, held_on: dt.date, venue: str, capa
     def added() -> str:
         s = add_session(data.engine(), data.rules(), force, requirement, held_on, venue,
                         capacity, user.username, trainer=trainer, notes=notes)
-        return (f"Added the session of {s.held_on:%d %B %Y} at {s.venue}, {s.capacity} "
+        return (f"Added the session of {short_date(s.held_on)} at {s.venue}, {s.capacity} "
                 f"seat{'' if s.capacity == 1 else 's'}.")
 
     return _sessions_call(added)
+
+
+def session_edit(session_id: int, user: CurrentUser, *, held_on: dt.date, venue: str,
+                 capacity: int, trainer: str, notes: str) -> str:
+    """Change a session's date, venue, seats, trainer and notes (audited; blank trainer or
+    notes clear them)."""
+    from tracker.sessions.register import edit_session, list_sessions
+
+    _session_force(user, session_id)
+    before = {s.id: s for s in list_sessions(data.engine())}.get(session_id)
+
+    def edited() -> str:
+        s = edit_session(data.engine(), session_id, user.username, held_on=held_on,
+                         venue=venue, capacity=capacity, trainer=trainer, notes=notes)
+        said = (f"{short_date(s.held_on)} at {s.venue}, {s.capacity} "
+                f"seat{'' if s.capacity == 1 else 's'}")
+        if before is not None and s.updated_at == before.updated_at:
+            return f"Nothing to save: the session is already {said}."
+        return f"Saved: the session is now {said}."
+
+    return _sessions_call(edited)
 
 
 def session_remove(session_id: int, user: CurrentUser) -> str:
@@ -387,9 +408,14 @@ def session_remove(session_id: int, user: CurrentUser) -> str:
     from tracker.sessions.register import remove_session
 
     _session_force(user, session_id)
-    return _sessions_call(lambda: "Removed the session of {0.held_on:%d %B %Y} at "
-                          "{0.venue}.".format(remove_session(data.engine(), session_id,
-                                                             user.username)))
+    def removed() -> str:
+        s = remove_session(data.engine(), session_id, user.username)
+        dropped = (f"; its invite list of {s.invited} "
+                   f"{'person' if s.invited == 1 else 'people'} went with it" if s.invited
+                   else "")
+        return f"Removed the session of {short_date(s.held_on)} at {s.venue}{dropped}."
+
+    return _sessions_call(removed)
 
 
 def session_invite_suggested(session_id: int, user: CurrentUser, today: dt.date) -> str:
@@ -412,6 +438,17 @@ def session_invite(session_id: int, staff_numbers: str, user: CurrentUser) -> st
     return _sessions_call(lambda: "Invited {} more.".format(invite(
         data.engine(), session_id, people_by_staff_number(data.engine(), session_id, numbers),
         user.username)))
+
+
+def session_invite_person(session_id: int, person_id: int, user: CurrentUser) -> str:
+    """Add one person, chosen by name or staff number, to a session's list (audited)."""
+    from tracker.sessions.invites import invite
+
+    _session_force(user, session_id)
+    require(user, "view_identities")
+    return _sessions_call(lambda: "Invited 1 more." if invite(
+        data.engine(), session_id, [person_id], user.username) else
+        "That person is on the list already.")
 
 
 def session_uninvite(session_id: int, person_ids: list[int], user: CurrentUser) -> str:

@@ -56,14 +56,14 @@ if auth.can(user, "upload"):
         st.info("No delegates from other forces yet. They appear here once the delegate "
                 "lists of your Hydra sessions are uploaded on the Upload page.")
     for home, name, count in visiting.itertuples(index=False, name=None):
-        line = st.columns([3, 1, 1], vertical_alignment="center")
-        line[0].write(f"**{name}**: {count} delegate{'s' if count != 1 else ''}")
-        for col, (fmt, label, mime) in zip(line[1:], VISITOR_FILES, strict=True):
-            col.download_button(f"{name} ({label})",
-                                actions.visitors_file(home, user.force_code, fmt, user),
-                                file_name=f"hydra-delegates-{home}.{fmt}", mime=mime,
-                                key=f"dl_visitors_{home}_{fmt}", on_click="ignore",
-                                icon=":material/download:")
+        line = st.container(horizontal=True, vertical_alignment="center")
+        line.markdown(f"**{name}**: {count} delegate{'s' if count != 1 else ''}")
+        for fmt, label, mime in VISITOR_FILES:
+            line.download_button(f"{name} ({label})",
+                                 actions.visitors_file(home, user.force_code, fmt, user),
+                                 file_name=f"hydra-delegates-{home}.{fmt}", mime=mime,
+                                 key=f"dl_visitors_{home}_{fmt}", on_click="ignore",
+                                 icon=":material/download:", width="content")
 
 st.header("Requirement rules in force")
 st.caption(f"Rules file: {data.rules_file_text()}.")

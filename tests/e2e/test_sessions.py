@@ -1,6 +1,7 @@
 """In the browser: a training lead opens Hydra sessions, reads the gap (2 still to train:
 Bob Baker and Vic Vale; see tests/dashboards/test_sessions_page.py), adds a session of one
-seat on 1 Apr 2026, has its invitation suggested (Bob Baker) and downloads the list.
+seat on 1 Apr 2026, has its invitation suggested (Bob Baker), downloads the list, and
+moves the session to 8 Apr at the Hydra suite with 2 seats.
 
     /work/venv/bin/python -m pytest -m e2e tests/e2e/test_sessions.py -q
 """
@@ -39,7 +40,7 @@ def test_a_lead_plans_a_session_and_downloads_its_invitations(server: str,
     page.get_by_label("Venue", exact=True).fill("Portishead HQ")  # type: ignore[attr-defined]
     page.get_by_label("Seats", exact=True).fill("1")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Add session").click()  # type: ignore[attr-defined]
-    page.get_by_text("Added the session of 01 April 2026 at Portishead HQ, 1 seat.").wait_for(
+    page.get_by_text("Added the session of 1 Apr 2026 at Portishead HQ, 1 seat.").wait_for(
         timeout=WAIT_MS)
     settle(page)
     assert _metric(page, "Seats planned") == "1"
@@ -55,4 +56,23 @@ def test_a_lead_plans_a_session_and_downloads_its_invitations(server: str,
     with open(caught.value.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert (rows[0][0], rows[1][:2]) == ("Name", ["Bob Baker", "1002"])
+    _edit_the_session(page)
     page.close()
+
+
+def _edit_the_session(page: object) -> None:
+    """Move the session to 8 Apr at the Hydra suite with 2 seats, in its edit form."""
+    form = page.get_by_test_id("stForm").filter(  # type: ignore[attr-defined]
+        has=page.get_by_role("button", name="Save changes"))  # type: ignore[attr-defined]
+    day = form.get_by_role("group", name="Date", exact=True)
+    day.get_by_role("spinbutton").first.click()
+    page.keyboard.type("08042026")  # type: ignore[attr-defined]
+    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    form.get_by_label("Venue", exact=True).fill("Portishead HQ, Hydra suite")
+    form.get_by_label("Seats", exact=True).fill("2")
+    form.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Saved: the session is now 8 Apr 2026 at Portishead HQ, Hydra suite, "  # type: ignore[attr-defined]
+                     "2 seats.").wait_for(timeout=WAIT_MS)
+    settle(page)
+    assert _metric(page, "Seats planned") == "2"
+    shot(page, "sessions-edited")

@@ -33,7 +33,7 @@ from tracker.coverage.rules import load_rules
 from tracker.sessions import register as reg
 from tracker.sessions.plan import plan, plan_requirement
 from tracker.store.db import unit_of_work
-from tracker.store.models import AuditEvent
+from tracker.store.models import AuditEvent, SessionInvite
 
 D = dt.date
 JAN = D(2026, 1, 5)
@@ -161,3 +161,33 @@ def test_after_the_deadline_the_target_is_the_last_session(planned: Engine) -> N
     assert (hydra.target, hydra.outstanding, hydra.joining, hydra.seats_planned,
             hydra.closes_gap, hydra.closes_on, hydra.sessions_needed) == (
         D(2026, 5, 20), 6, 0, 8, True, D(2026, 5, 20), 0)
+
+
+def test_fewer_seats_than_invited_is_refused_and_candidates_leave_out_the_list(
+        planned: Engine) -> None:
+    """The 10 Mar session (4 seats), as of 1 Feb: still to train on its day Abe, Ali, Cal,
+    Nia and Jen (started 1 Mar), none yet due (deadline 30 Apr); Cem is exempt. With Abe and
+    Ali invited, the candidates are the other three, and 1 seat is refused."""
+    from tracker.messages.hints import explain
+    from tracker.sessions.candidates import candidates
+    from tracker.sessions.invites import invite
+
+    march = next(s for s in reg.list_sessions(planned, force=FORCE)
+                 if s.held_on == D(2026, 3, 10))
+    found = candidates(planned, RULES, march.id, D(2026, 2, 1))
+    assert list(found["full_name"]) == ["Abe Best", "Ali Cole", "Cal Dunn", "Jen Hart",
+                                        "Nia Egan"]
+    assert list(found["days_overdue"]) == [0, 0, 0, 0, 0]
+    invite(planned, march.id, [int(p) for p in found["person_id"][:2]], "lead")
+    assert list(candidates(planned, RULES, march.id, D(2026, 2, 1))["staff_number"]) == [
+        "204", "208", "206"]
+    with pytest.raises(reg.SessionError) as refused:
+        reg.edit_session(planned, march.id, "lead", capacity=1)
+    assert explain(refused.value, "cli") == (
+        "The session of 10 Mar 2026 at Portishead HQ has 2 people invited, so it cannot have "
+        "1 seat. Give it 2 seats or more, or take people off first with tracker sessions "
+        "uninvite SESSION --staff NUMBER.")
+    assert reg.edit_session(planned, march.id, "lead", capacity=2).capacity == 2
+    assert reg.remove_session(planned, march.id, "lead").invited == 2
+    with unit_of_work(planned) as s:
+        assert s.scalars(select(SessionInvite)).all() == []

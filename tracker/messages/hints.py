@@ -44,6 +44,7 @@ class Refusal(StrEnum):
     WHICH_DOCUMENT = "which-document"
     NO_SESSION = "no-session"
     SESSION_FULL = "session-full"
+    SEATS_BELOW_INVITED = "seats-below-invited"
     RESTORE_OTHER_DATABASE = "restore-other-database"
     RESTORE_NOT_EMPTY = "restore-not-empty"
     RESTORE_OTHER_SCHEMA = "restore-other-schema"
@@ -289,8 +290,15 @@ HINTS: dict[HintCode, Hint] = {
         "Session full",
         "Take someone off with tracker sessions uninvite SESSION --staff NUMBER, or add seats "
         "with tracker sessions edit SESSION --capacity SEATS.",
-        "Take someone off the list (Take off), or record the session again with more seats.",
+        "Take someone off the list (Take off), or give the session more seats (Edit this "
+        "session).",
         added=False),
+    Refusal.SEATS_BELOW_INVITED: Hint(
+        "Fewer seats than people invited",
+        "Give it {invited} seats or more, or take people off first with tracker sessions "
+        "uninvite SESSION --staff NUMBER.",
+        "Give it {invited} seats or more, or take people off its invite list first (Take "
+        "off)."),
     Refusal.MILESTONE_EXISTS: Hint(
         "Milestone exists already",
         "Change it with tracker milestones edit KEY, or add the new one with --key KEY.",

@@ -6,7 +6,8 @@ them, those joining scope before each session, the seats planned, whether and wh
 close the gap, and how many more sessions of the usual size the target date needs; and
 the invite list of a session (``invites``): who to invite, most overdue first and spread
 across departments, the lead's edits, its formula-safe export, and after it who came;
-and the demo force's planned sessions (``demo``).
+and who may be added to a list by hand (``candidates``); and the demo force's planned
+sessions (``demo``).
 
 May import: config, reference, messages, store, coverage, reports.
 """

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.messages.hints import Advised, Refusal
+from tracker.reference.text import short_date
 from tracker.store import audit
 from tracker.store.db import unit_of_work
 from tracker.store.models import Force, HydraSession, SessionInvite, utcnow
@@ -161,6 +162,17 @@ def _wanted(row: HydraSession, given: dict[str, Any]) -> dict[str, Any]:
     return after
 
 
+def _seats_hold_invited(session: Session, row: HydraSession, capacity: int) -> None:
+    """Refuse fewer seats than the people on the session's invite list."""
+    invited = session.scalar(select(func.count()).select_from(SessionInvite)
+                             .where(SessionInvite.session_id == row.id)) or 0
+    if capacity < invited:
+        raise SessionError(f"The session of {short_date(row.held_on)} at {row.venue} has "
+                           f"{invited} people invited, so it cannot have {capacity} "
+                           f"seat{'' if capacity == 1 else 's'}.",
+                           Refusal.SEATS_BELOW_INVITED, invited=invited)
+
+
 def edit_session(engine: Engine, session_id: int, actor: str, *,
                  held_on: dt.date | None = None, venue: str | None = None,
                  capacity: int | None = None, trainer: str | None = None,
@@ -176,6 +188,7 @@ def edit_session(engine: Engine, session_id: int, actor: str, *,
     with unit_of_work(engine) as session:
         row = find(session, session_id)
         after = _wanted(row, given)
+        _seats_hold_invited(session, row, after["capacity"])
         changed = {f: {"old": _shown(getattr(row, f)), "new": _shown(v)}
                    for f, v in after.items() if getattr(row, f) != v}
         if changed:
@@ -192,9 +205,7 @@ def remove_session(engine: Engine, session_id: int, actor: str) -> SessionView:
     with unit_of_work(engine) as session:
         row = find(session, session_id)
         view = _views(session, [row])[0]
-        for invite in session.scalars(select(SessionInvite)
-                                      .where(SessionInvite.session_id == session_id)):
-            session.delete(invite)
+        session.execute(delete(SessionInvite).where(SessionInvite.session_id == session_id))
         session.delete(row)
         audit.record(session, actor, "session-remove", f"session:{session_id}",
                      **{k: v for k, v in view.to_dict().items()
