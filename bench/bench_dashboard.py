@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_coverage as bc  # noqa: E402
 
+from demodata import national  # noqa: E402
 from tracker import auth  # noqa: E402
 from tracker.store.db import init_db, make_engine  # noqa: E402
 
@@ -60,14 +61,15 @@ def load(engine: Engine, people: int, completions: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     init_db(engine)
     sizes = {FORCE: people}
-    batch_ids, snapshot_ids = bc.reference_rows(engine, sizes)
+    batch_ids, snapshot_ids = national.reference_rows(engine, sizes)
     with engine.begin() as conn:
         force_ids = {c: i for c, i in conn.execute(text("SELECT code, id FROM forces"))}
         module_ids = {c: i for c, i in conn.execute(text("SELECT code, id FROM modules"))}
-    p = bc.make_people(people, sizes, force_ids, rng)
-    done = bc.make_completions(p, completions, module_ids, rng)
-    for table, (columns, rows) in bc.build_tables(p, done, batch_ids, snapshot_ids, rng).items():
-        bc.bulk_insert(engine, table, columns, rows)
+    p = national.make_people(people, sizes, force_ids, rng)
+    done = national.make_completions(p, completions, module_ids, rng)
+    tables = national.build_tables(p, done, batch_ids, snapshot_ids, rng)
+    for table, (columns, rows) in tables.items():
+        national.bulk_insert(engine, table, columns, rows)
     auth.ensure_demo_users(engine)
 
 

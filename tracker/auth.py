@@ -532,17 +532,26 @@ DEMO_USERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 def ensure_demo_users(engine: Engine) -> dict[str, str]:
     """Create (or reset) one demo user per role, for Avon and Somerset; returns
     {username: password} for printing. Demo passwords are fixed and public: demo only."""
+    return reset_demo_users(engine, {name: (role, password, DEMO_FORCE, departments)
+                                     for name, (role, password, departments)
+                                     in DEMO_USERS.items()})
+
+
+def reset_demo_users(engine: Engine, users: dict[str, tuple[str, str, str | None,
+                                                            tuple[str, ...]]]
+                     ) -> dict[str, str]:
+    """Create (or reset) demo log-ins, ``{username: (role, password, force code or None,
+    departments)}``: unlocked, active, with that password. Returns {username: password}."""
     with unit_of_work(engine) as session:
-        force_id = _force_id(session, DEMO_FORCE)
-        for username, (role, password, departments) in DEMO_USERS.items():
+        for username, (role, password, force, departments) in users.items():
             user = _get_user(session, username)
             if user is None:
                 user = User(username=username, role=role)
                 session.add(user)
-            user.role, user.force_id = role, force_id
+            user.role, user.force_id = role, _force_id(session, force)
             user.departments = list(departments) or None
             user.password_hash = hash_password(password)
             user.failed_logins, user.locked_until, user.active = 0, None, True
             user.display_name = f"Demo {ROLE_LABELS[role].split(' (')[0].lower()}"
             audit.record(session, "tracker demo", "user-demo", username, role=role)
-    return {username: password for username, (_r, password, _d) in DEMO_USERS.items()}
+    return {username: password for username, (_r, password, _f, _d) in users.items()}

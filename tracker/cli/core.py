@@ -48,25 +48,63 @@ def init(ctx: typer.Context) -> None:
 @app.command("demo-data")
 def demo_data(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", metavar="FOLDER",
-                                      help="Folder to write the export files to.")],
-    people: Annotated[int, typer.Option("--people", min=50, metavar="N",
-                                        help="Size of the force.")] = 6500,
+    out: Annotated[Path, typer.Option("--out", metavar="FOLDER|FILE.db",
+                                      help="Folder to write the export files to; with "
+                                      "--national, the SQLite file to create.")],
+    people: Annotated[int | None, typer.Option(
+        "--people", min=50, metavar="N", show_default=False,
+        help="Size of the force [default: 6500; national: 250000 in all].")] = None,
     seed: Annotated[int, typer.Option("--seed", metavar="N",
                                       help="Random seed (same seed, same files).")] = 2025,
     forces: Annotated[int, typer.Option("--forces", min=1, max=43, metavar="N",
                                         help="Number of forces (national benchmarks).")] = 1,
+    national: Annotated[bool, typer.Option(
+        "--national", help="Instead of export files, build a national database (43 forces, "
+        "two roster snapshots, completions, exemptions) straight into a new SQLite file, with "
+        "log-ins for a national admin, lead and inspector and a Metropolitan Police "
+        "lead.")] = False,
+    completions: Annotated[int, typer.Option(
+        "--completions", min=0, metavar="N",
+        help="With --national: e-learning and Hydra completions in all.")] = 1_000_000,
     today: DateOption = None,
 ) -> None:
     """Write realistic synthetic export files (HR roster, LMS e-learning exports, Hydra
-    delegate lists) for a force, with the mess real files carry."""
+    delegate lists) for a force, with the mess real files carry; or, with --national, a
+    national database to try the dashboard at scale."""
+    if national:
+        _national_database(out, people or 250_000, completions, seed)
+        return
     from demodata import generate
 
     day = today.date() if today else state(ctx).settings.today()
-    manifest = generate(out, people=people, seed=seed, forces=forces, today=day)
+    manifest = generate(out, people=people or 6500, seed=seed, forces=forces, today=day)
     for item in manifest.files:
         typer.echo(f"  {item.kind:<28} {out / item.name}")
-    typer.echo(f"Wrote {len(manifest.files)} files for {people} people to {out}.")
+    typer.echo(f"Wrote {len(manifest.files)} files for {people or 6500} people to {out}.")
+
+
+def _national_database(out: Path, people: int, completions: int, seed: int) -> None:
+    from demodata.national import build_national, national_users
+    from tracker.store.db import make_engine
+
+    if out.exists():
+        fail(f"{out} already exists: choose a new file name, or remove it first.")
+    if not out.parent.is_dir():
+        fail(f"the folder {out.parent} does not exist: create it, or choose another file.")
+    typer.echo(f"Building a national database of {people:,} people at {out} ...")
+    engine = make_engine(f"sqlite:///{out.resolve()}")
+    try:
+        sizes = build_national(engine, people, completions, seed)
+        users = national_users(engine)
+    finally:
+        engine.dispose()
+    typer.echo(f"  {sizes['forces']} forces, {sizes['people']:,} people, "
+               f"{sizes['person_states']:,} roster rows, {sizes['completions']:,} completions, "
+               f"{sizes['exemptions']:,} exemptions.")
+    typer.echo("Log-ins (user / password):")
+    for username, password in users.items():
+        typer.echo(f"  {username:<20} {password}")
+    typer.echo(f"Open it: TRACKER_DB_URL=sqlite:///{out.resolve()} tracker serve")
 
 
 def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list[str]:
