@@ -48,6 +48,8 @@ st.set_page_config(page_title="OIC training tracker", page_icon="🎓",
                    layout="wide")
 ui.page_style()
 
+if ui.current_user() is None:
+    data.warm_up()  # the data is read while the password is typed
 user = ui.login_gate()
 page_ids = auth.pages_for(user.role)
 if "national" in page_ids and (user.force_code is not None

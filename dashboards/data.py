@@ -1,16 +1,24 @@
 """Cached reads for the dashboard pages: the engine once per process (``st.cache_resource``),
 query results in ``st.cache_data`` keyed on the database URL, the rules file and a cheap
 *state token* of the database, so a new import, undo, mapping or exemption shows at once
-and nothing stale is served. Every number comes from the tracker's coverage engine."""
+and nothing stale is served. Every number comes from the tracker's coverage engine.
+
+Coverage and trends are worked out from one in-memory snapshot of the data per state
+token (``tracker.coverage.snapshot``, saved in the data folder so a restarted server reads
+it back in a fraction of a second) and kept as they are (``st.cache_resource``): a
+national coverage result is hundreds of thousands of rows, which ``st.cache_data`` would
+pickle on the way in and copy on every page run."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import io
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +32,15 @@ from tracker.config import Settings, load_settings
 from tracker.coverage import engine as coverage
 from tracker.coverage import population
 from tracker.coverage.explain import CompletionUsed, Evidence, Explanation, RequirementWhy
-from tracker.coverage.rules import DEFAULT_RULES, RuleSet, load_rules
+from tracker.coverage.rules import DEFAULT_RULES, Requirement, RuleSet, load_rules
+from tracker.coverage.snapshot import (
+    Snapshot,
+    answerable,
+    load_snapshot,
+    read_snapshot,
+    save_snapshot,
+    snapshot_key,
+)
 from tracker.coverage.trend import RECENT_WEEKS, Trend
 from tracker.coverage.trend import trend as trend_of
 from tracker.ingest import reads
@@ -44,6 +60,8 @@ READ_ONLY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "
                      "export", "visitors-export", "page-refused")
 
 Token = tuple[Any, ...]
+LOG = logging.getLogger(__name__)
+SNAPSHOT_FOLDER = "snapshots"  # in the data folder (TRACKER_DATA_DIR)
 
 
 def settings() -> Settings:
@@ -105,23 +123,76 @@ def scope(user: CurrentUser) -> tuple[str | None, tuple[str, ...] | None]:
     return user.force_code, departments
 
 
-@st.cache_data(show_spinner="Working out coverage…", max_entries=32)
+@st.cache_resource(show_spinner="Reading the data…", max_entries=2)
+def _snapshot(token: Token, key: str) -> Snapshot:
+    """Everything coverage reads (``tracker.coverage.snapshot``), once per state of the
+    data: from the data folder's copy when one was saved for ``key`` (a fresh server then
+    paints at once), else from the database, saving the copy for the next server."""
+    folder, current = settings().data_dir / SNAPSHOT_FOLDER, rules()
+    found = read_snapshot(folder, key, current)
+    if found is None:
+        found = load_snapshot(engine(), current)
+        try:
+            save_snapshot(found, folder, key)
+        except OSError:
+            LOG.warning("could not save the data snapshot in %s", folder, exc_info=True)
+    return found
+
+
+def snapshot(token: Token, requirements: Sequence[Requirement]) -> Snapshot | None:
+    """The snapshot of the data ``token`` stands for, if it can answer for
+    ``requirements`` (not for a validity period: then None, and the caller queries)."""
+    if not answerable(requirements):
+        return None
+    return _snapshot(token, snapshot_key(token, rules()))
+
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tracker-data")
+
+
+_WARMED: set[str] = set()
+
+
+def warm_up() -> None:
+    """Start reading the snapshot of the data in the background, once per state of the
+    data: the log-in screen calls it, so the data is read while someone types their
+    password, and their first page only works out their own figures."""
+    current = rules()
+    if not answerable(current.requirements):
+        return
+    token = state_token()
+    key = snapshot_key(token, current)
+    if key not in _WARMED:
+        _WARMED.add(key)
+        _POOL.submit(_snapshot, token, key)
+
+
+# Kept as they are (not copied per run as ``st.cache_data`` would): treat them as read-only.
+@st.cache_resource(show_spinner="Working out coverage…", max_entries=12)
 def coverage_result(token: Token, as_of: dt.date, force: str | None,
                     departments: tuple[str, ...] | None) -> coverage.CoverageResult:
     """``tracker.coverage.engine.compute`` for the user's scope, cached on the database state."""
-    return coverage.compute(engine(), rules(), as_of, force=force,
-                            departments=list(departments) if departments else None)
+    reqs = rules().requirements
+    chosen = list(departments) if departments else None
+    snap = snapshot(token, reqs)
+    if snap is None:
+        return coverage.compute(engine(), rules(), as_of, force=force, departments=chosen)
+    result = snap.coverage(as_of, reqs, force=force, departments=chosen)
+    result.names = partial(coverage.load_names, engine(), force=force)
+    return result
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def trend(token: Token, requirement: str, today: dt.date, force: str | None,
           departments: tuple[str, ...] | None) -> Trend:
     """``tracker.trend.trend`` (weekly coverage, trajectory needed, forecast, status)."""
-    return trend_of(engine(), rules(), requirement, today, force=force,
-                    departments=list(departments) if departments else None)
-
-
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tracker-trend")
+    chosen = list(departments) if departments else None
+    req = rules().get(requirement)
+    snap = snapshot(token, [req])
+    if snap is None:
+        return trend_of(engine(), rules(), requirement, today, force=force,
+                        departments=chosen)
+    return snap.trend(req, today, force=force, departments=chosen)
 
 
 def trends_soon(token: Token, requirements: Sequence[str], today: dt.date, force: str | None,
@@ -142,8 +213,10 @@ def filtered(result: coverage.CoverageResult, *, ranks: Sequence[str] = (),
              workforce: Sequence[str] = (), departments: Sequence[str] = (),
              requirement: str | None = None) -> coverage.CoverageResult:
     """The same result restricted to some ranks, workforce types, departments or one
-    requirement: summaries of it are summaries of those people only."""
-    people = result.people
+    requirement: summaries of it are summaries of those people only. Names, numbers and
+    e-mails are read (for those people) only if a page asks for them."""
+    names = result.names  # before the frame: reading the names clears it (see _People)
+    people = result.status_frame
     mask = pd.Series(True, index=people.index)
     for column, values in (("rank", ranks), ("workforce_type", workforce),
                            ("department", departments)):
@@ -153,8 +226,10 @@ def filtered(result: coverage.CoverageResult, *, ranks: Sequence[str] = (),
     if requirement:
         mask &= people["requirement"] == requirement
         reqs = tuple(r for r in reqs if r.id == requirement)
-    return dataclasses.replace(result, people=people[mask].reset_index(drop=True),
-                               requirements=reqs)
+    out = dataclasses.replace(result, people=people[mask].reset_index(drop=True),
+                              requirements=reqs)
+    out.names = names
+    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -345,7 +420,8 @@ def labelled(summary: pd.DataFrame) -> pd.DataFrame:
 def filter_options(result: coverage.CoverageResult, requirement: str) -> dict[str, list[str]]:
     """The departments, ranks and workforce types present among a requirement's people,
     in vocabulary order."""
-    people = result.people[result.people["requirement"] == requirement]
+    people = result.status_frame
+    people = people[people["requirement"] == requirement]
     orders = {"department": list(vocab.departments().departments),
               "rank": list(vocab.ranks().ranks), "workforce_type": list(vocab.WORKFORCE_TYPES)}
     return {column: [v for v in order if v in set(people[column].dropna())]
@@ -427,7 +503,7 @@ PERSON_COLUMNS = ["requirement", "status", "late", "modules_done", "modules_miss
 
 
 def person_statuses(result: coverage.CoverageResult, person_id: int) -> pd.DataFrame:
-    people = result.people
+    people = result.status_frame
     rows = people.loc[people["person_id"] == person_id, PERSON_COLUMNS]
     rows = rows.assign(modules_missing=map_unique(rows["modules_missing"], modules_text),
                        exemption_reason=rows["exemption_reason"].fillna(""))

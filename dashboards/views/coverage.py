@@ -44,7 +44,7 @@ cols[1].metric("Completed", f"{headline['completed']:,}")
 cols[2].metric("Outstanding", f"{headline['outstanding']:,}")
 cols[3].metric("In scope", f"{headline['in_scope']:,}",
                help=f"{headline['exempt']:,} exempt, {headline['not_yet_due']:,} not yet due")
-if view.people.empty:
+if view.status_frame.empty:
     st.info("Nobody in scope matches these filters. Clear a filter or pick another date.")
     st.stop()
 

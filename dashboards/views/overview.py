@@ -22,7 +22,7 @@ summary = result.summary()
 st.title(ui.titled("OIC training coverage", today))
 if departments:
     st.caption(f"Your departments only: {data.department_names(departments)}.")
-if result.people.empty:
+if result.status_frame.empty:
     st.info("Nobody is in scope yet. A training lead uploads the HR roster first, then the "
             "LMS and Hydra exports (Upload page).")
     st.stop()

@@ -79,7 +79,7 @@ st.query_params["q"] = query.strip()
 found = data.find_people(token, query, force)
 result = data.coverage_result(token, as_of, force, departments)
 if departments is not None:  # a manager: only people of their departments
-    found = found[found["person_id"].isin(result.people["person_id"])]
+    found = found[found["person_id"].isin(result.status_frame["person_id"])]
 if found.empty:
     st.warning(f"Nobody matches {query.strip()!r}" + (" in your departments" if departments
                else "") + ". Check the spelling, or search by staff number.")

@@ -163,7 +163,16 @@ def _weekly_matrix(engine: Engine, req: Requirement, today: dt.date, force: str 
         partial(load_completions, engine, today, req.modules, force=force, latest=False),
         partial(load_exemptions, engine, None, force=force),
     ])
-    states = state_intervals(states)
+    return weekly_from_frames(state_intervals(states), completions, exemptions, req, today,
+                              departments)
+
+
+def weekly_from_frames(states: pd.DataFrame, completions: pd.DataFrame,
+                       exemptions: pd.DataFrame, req: Requirement, today: dt.date,
+                       departments: Sequence[str] | None) -> tuple[pd.DataFrame, int]:
+    """``_weekly_matrix`` from loaded frames: every state row with its interval
+    (``state_intervals``), the first completion day of each module done by ``today`` per
+    person, and the exemptions (any dates)."""
     rows = states[scope(states, req)["in_scope"]]
     if departments is not None:
         rows = rows[rows["department"].isin(list(departments))]
@@ -223,6 +232,18 @@ def trend(engine: Engine, rules: RuleSet, requirement: str, today: dt.date, *,
         weekly, recent = _weekly_by_compute(engine, rules, req, today, force, departments)
     else:
         weekly, recent = _weekly_matrix(engine, req, today, force, departments)
+    return _trend(req, today, weekly, recent)
+
+
+def trend_from_frames(states: pd.DataFrame, completions: pd.DataFrame,
+                      exemptions: pd.DataFrame, req: Requirement, today: dt.date,
+                      departments: Sequence[str] | None = None) -> Trend:
+    """``trend`` from loaded frames (see ``weekly_from_frames``; no validity period)."""
+    return _trend(req, today, *weekly_from_frames(states, completions, exemptions, req, today,
+                                                  departments))
+
+
+def _trend(req: Requirement, today: dt.date, weekly: pd.DataFrame, recent: int) -> Trend:
     last = weekly.iloc[-1]
     return _forecast(req, today, weekly, int(last["outstanding"]), last["coverage_pct"],
                      recent / RECENT_WEEKS)

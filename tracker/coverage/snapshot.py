@@ -1,0 +1,198 @@
+"""Everything coverage reads, loaded once, so that coverage on any date and the weekly trends
+are worked out in memory with no further query: what a dashboard serving many pages and
+dates from the same data needs.
+
+A ``Snapshot`` holds every roster state row with the interval over which it applies (from
+its snapshot date to the person's next one; the earliest applies from always), each
+person's first completion day of every module the rules name, and every exemption.
+Coverage on a day is then ``engine.evaluate`` over the rows that apply on it, the
+completions done by it and the exemptions in force on it: the same frames ``compute`` would
+have loaded with its date-bound queries, so the same result (a test holds them equal).
+Requirements with a validity period need the latest completion *before a date*, which the
+first cannot give: ``covers`` is then False and the caller uses ``compute``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pyarrow import feather
+from sqlalchemy import Engine
+
+from tracker.coverage.engine import (
+    CoverageResult,
+    evaluate,
+    first_col,
+    in_parallel,
+    last_col,
+    load_completions,
+    load_exemptions,
+)
+from tracker.coverage.population import day_number, load_states, run_query
+from tracker.coverage.rules import Requirement, RuleSet
+from tracker.coverage.trend import Trend, state_intervals, trend_from_frames
+
+EVER = dt.date(9999, 12, 31)
+# Texts of the state rows kept as categoricals: each distinct text once, a fraction of the
+# memory of object columns, and written to and read from disk without a Python object each.
+CATEGORICAL = ("force", "workforce_type", "rank", "unit", "department", "role",
+               "line_manager", "status")
+PARTS = ("states", "completions", "exemptions")
+FORMAT = 1  # bump when the frames change shape: older files are then never read
+KEEP_FILES = 4
+
+
+def answerable(requirements: Sequence[Requirement]) -> bool:
+    """Whether a snapshot can answer for ``requirements``: none has a validity period."""
+    return not any(r.valid_months for r in requirements)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The data coverage reads, for every force (see the module's docstring)."""
+
+    states: pd.DataFrame  # every state row, by person then date; valid_from, valid_to
+    completions: pd.DataFrame  # person_id, force, first:<module> day numbers
+    exemptions: pd.DataFrame  # every exemption, earliest first
+    requirements: tuple[Requirement, ...]
+
+    def covers(self, requirements: Sequence[Requirement]) -> bool:
+        """Whether coverage of ``requirements`` can be worked out from this snapshot."""
+        known = {r.id: r for r in self.requirements}
+        return answerable(requirements) and all(known.get(r.id) == r for r in requirements)
+
+    def states_on(self, as_of: dt.date | None, force: str | None) -> pd.DataFrame:
+        """The state rows that apply on ``as_of`` (one per person; all rows when None), of
+        one force or all."""
+        states = self.states
+        mask = np.ones(len(states), dtype=bool)
+        if as_of is not None:
+            day = day_number(as_of)
+            mask &= ((states["valid_from"] <= day) & (states["valid_to"] > day)).to_numpy()
+        if force is not None:
+            mask &= (states["force"] == force).to_numpy()
+        return states[mask].reset_index(drop=True)
+
+    def completions_by(self, as_of: dt.date, force: str | None = None) -> pd.DataFrame:
+        """Each person's first completion day of each module, done on or before ``as_of``
+        (NaN when not by then), of one force or all."""
+        day = day_number(as_of)
+        frame = self.completions
+        if force is not None:
+            frame = frame[frame["force"] == force]
+        firsts = [c for c in frame.columns if c.startswith(first_col(""))]
+        values = frame[firsts].to_numpy(dtype="float64")
+        done = pd.DataFrame(np.where(values <= day, values, np.nan), columns=firsts,
+                            index=frame.index)
+        return pd.concat([frame[["person_id"]], done], axis=1)
+
+    def exemptions_on(self, as_of: dt.date) -> pd.DataFrame:
+        day = day_number(as_of)
+        frame = self.exemptions
+        ends = frame["ends_day"].fillna(np.inf)
+        return frame[(frame["starts_day"] <= day) & (ends >= day)]
+
+    def coverage(self, as_of: dt.date, requirements: Sequence[Requirement], *,
+                 force: str | None = None, departments: Sequence[str] | None = None
+                 ) -> CoverageResult:
+        """``engine.compute`` on ``as_of`` from memory (names not read: the caller sets
+        ``names`` if it needs them)."""
+        self._check(requirements)
+        return evaluate(self.states_on(as_of, force), self.completions_by(as_of, force),
+                        self.exemptions_on(as_of), requirements, as_of, force=force,
+                        departments=departments)
+
+    def trend(self, requirement: Requirement, today: dt.date, *, force: str | None = None,
+              departments: Sequence[str] | None = None) -> Trend:
+        """``trend.trend`` from memory."""
+        self._check([requirement])
+        return trend_from_frames(self.states_on(None, force), self.completions_by(today, force),
+                                 self.exemptions, requirement, today, departments)
+
+    def _check(self, requirements: Sequence[Requirement]) -> None:
+        if not self.covers(requirements):
+            raise ValueError("This snapshot cannot answer for "
+                             + ", ".join(r.id for r in requirements) + ": use compute.")
+
+
+def load_snapshot(engine: Engine, rules: RuleSet) -> Snapshot:
+    """Three queries (at the same time: ``engine.in_parallel``) for every force."""
+    reqs = tuple(rules.requirements)
+    modules = list(dict.fromkeys(m for r in reqs for m in r.modules))
+    states, completions, exemptions, forces = in_parallel(engine, [
+        partial(load_states, engine, None, identity=False, requirements=reqs),
+        partial(load_completions, engine, EVER, modules, latest=False),
+        partial(load_exemptions, engine, None),
+        partial(run_query, engine, "SELECT p.id, f.code FROM people p JOIN forces f "
+                "ON f.id = p.force_id", ["person_id", "force"]),
+    ])
+    for module in modules:  # a module nobody has done yet: no column from the query
+        if first_col(module) not in completions:
+            completions[first_col(module)] = np.nan
+    completions = completions.drop(columns=[last_col(m) for m in modules], errors="ignore")
+    # whose they are: a force's trend starts at its own first completion, not everyone's
+    force_of = pd.Series(pd.Categorical(forces["force"]), index=forces["person_id"])
+    completions.insert(1, "force", force_of.reindex(completions["person_id"]).to_numpy())
+    states = states.assign(**{c: pd.Categorical(states[c]) for c in CATEGORICAL})
+    exemptions = exemptions.astype({"exemption_id": "int64"}).reset_index(drop=True)
+    return Snapshot(states=state_intervals(states), completions=completions,
+                    exemptions=exemptions, requirements=reqs)
+
+
+# --------------------------------------------------------------------------- on disk
+
+
+def snapshot_key(token: Sequence[Any], rules: RuleSet) -> str:
+    """The name of the files of a snapshot of the data ``token`` stands for (a fingerprint
+    that moves with every write: ``dashboards.data.state_token``) under ``rules``."""
+    text = repr((FORMAT, tuple(token), tuple(rules.requirements)))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def save_snapshot(snapshot: Snapshot, folder: Path, key: str) -> None:
+    """Write the snapshot as Arrow files (data only: reading one runs no code), each
+    complete or not there (written aside, then renamed); keep the KEEP_FILES newest."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for part in PARTS:
+        frame: pd.DataFrame = getattr(snapshot, part)
+        handle, aside = tempfile.mkstemp(dir=folder, suffix=".part")
+        os.close(handle)
+        feather.write_feather(frame.reset_index(drop=True), aside, compression="uncompressed")
+        os.replace(aside, folder / f"{key}.{part}.arrow")
+    _prune(folder)
+
+
+def read_snapshot(folder: Path, key: str, rules: RuleSet) -> Snapshot | None:
+    """The snapshot saved under ``key``, or None when there is none (or it cannot be
+    read: the caller then loads from the database)."""
+    try:
+        frames = {part: feather.read_feather(folder / f"{key}.{part}.arrow")
+                  for part in PARTS}
+    except (OSError, pa.ArrowException):
+        return None
+    exemptions = frames["exemptions"]
+    for column in ("requirement", "reason"):
+        exemptions[column] = exemptions[column].astype(object).where(
+            exemptions[column].notna(), None)
+    return Snapshot(states=frames["states"], completions=frames["completions"],
+                    exemptions=exemptions, requirements=tuple(rules.requirements))
+
+
+def _prune(folder: Path) -> None:
+    files = sorted(folder.glob("*.states.arrow"), key=lambda f: f.stat().st_mtime,
+                   reverse=True)
+    for old in files[KEEP_FILES:]:
+        key = old.name.split(".")[0]
+        for part in PARTS:
+            (folder / f"{key}.{part}.arrow").unlink(missing_ok=True)
