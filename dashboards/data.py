@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from tracker.auth import CurrentUser
@@ -33,34 +32,30 @@ from tracker.coverage import engine as coverage
 from tracker.coverage import population
 from tracker.coverage.explain import CompletionUsed, Evidence, Explanation, RequirementWhy
 from tracker.coverage.rules import DEFAULT_RULES, Requirement, RuleSet, load_rules
-from tracker.coverage.snapshot import (
-    Snapshot,
-    answerable,
-    load_snapshot,
-    read_snapshot,
-    save_snapshot,
-    snapshot_key,
-)
+from tracker.coverage.snapshot import Snapshot, answerable, rules_key, stored_snapshot
 from tracker.coverage.trend import RECENT_WEEKS, Trend
 from tracker.coverage.trend import trend as trend_of
 from tracker.ingest import reads
 from tracker.ingest.records import Kind
 from tracker.messages import hints
 from tracker.recommendations import referrals
-from tracker.recommendations.overview import Overview, overview
+from tracker.recommendations.overview import (
+    MEASURES,
+    TRAINING_RECOMMENDATIONS,
+    Measure,
+    Overview,
+    overview,
+    training_standing,
+)
 from tracker.recommendations.standing import Standing
 from tracker.reference import vocab
 from tracker.reports.data import map_unique, modules_text
 from tracker.sessions.plan import Plan, plan_requirement
 from tracker.store import audit, models
 from tracker.store.db import make_engine, unit_of_work
-
-# Audit actions that change no data: they must not invalidate the cache.
-READ_ONLY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "logout",
-                     "export", "visitors-export", "page-refused")
+from tracker.store.version import data_version
 
 Token = tuple[Any, ...]
-LOG = logging.getLogger(__name__)
 SNAPSHOT_FOLDER = "snapshots"  # in the data folder (TRACKER_DATA_DIR)
 
 
@@ -91,21 +86,10 @@ def rules() -> RuleSet:
     return _rules(str(path), path.stat().st_mtime)
 
 
-_TOKEN_SQL = text(
-    "SELECT (SELECT max(id) FROM import_batches),"
-    " (SELECT count(*) FROM import_batches WHERE status = 'undone'),"
-    " (SELECT max(id) FROM audit_log WHERE action NOT IN ("
-    + ", ".join(f"'{a}'" for a in READ_ONLY_ACTIONS) + ")),"
-    " (SELECT max(id) FROM exemptions), (SELECT max(id) FROM value_mappings)"
-)
-
-
 def state_token(eng: Engine | None = None) -> Token:
     """A cheap fingerprint of the data: it changes whenever an import, undo, mapping,
     match or exemption is written (each is audited), so cached results are never stale."""
-    with (eng or engine()).connect() as conn:
-        row = conn.execute(_TOKEN_SQL).one()
-    return (settings().db_url, str(rules_path()), *tuple(row))
+    return (settings().db_url, str(rules_path()), *data_version(eng or engine()))
 
 
 @st.cache_data(show_spinner="Working out the plan…", max_entries=32)
@@ -124,19 +108,11 @@ def scope(user: CurrentUser) -> tuple[str | None, tuple[str, ...] | None]:
 
 
 @st.cache_resource(show_spinner="Reading the data…", max_entries=2)
-def _snapshot(token: Token, key: str) -> Snapshot:
+def _snapshot(token: Token, rules_fingerprint: str) -> Snapshot:
     """Everything coverage reads (``tracker.coverage.snapshot``), once per state of the
-    data: from the data folder's copy when one was saved for ``key`` (a fresh server then
+    data and rules: from the data folder's copy when one was saved (a fresh server then
     paints at once), else from the database, saving the copy for the next server."""
-    folder, current = settings().data_dir / SNAPSHOT_FOLDER, rules()
-    found = read_snapshot(folder, key, current)
-    if found is None:
-        found = load_snapshot(engine(), current)
-        try:
-            save_snapshot(found, folder, key)
-        except OSError:
-            LOG.warning("could not save the data snapshot in %s", folder, exc_info=True)
-    return found
+    return stored_snapshot(engine(), rules(), settings().data_dir / SNAPSHOT_FOLDER)
 
 
 def snapshot(token: Token, requirements: Sequence[Requirement]) -> Snapshot | None:
@@ -144,13 +120,11 @@ def snapshot(token: Token, requirements: Sequence[Requirement]) -> Snapshot | No
     ``requirements`` (not for a validity period: then None, and the caller queries)."""
     if not answerable(requirements):
         return None
-    return _snapshot(token, snapshot_key(token, rules()))
+    return _snapshot(token, rules_key(rules()))
 
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tracker-data")
-
-
-_WARMED: set[str] = set()
+_WARMED: set[Token] = set()
 
 
 def warm_up() -> None:
@@ -158,13 +132,10 @@ def warm_up() -> None:
     data: the log-in screen calls it, so the data is read while someone types their
     password, and their first page only works out their own figures."""
     current = rules()
-    if not answerable(current.requirements):
-        return
     token = state_token()
-    key = snapshot_key(token, current)
-    if key not in _WARMED:
-        _WARMED.add(key)
-        _POOL.submit(_snapshot, token, key)
+    if answerable(current.requirements) and token not in _WARMED:
+        _WARMED.add(token)
+        _POOL.submit(_snapshot, token, rules_key(current))
 
 
 # Kept as they are (not copied per run as ``st.cache_data`` would): treat them as read-only.
@@ -209,6 +180,14 @@ def trends_soon(token: Token, requirements: Sequence[str], today: dt.date, force
     return {r: _POOL.submit(work, r) for r in requirements}
 
 
+def names_soon(result: coverage.CoverageResult) -> None:
+    """Start reading the names, numbers and e-mails of ``result``'s people in the
+    background (once per result: it keeps them), so that the lists of people on the
+    Outstanding page show at once. A result kept in the cache is shared: this fills it."""
+    if result.names is not None:
+        _POOL.submit(lambda: result.people)
+
+
 def filtered(result: coverage.CoverageResult, *, ranks: Sequence[str] = (),
              workforce: Sequence[str] = (), departments: Sequence[str] = (),
              requirement: str | None = None) -> coverage.CoverageResult:
@@ -244,8 +223,14 @@ def forces_with_people(token: Token) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Working out the recommendations…", max_entries=16)
 def recommendations(token: Token, force: str | None, as_of: dt.date) -> Overview:
-    """Every recommendation's standing as of a date (``tracker.recommendations.overview``)."""
-    return overview(engine(), force, as_of, rules())
+    """Every recommendation's standing as of a date (``tracker.recommendations.overview``),
+    the training ones from the coverage cached for the pages."""
+    def on_day(day: dt.date) -> coverage.CoverageResult:
+        return coverage_result(token, day, force, None)
+
+    measures: dict[int, Measure] = {**MEASURES, **{
+        n: partial(training_standing, n, coverage_on=on_day) for n in TRAINING_RECOMMENDATIONS}}
+    return overview(engine(), force, as_of, rules(), measures)
 
 
 @st.cache_data(show_spinner="Matching referrals to their documents…", max_entries=16)

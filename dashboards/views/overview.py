@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import charts, data, ui
+from tracker import auth
 from tracker.coverage import engine as coverage
 
 user, settings, token, force, departments, rules = ui.open_page("overview")
@@ -74,3 +75,5 @@ for req, status, chart in later:
         st.markdown(charts.trend_summary(trend, req))
         with st.expander("Coverage week by week: the numbers"):
             ui.table(charts.trend_numbers(trend, req), f"{req.id}-trend-{today}", user)
+if auth.may_open(user, "outstanding"):
+    data.names_soon(result)  # the Outstanding page's lists, read while this one is read

@@ -10,12 +10,21 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from pyarrow import feather
+from sqlalchemy import Engine, select
 
-from tests.tracker.test_coverage_properties import DATES, REQUIREMENTS, ROSTER, insert
+from tests.tracker.factories import add_completion
+from tests.tracker.test_coverage_properties import (
+    DATES,
+    REQUIREMENTS,
+    ROSTER,
+    insert,
+    refresher_rules,
+)
 from tracker.coverage.engine import compute
 from tracker.coverage.rules import load_rules
 from tracker.coverage.snapshot import (
@@ -24,10 +33,11 @@ from tracker.coverage.snapshot import (
     read_snapshot,
     save_snapshot,
     snapshot_key,
+    stored_snapshot,
 )
 from tracker.coverage.trend import trend
-
-from .test_coverage_properties import refresher_rules
+from tracker.store import audit, models
+from tracker.store.db import unit_of_work
 
 PROPERTY = settings(max_examples=20, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -116,9 +126,40 @@ def test_old_copies_are_removed(engine: Engine, tmp_path: Path) -> None:
     assert not any(name.endswith(".part") for name in kept)
 
 
-def test_the_key_moves_with_the_data_and_the_rules() -> None:
+def test_the_key_moves_with_the_data_and_the_rules(engine: Engine) -> None:
     shipped, refresher = load_rules(), refresher_rules()
-    key = snapshot_key(("url", 1, 0), shipped)
-    assert key == snapshot_key(("url", 1, 0), shipped)
-    assert key != snapshot_key(("url", 2, 0), shipped)
-    assert key != snapshot_key(("url", 1, 0), refresher)
+    key = snapshot_key(engine, (1, 0), shipped)
+    assert key == snapshot_key(engine, (1, 0), shipped)
+    assert key != snapshot_key(engine, (2, 0), shipped)
+    assert key != snapshot_key(engine, (1, 0), refresher)
+
+
+def test_a_stored_snapshot_is_read_back_until_the_data_changes(engine: Engine,
+                                                              tmp_path: Path) -> None:
+    rules, folder, day = load_rules(), tmp_path / "snapshots", dt.date(2026, 4, 30)
+    insert(engine, {"people": [[(day, {"rank": "inspector", "department": "cid",
+                                       "workforce_type": "police_officer",
+                                       "detective": False, "line_manager": None,
+                                       "status": "active", "start_date": None,
+                                       "leaving_date": None})]],
+                    "completions": [], "exemptions": [], "forces": ["wiltshire"] * 8})
+    first = stored_snapshot(engine, rules, folder)
+    assert len(list(folder.glob("*.states.arrow"))) == 1
+    again = stored_snapshot(engine, rules, folder)  # read from the folder, not queried
+    assert again.states.equals(first.states) and again is not first
+    with unit_of_work(engine) as session:
+        person = session.scalars(select(models.Person)).one()
+        add_completion(session, person, "oic-hydra", day)
+        audit.record(session, "test", "import", "hydra.xlsx")
+    after = stored_snapshot(engine, rules, folder)
+    assert len(list(folder.glob("*.states.arrow"))) == 2
+    [row] = after.coverage(day, [rules.get("oic-hydra")]).summary().to_dict("records")
+    assert row["completed"] == 1
+
+
+def test_a_copy_of_another_shape_is_not_read(engine: Engine, tmp_path: Path) -> None:
+    rules = load_rules()
+    snap = load_snapshot(engine, rules)
+    save_snapshot(snap, tmp_path, "k")
+    feather.write_feather(pd.DataFrame({"x": [1]}), tmp_path / "k.states.arrow")
+    assert read_snapshot(tmp_path, "k", rules) is None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -183,21 +184,29 @@ def load_names(engine: Engine, people: pd.DataFrame, *, force: str | None = None
     known = run_query(engine, sql, ["person_id", "force", *own_columns], **params)
     own = known.set_index("person_id").reindex(pd.Index(people["person_id"]))
     staff = known[known["staff_number"].notna()]
-    where = pd.Index(_force_key(staff["force"], staff["staff_number"])).get_indexer(
-        _force_key(people["force"], people["line_manager"]))
+    where = _pair_lookup((staff["force"], staff["staff_number"]),
+                         (people["force"], people["line_manager"]))
     manager = then_none(staff["full_name"].to_numpy(dtype=object))[where]
     out = own[own_columns].assign(line_manager_name=manager)
     return out.set_index(people.index).astype(object)
 
 
-def _force_key(force: pd.Series, staff_number: pd.Series) -> np.ndarray:
-    """"force code<US>staff number" per row (None without a staff number): one hashable text
-    instead of a pair (a MultiIndex sorts its levels)."""
-    keys = np.full(len(force), None, dtype=object)
-    known = staff_number.notna().to_numpy()
-    keys[known] = (force.to_numpy(dtype=object)[known] + "\x1f"
-                   + staff_number.to_numpy(dtype=object)[known])
-    return keys
+def _pair_lookup(keys: tuple[pd.Series, pd.Series], wanted: tuple[pd.Series, pd.Series]
+                 ) -> np.ndarray:
+    """For each (force, staff number) pair of ``wanted``, the position of the same pair in
+    ``keys`` (unique pairs), or -1 (none, or a missing value). Each column is turned into
+    integer codes shared by both sides, then each pair into one integer: no text is built
+    per row."""
+    codes = []
+    for key, want in zip(keys, wanted, strict=True):
+        both = np.concatenate([key.to_numpy(dtype=object), want.to_numpy(dtype=object)])
+        codes.append(pd.factorize(both)[0])
+    span = int(codes[1].max(initial=0)) + 2
+    pairs = codes[0] * span + codes[1]
+    pairs[(codes[0] < 0) | (codes[1] < 0)] = -1
+    found = pd.Index(pairs[:len(keys[0])]).get_indexer(pairs[len(keys[0]):])
+    found[pairs[len(keys[0]):] < 0] = -1
+    return found
 
 
 def in_parallel(engine: Engine, loads: Sequence[Callable[[], pd.DataFrame]]
@@ -358,6 +367,9 @@ def people_frame(roster: pd.DataFrame, parts: Sequence[tuple[np.ndarray, dict[st
 # --------------------------------------------------------------------------- the result
 
 
+_NAMES_READ = threading.Lock()
+
+
 class _People:
     """``CoverageResult.people``: the frame given, with the display-only IDENTITY_COLUMNS
     read in (``CoverageResult.names``) on first access if it lacks them."""
@@ -366,12 +378,15 @@ class _People:
                 ) -> pd.DataFrame:
         if result is None:
             raise AttributeError("people")  # a dataclass field without a default
-        frame: pd.DataFrame = result.status_frame
-        if result.names is not None and not set(IDENTITY_COLUMNS) <= set(frame.columns):
-            names = result.names(frame)
-            frame = pd.concat([frame, names], axis=1)[PEOPLE_COLUMNS]
-            result.status_frame, result.names = frame, None
-        return frame
+        if result.names is None:
+            return result.status_frame
+        with _NAMES_READ:  # one thread reads them; one waiting finds them read
+            frame: pd.DataFrame = result.status_frame
+            if result.names is not None and not set(IDENTITY_COLUMNS) <= set(frame.columns):
+                names = result.names(frame)
+                frame = pd.concat([frame, names], axis=1)[PEOPLE_COLUMNS]
+                result.status_frame, result.names = frame, None
+            return frame
 
     def __set__(self, result: CoverageResult, frame: pd.DataFrame) -> None:
         result.status_frame = frame

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Sequence
@@ -42,7 +43,9 @@ from tracker.coverage.engine import (
 from tracker.coverage.population import day_number, load_states, run_query
 from tracker.coverage.rules import Requirement, RuleSet
 from tracker.coverage.trend import Trend, state_intervals, trend_from_frames
+from tracker.store.version import data_version
 
+LOG = logging.getLogger(__name__)
 EVER = dt.date(9999, 12, 31)
 # Texts of the state rows kept as categoricals: each distinct text once, a fraction of the
 # memory of object columns, and written to and read from disk without a Python object each.
@@ -144,20 +147,50 @@ def load_snapshot(engine: Engine, rules: RuleSet) -> Snapshot:
     # whose they are: a force's trend starts at its own first completion, not everyone's
     force_of = pd.Series(pd.Categorical(forces["force"]), index=forces["person_id"])
     completions.insert(1, "force", force_of.reindex(completions["person_id"]).to_numpy())
-    states = states.assign(**{c: pd.Categorical(states[c]) for c in CATEGORICAL})
+    states = _coded(states.assign(**{c: pd.Categorical(states[c]) for c in CATEGORICAL}))
     exemptions = exemptions.astype({"exemption_id": "int64"}).reset_index(drop=True)
     return Snapshot(states=state_intervals(states), completions=completions,
                     exemptions=exemptions, requirements=reqs)
 
 
+def _coded(states: pd.DataFrame) -> pd.DataFrame:
+    """The CATEGORICAL columns with their categories as Python texts, however they were
+    made (pandas may infer, and Arrow gives, a string dtype): one type, loaded or read."""
+    for column in CATEGORICAL:
+        codes = states[column].cat
+        states[column] = codes.rename_categories(list(codes.categories.astype(object)))
+    return states
+
+
 # --------------------------------------------------------------------------- on disk
 
 
-def snapshot_key(token: Sequence[Any], rules: RuleSet) -> str:
-    """The name of the files of a snapshot of the data ``token`` stands for (a fingerprint
-    that moves with every write: ``dashboards.data.state_token``) under ``rules``."""
-    text = repr((FORMAT, tuple(token), tuple(rules.requirements)))
+def rules_key(rules: RuleSet) -> str:
+    """A fingerprint of the requirements a snapshot was made under."""
+    return hashlib.sha256(repr(tuple(rules.requirements)).encode()).hexdigest()[:16]
+
+
+def snapshot_key(engine: Engine, version: Sequence[Any], rules: RuleSet) -> str:
+    """The name of the files of a snapshot of ``engine``'s database at ``version``
+    (``tracker.store.version.data_version``), made under ``rules``."""
+    text = repr((FORMAT, engine.url.render_as_string(hide_password=True), tuple(version),
+                 rules_key(rules)))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def stored_snapshot(engine: Engine, rules: RuleSet, folder: Path) -> Snapshot:
+    """The snapshot of the data as it is now: read from ``folder`` when one was saved for
+    this version of the data and these rules (a fraction of a second), else loaded from the
+    database and saved there for the next reader (the dashboard, or a command)."""
+    key = snapshot_key(engine, data_version(engine), rules)
+    found = read_snapshot(folder, key, rules)
+    if found is None:
+        found = load_snapshot(engine, rules)
+        try:
+            save_snapshot(found, folder, key)
+        except OSError:
+            LOG.warning("could not save the data snapshot in %s", folder, exc_info=True)
+    return found
 
 
 def save_snapshot(snapshot: Snapshot, folder: Path, key: str) -> None:
@@ -179,13 +212,20 @@ def read_snapshot(folder: Path, key: str, rules: RuleSet) -> Snapshot | None:
     try:
         frames = {part: feather.read_feather(folder / f"{key}.{part}.arrow")
                   for part in PARTS}
-    except (OSError, pa.ArrowException):
+        return _as_loaded(frames, rules)
+    except (OSError, pa.ArrowException, KeyError, AttributeError, TypeError, ValueError):
+        LOG.warning("could not read the data snapshot %s in %s", key, folder, exc_info=True)
         return None
+
+
+def _as_loaded(frames: dict[str, pd.DataFrame], rules: RuleSet) -> Snapshot:
+    """The frames read back, with the types ``load_snapshot`` gives."""
+    states = _coded(frames["states"])
     exemptions = frames["exemptions"]
     for column in ("requirement", "reason"):
         exemptions[column] = exemptions[column].astype(object).where(
             exemptions[column].notna(), None)
-    return Snapshot(states=frames["states"], completions=frames["completions"],
+    return Snapshot(states=states, completions=frames["completions"],
                     exemptions=exemptions, requirements=tuple(rules.requirements))
 
 

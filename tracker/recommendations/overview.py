@@ -30,6 +30,7 @@ from tracker.recommendations.wording import Wording, wording, wordings
 from tracker.reference.labels import RAG_WORDS
 from tracker.reference.text import long_date
 
+CoverageOn = Callable[[dt.date], coverage.CoverageResult]
 # A recommendation's figure for a force (None: all forces) as of a date, by the rules given.
 Measure = Callable[[Engine, str | None, dt.date, RuleSet], Standing]
 NO_FIGURE = ("With no one in scope due yet there is no figure; the status is "
@@ -67,12 +68,15 @@ def pace_status(req: Requirement, value: float | None, as_of: dt.date) -> tuple[
 
 
 def training_standing(number: int, engine: Engine, force: str | None, as_of: dt.date,
-                      rules: RuleSet) -> Standing:
+                      rules: RuleSet, coverage_on: CoverageOn | None = None) -> Standing:
     """Recommendation ``number``'s standing: the coverage of its requirement from the one
-    coverage engine, as of ``as_of`` and on the deadline once passed, against a steady pace."""
+    coverage engine, as of ``as_of`` and on the deadline once passed, against a steady pace.
+    ``coverage_on(day)`` gives the coverage of the force on a day when the caller holds it
+    already (the dashboard's cache); by default it is computed."""
     words = wording(number)
     req = rules.get(str(words.requirement))
-    on_day = partial(coverage.compute, engine, rules, requirement=req.id, force=force)
+    on_day = coverage_on or partial(coverage.compute, engine, rules, requirement=req.id,
+                                    force=force)
     value = _coverage_pct(on_day(as_of), req.id)
     then = coverage.on_deadlines([req], as_of, on_day).get(req.id)
     status, reason = pace_status(req, value, as_of)
@@ -107,11 +111,11 @@ def referral_standing(engine: Engine, force: str | None, as_of: dt.date) -> Stan
     return referrals.standing(engine, force, as_of, load_settings().referral_window_days)
 
 
+TRAINING_RECOMMENDATIONS = (8, 9)  # measured by the coverage of a requirement
 MEASURES: dict[int, Measure] = {
     2: without_rules(referral_standing),
     4: without_rules(plan_standing),
-    8: partial(training_standing, 8),
-    9: partial(training_standing, 9),
+    **{n: partial(training_standing, n) for n in TRAINING_RECOMMENDATIONS},
 }
 
 
