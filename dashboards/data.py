@@ -17,7 +17,6 @@ import io
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +31,20 @@ from tracker.coverage import engine as coverage
 from tracker.coverage import population
 from tracker.coverage.explain import CompletionUsed, Evidence, Explanation, RequirementWhy
 from tracker.coverage.rules import DEFAULT_RULES, Requirement, RuleSet, load_rules
-from tracker.coverage.snapshot import Snapshot, answerable, rules_key, stored_snapshot
+from tracker.coverage.snapshot import (
+    CoverageSource,
+    Snapshot,
+    answerable,
+    rules_key,
+    snapshot_folder,
+    stored_snapshot,
+)
 from tracker.coverage.trend import RECENT_WEEKS, Trend
-from tracker.coverage.trend import trend as trend_of
 from tracker.ingest import reads
 from tracker.ingest.records import Kind
 from tracker.messages import hints
 from tracker.recommendations import referrals
-from tracker.recommendations.overview import (
-    MEASURES,
-    TRAINING_RECOMMENDATIONS,
-    Measure,
-    Overview,
-    overview,
-    training_standing,
-)
+from tracker.recommendations.overview import Overview, measures_on, overview
 from tracker.recommendations.standing import Standing
 from tracker.reference import vocab
 from tracker.reports.data import map_unique, modules_text
@@ -56,7 +54,6 @@ from tracker.store.db import make_engine, unit_of_work
 from tracker.store.version import data_version
 
 Token = tuple[Any, ...]
-SNAPSHOT_FOLDER = "snapshots"  # in the data folder (TRACKER_DATA_DIR)
 
 
 def settings() -> Settings:
@@ -112,7 +109,7 @@ def _snapshot(token: Token, rules_fingerprint: str) -> Snapshot:
     """Everything coverage reads (``tracker.coverage.snapshot``), once per state of the
     data and rules: from the data folder's copy when one was saved (a fresh server then
     paints at once), else from the database, saving the copy for the next server."""
-    return stored_snapshot(engine(), rules(), settings().data_dir / SNAPSHOT_FOLDER)
+    return stored_snapshot(engine(), rules(), snapshot_folder(settings().data_dir))
 
 
 def snapshot(token: Token, requirements: Sequence[Requirement]) -> Snapshot | None:
@@ -143,27 +140,20 @@ def warm_up() -> None:
 def coverage_result(token: Token, as_of: dt.date, force: str | None,
                     departments: tuple[str, ...] | None) -> coverage.CoverageResult:
     """``tracker.coverage.engine.compute`` for the user's scope, cached on the database state."""
-    reqs = rules().requirements
-    chosen = list(departments) if departments else None
-    snap = snapshot(token, reqs)
-    if snap is None:
-        return coverage.compute(engine(), rules(), as_of, force=force, departments=chosen)
-    result = snap.coverage(as_of, reqs, force=force, departments=chosen)
-    result.names = partial(coverage.load_names, engine(), force=force)
-    return result
+    return _source(token, force, departments).on(as_of)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def trend(token: Token, requirement: str, today: dt.date, force: str | None,
           departments: tuple[str, ...] | None) -> Trend:
     """``tracker.trend.trend`` (weekly coverage, trajectory needed, forecast, status)."""
-    chosen = list(departments) if departments else None
-    req = rules().get(requirement)
-    snap = snapshot(token, [req])
-    if snap is None:
-        return trend_of(engine(), rules(), requirement, today, force=force,
-                        departments=chosen)
-    return snap.trend(req, today, force=force, departments=chosen)
+    return _source(token, force, departments).trend(requirement, today)
+
+
+def _source(token: Token, force: str | None,
+            departments: tuple[str, ...] | None) -> CoverageSource:
+    return CoverageSource(engine(), rules(), force, list(departments) if departments else None,
+                          snapshot(token, rules().requirements))
 
 
 def trends_soon(token: Token, requirements: Sequence[str], today: dt.date, force: str | None,
@@ -228,9 +218,7 @@ def recommendations(token: Token, force: str | None, as_of: dt.date) -> Overview
     def on_day(day: dt.date) -> coverage.CoverageResult:
         return coverage_result(token, day, force, None)
 
-    measures: dict[int, Measure] = {**MEASURES, **{
-        n: partial(training_standing, n, coverage_on=on_day) for n in TRAINING_RECOMMENDATIONS}}
-    return overview(engine(), force, as_of, rules(), measures)
+    return overview(engine(), force, as_of, rules(), measures_on(on_day))
 
 
 @st.cache_data(show_spinner="Matching referrals to their documents…", max_entries=16)
@@ -547,7 +535,8 @@ def report_file(user: CurrentUser, as_of: dt.date, force: str | None,
         report = build_report(eng, rule_set, as_of, force=force,
                               departments=list(departments) if departments else None,
                               pseudonymise=pseudonymise, generated_by=user.username,
-                              pseudonym_secret=secret)
+                              pseudonym_secret=secret,
+                              snapshot=snapshot(state_token(eng), rule_set.requirements))
         buffer = io.BytesIO()
         if kind == "xlsx":
             write_xlsx(report, buffer)

@@ -18,6 +18,7 @@ from tracker import auth
 from tracker.cli.app import app, fail, state
 from tracker.cli.options import AsOf, DepartmentOpt, ForceOpt, RequirementOpt, user_name
 from tracker.config import Settings
+from tracker.coverage.snapshot import coverage_source
 from tracker.messages.hints import explain
 from tracker.reference import vocab
 from tracker.reference.text import long_date
@@ -117,10 +118,12 @@ def report(
                          st.settings.pseudonymise_inspectors) if user
              else Scope(user_name(fallback="command line"), force, department, pseudonymise))
     day = as_of.date() if as_of else st.settings.today()
+    snapshot = coverage_source(st.engine, rules, st.settings.data_dir).snapshot
     data = build_report(st.engine, rules, day, requirement=requirement, force=scope.force,
                         departments=scope.departments, pseudonymise=scope.pseudonymise,
                         generated_by=scope.generated_by,
-                        pseudonym_secret=_secret(st.settings, scope.pseudonymise))
+                        pseudonym_secret=_secret(st.settings, scope.pseudonymise),
+                        snapshot=snapshot)
     _write(data, out, table)
     with unit_of_work(st.engine) as session:
         audit.record(session, scope.generated_by, "report-export", out.name,

@@ -33,16 +33,18 @@ from sqlalchemy import Engine
 
 from tracker.coverage.engine import (
     CoverageResult,
+    compute,
     evaluate,
     first_col,
     in_parallel,
     last_col,
     load_completions,
     load_exemptions,
+    load_names,
 )
 from tracker.coverage.population import day_number, load_states, run_query
 from tracker.coverage.rules import Requirement, RuleSet
-from tracker.coverage.trend import Trend, state_intervals, trend_from_frames
+from tracker.coverage.trend import Trend, state_intervals, trend, trend_from_frames
 from tracker.store.version import data_version
 
 LOG = logging.getLogger(__name__)
@@ -162,6 +164,57 @@ def _coded(states: pd.DataFrame) -> pd.DataFrame:
     return states
 
 
+# --------------------------------------------------------------------------- a scope
+
+
+@dataclass(frozen=True)
+class CoverageSource:
+    """Coverage of one scope (a force or all, some departments or all) on any day, and its
+    trends: worked out in memory from ``snapshot`` when it can answer, else with the
+    engine's own queries (``compute``, ``trend.trend``). Either way the same figures."""
+
+    engine: Engine
+    rules: RuleSet
+    force: str | None = None
+    departments: Sequence[str] | None = None
+    snapshot: Snapshot | None = None
+
+    def on(self, day: dt.date, requirement: str | None = None) -> CoverageResult:
+        """``compute(engine, rules, day, requirement=..., force=..., departments=...)``."""
+        reqs = (self.rules.get(requirement),) if requirement else tuple(self.rules.requirements)
+        if self.snapshot is None or not self.snapshot.covers(reqs):
+            return compute(self.engine, self.rules, day, requirement=requirement,
+                           force=self.force, departments=self.departments)
+        result = self.snapshot.coverage(day, reqs, force=self.force,
+                                        departments=self.departments)
+        result.names = partial(load_names, self.engine, force=self.force)
+        return result
+
+    def trend(self, requirement: str, today: dt.date) -> Trend:
+        """``trend.trend(engine, rules, requirement, today, force=..., departments=...)``."""
+        req = self.rules.get(requirement)
+        if self.snapshot is None or not self.snapshot.covers([req]):
+            return trend(self.engine, self.rules, requirement, today, force=self.force,
+                         departments=self.departments)
+        return self.snapshot.trend(req, today, force=self.force, departments=self.departments)
+
+
+def coverage_source(engine: Engine, rules: RuleSet, data_dir: Path, *,
+                    force: str | None = None, departments: Sequence[str] | None = None
+                    ) -> CoverageSource:
+    """A ``CoverageSource`` for a command that asks for coverage more than once (a report:
+    several dates and trends): on the stored snapshot (``stored_snapshot``, in the data
+    folder) when the rules allow one."""
+    snap = (stored_snapshot(engine, rules, snapshot_folder(data_dir))
+            if answerable(rules.requirements) else None)
+    return CoverageSource(engine, rules, force, departments, snap)
+
+
+def snapshot_folder(data_dir: Path) -> Path:
+    """Where snapshots are saved: ``snapshots`` in the data folder (TRACKER_DATA_DIR)."""
+    return data_dir / "snapshots"
+
+
 # --------------------------------------------------------------------------- on disk
 
 
@@ -188,8 +241,8 @@ def stored_snapshot(engine: Engine, rules: RuleSet, folder: Path) -> Snapshot:
         found = load_snapshot(engine, rules)
         try:
             save_snapshot(found, folder, key)
-        except OSError:
-            LOG.warning("could not save the data snapshot in %s", folder, exc_info=True)
+        except OSError as exc:
+            LOG.warning("could not save the snapshot of the data in %s (%s)", folder, exc)
     return found
 
 
@@ -209,12 +262,16 @@ def save_snapshot(snapshot: Snapshot, folder: Path, key: str) -> None:
 def read_snapshot(folder: Path, key: str, rules: RuleSet) -> Snapshot | None:
     """The snapshot saved under ``key``, or None when there is none (or it cannot be
     read: the caller then loads from the database)."""
+    if not (folder / f"{key}.{PARTS[0]}.arrow").exists():
+        return None
     try:
         frames = {part: feather.read_feather(folder / f"{key}.{part}.arrow")
                   for part in PARTS}
         return _as_loaded(frames, rules)
-    except (OSError, pa.ArrowException, KeyError, AttributeError, TypeError, ValueError):
-        LOG.warning("could not read the data snapshot %s in %s", key, folder, exc_info=True)
+    except (OSError, pa.ArrowException, KeyError, AttributeError, TypeError,
+            ValueError) as exc:
+        LOG.warning("could not read the saved snapshot %s in %s (%s); reading the database "
+                    "instead", key, folder, exc)
         return None
 
 

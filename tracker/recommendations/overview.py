@@ -119,6 +119,13 @@ MEASURES: dict[int, Measure] = {
 }
 
 
+def measures_on(coverage_on: CoverageOn) -> dict[int, Measure]:
+    """``MEASURES``, the training ones reading the coverage of the force on a day from
+    ``coverage_on`` (a cache, or a snapshot: ``tracker.coverage.snapshot``)."""
+    return {**MEASURES, **{n: partial(training_standing, n, coverage_on=coverage_on)
+                           for n in TRAINING_RECOMMENDATIONS}}
+
+
 # --------------------------------------------------------------- the view
 
 

@@ -15,13 +15,13 @@ the same pseudonyms, and reports for different dates cannot be linked person by 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -31,8 +31,14 @@ from sqlalchemy import Engine, or_, select
 from tracker.coverage import engine as coverage
 from tracker.coverage.pace import group_rule, group_status, status_words, steady_pace_pct
 from tracker.coverage.rules import Requirement, RuleSet
-from tracker.coverage.trend import Trend, trend
-from tracker.recommendations.overview import VIEW_COLUMNS, overview, overview_frame
+from tracker.coverage.snapshot import CoverageSource, Snapshot
+from tracker.coverage.trend import Trend
+from tracker.recommendations.overview import (
+    VIEW_COLUMNS,
+    measures_on,
+    overview,
+    overview_frame,
+)
 from tracker.reference import vocab
 from tracker.reports.evidence import evidence_table, quality_table
 from tracker.reports.safe_text import FORMULA_START
@@ -155,24 +161,26 @@ def build_report(
     generated_by: str,
     generated_at: dt.datetime | None = None,
     pseudonym_secret: str = "",
+    snapshot: Snapshot | None = None,
 ) -> ReportData:
     """Gather a report's data from the coverage engine and the evidence tables.
 
     ``departments`` limits every sheet to those department codes (a manager's report).
+    With ``snapshot`` (``tracker.coverage.snapshot``), the coverage on each date and the
+    trends are worked out from it in memory: the same figures, one load.
     """
     reqs = [rules.get(requirement)] if requirement else list(rules.requirements)
     depts = list(departments) if departments else None
-    result = coverage.compute(engine, rules, as_of, requirement=requirement, force=force,
-                              departments=depts)
-    trends = {r.id: trend(engine, rules, r.id, as_of, force=force, departments=depts)
-              for r in reqs}
+    source = CoverageSource(engine, rules, force, depts, snapshot)
+    result = source.on(as_of, requirement)
+    trends = {r.id: source.trend(r.id, as_of) for r in reqs}
     people = result.people
     force_codes = [force] if force else sorted(people["force"].dropna().unique().tolist())
     namer = _namer(engine, people, force_codes, as_of, pseudonym_secret, pseudonymise)
     targets = {r.id: steady_pace_pct(r, as_of) for r in reqs}
     titles = {r.id: r.title for r in reqs}
-    then = coverage.on_deadlines(reqs, as_of, partial(coverage.compute, engine, rules,
-                                                      force=force, departments=depts))
+    then = coverage.on_deadlines(reqs, as_of, source.on)
+    whole_force = dataclasses.replace(source, departments=None)
     on_deadline = {req_id: _as_number(row["coverage_pct"]) for req_id, row in then.items()}
     return ReportData(
         title=TITLE,
@@ -191,7 +199,8 @@ def build_report(
         quality=quality_table(engine, force_codes, as_of),
         evidence=evidence_table(engine, force_codes),
         group_rules=tuple(group_rule(r, as_of, targets[r.id]) for r in reqs),
-        recommendations=overview_frame(overview(engine, force, as_of, rules)),
+        recommendations=overview_frame(overview(engine, force, as_of, rules,
+                                                measures_on(whole_force.on))),
     )
 
 

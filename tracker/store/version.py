@@ -14,7 +14,8 @@ from sqlalchemy import Engine, text
 
 # Audit actions that change no data: they must not move the fingerprint.
 READ_ONLY_ACTIONS = ("login", "login-failed", "login-refused", "login-locked", "logout",
-                     "export", "visitors-export", "page-refused")
+                     "export", "visitors-export", "report-export", "download-original",
+                     "milestone-evidence-download", "backup", "page-refused")
 
 _LAST_CHANGE = ("(SELECT max(id) FROM audit_log WHERE action NOT IN ("
                 + ", ".join(f"'{a}'" for a in READ_ONLY_ACTIONS) + "))")
