@@ -355,7 +355,7 @@ def national_main(db: Path) -> int:
     lines += [(f"{i} logged in on one server (+ {username})", rss, hwm)
               for i, (username, rss, hwm) in enumerate(shared_memory, start=1)]
     for label, rss, hwm in lines:
-        print(f"  {label:<46} {rss:6.0f} / {hwm:6.0f}")
+        print(f"  {label:<50} {rss:6.0f} / {hwm:6.0f}")
     print(f"\nLoad average (1, 5, 15 min): before {fmt_load(load_before)}, after "
           f"{fmt_load(os.getloadavg())}; {os.cpu_count()} cores. Generated "
           f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.")
