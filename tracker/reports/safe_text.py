@@ -31,6 +31,7 @@ import pandas as pd
 
 FULL_WIDTH_START = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝ ＋ － ＠
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", *FULL_WIDTH_START)
+FORMULA_FIRST = np.array(FORMULA_START)  # each sign is one character
 FORMULA_PATTERN = "^[" + re.escape("".join(FORMULA_START)) + "]"
 CSV_LINE_END = "\r\n"
 DATE_FORMAT = "%Y-%m-%d"
@@ -54,12 +55,17 @@ def is_formula_like(value: str) -> bool:
 
 def formula_mask(series: pd.Series) -> pd.Series:
     """True where a cell is text a spreadsheet would run (numbers, dates, blanks: False).
-    A cell at a time (``str.startswith`` in C): a column may mix text with numbers."""
+    A column of text (and blanks) is read by its first characters, in C; a column mixing
+    text with other values (numbers, lists...) a cell at a time (``str.startswith``)."""
     if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
         return pd.Series(False, index=series.index)
-    hostile = np.fromiter((isinstance(v, str) and v.startswith(FORMULA_START)
-                           for v in series.to_numpy(dtype=object)), dtype=bool,
-                          count=len(series))
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # a blank's first character is "N" (None), "n" (nan) or "<" (<NA>): never a sign
+        hostile = np.isin(values.astype("U1"), FORMULA_FIRST)
+    else:
+        hostile = np.fromiter((isinstance(v, str) and v.startswith(FORMULA_START)
+                               for v in values), dtype=bool, count=len(values))
     return pd.Series(hostile, index=series.index)
 
 
