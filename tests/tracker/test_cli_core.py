@@ -155,3 +155,28 @@ def test_serve_passes_the_dashboards_streamlit_settings_from_any_folder(tmp_path
     # the server's own upload limit follows TRACKER_MAX_UPLOAD_MB (Streamlit's is 200 MB)
     assert dashboard_options(tmp_path / "none.toml", max_upload_mb=500)[:4] == [
         "--server.headless", "true", "--server.maxUploadSize", "500"]
+
+
+def test_help_loads_no_heavy_library() -> None:
+    """`tracker --help` (and building any command) loads neither pandas, SQLAlchemy,
+    openpyxl nor argon2: each command imports what it needs when it runs."""
+    code = ("import sys; from tracker.cli import app; import typer.main; "
+            "typer.main.get_command(app); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'openpyxl', 'argon2') "
+            "if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert shown.stdout.strip() == "[]"
+
+
+def test_help_texts_name_the_library_choices() -> None:
+    """The --by and --role choices the help spells out (so that it need not load the
+    libraries) are the libraries' own."""
+    from tracker.auth import ROLES
+    from tracker.cli import coverage_cmd, referrals_cmd, users_cmd
+    from tracker.coverage.population import BREAKDOWNS
+    from tracker.recommendations import referrals
+
+    assert coverage_cmd.BREAKDOWNS == BREAKDOWNS
+    assert referrals_cmd.BREAKDOWNS == referrals.BREAKDOWNS
+    assert users_cmd.ROLES == ROLES

@@ -4,17 +4,16 @@ database itself. A thin layer over ``tracker.store.backup`` and ``tracker.store.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.options import UserOption, user_name
 from tracker.messages.hints import explain
-from tracker.store import audit
-from tracker.store.backup import BackupError, backup, restore, table_names
-from tracker.store.db import unit_of_work
-from tracker.store.retention import Purge, purge
+
+if TYPE_CHECKING:
+    from tracker.store.retention import Purge
 
 
 @app.command("backup")
@@ -28,6 +27,10 @@ def backup_command(
     kept upload files, users, audit log) to FILE, while the app runs. SQLite: a copy made
     with SQLite's online backup API. PostgreSQL: a pg_dump custom-format file of the
     tracker's schema (pg_dump must be on the PATH)."""
+    from tracker.store import audit
+    from tracker.store.backup import BackupError, backup
+    from tracker.store.db import unit_of_work
+
     engine = state(ctx).engine
     try:
         done = backup(engine, file)
@@ -52,6 +55,10 @@ def restore_command(
     --force-overwrite. SQLite backups restore into SQLite, pg_dump files into PostgreSQL
     (pg_restore must be on the PATH). Run `tracker init` afterwards if the backup is of an
     older version: it upgrades the schema."""
+    from tracker.store import audit
+    from tracker.store.backup import BackupError, restore, table_names
+    from tracker.store.db import unit_of_work
+
     engine = state(ctx).engine
     try:
         done = restore(engine, file, overwrite=force_overwrite)
@@ -77,6 +84,8 @@ def retention_command(
     Coverage history stays true: roster states, completions and counts are kept. One
     transaction, written to the audit log. Off until the data protection officer sets the
     months."""
+    from tracker.store.retention import purge
+
     st = state(ctx)
     policy = st.settings.retention
     if not policy.on:

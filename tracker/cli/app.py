@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from sqlalchemy import Engine
 
 from tracker.config import Settings, load_settings
 from tracker.coverage.rules import RulesError, RuleSet, load_rules
-from tracker.store.db import make_engine
+
+if TYPE_CHECKING:  # SQLAlchemy is loaded by the commands that open the database
+    from sqlalchemy import Engine
 
 app = typer.Typer(
     name="tracker",
@@ -52,6 +53,14 @@ class State:
             return load_rules(self.rules_path)
         except RulesError as exc:
             fail(str(exc))
+
+
+def make_engine(url: str) -> Engine:
+    """``tracker.store.db.make_engine``, imported on first use: SQLAlchemy (and pandas) are
+    loaded by the commands that open the database, not by ``tracker --help``."""
+    from tracker.store import db
+
+    return db.make_engine(url)
 
 
 @app.callback()

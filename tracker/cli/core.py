@@ -10,17 +10,15 @@ import sys
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from tracker.cli.app import app, fail, state
 from tracker.coverage.rules import load_rules
-from tracker.recommendations.demo import demo_register
-from tracker.sessions.demo import demo_sessions
-from tracker.store.db import init_db
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 STREAMLIT_CONFIG = DASHBOARD.parents[1] / ".streamlit" / "config.toml"
@@ -36,6 +34,10 @@ DateOption = Annotated[
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database, or upgrade it to the newest schema. Safe to run again."""
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.store.db import init_db
+
     st = state(ctx)
     try:
         revision = init_db(st.engine)
@@ -114,6 +116,9 @@ def build_demo_database(engine: Engine, files_dir: Path, today: dt.date) -> list
     from imports.workflow import ImportRequest, plan_file
     from tracker.config import load_settings
     from tracker.ingest.batch import commit_import
+    from tracker.recommendations.demo import demo_register
+    from tracker.sessions.demo import demo_sessions
+    from tracker.store.db import init_db
 
     init_db(engine)
     manifest = generate(files_dir, today=today)
@@ -178,6 +183,8 @@ def serve(
 ) -> None:
     """Start the dashboard on the configured database (run `tracker init` first). The
     command becomes the server: stopping it (Ctrl+C, SIGTERM) stops the server."""
+    from tracker.store.db import init_db
+
     st = state(ctx)
     init_db(st.engine)
     _serve(st.engine, port, st.settings.max_upload_mb)

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import pandas as pd
 import typer
-from sqlalchemy.exc import DBAPIError
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.options import (
@@ -26,18 +24,25 @@ from tracker.cli.options import (
     check_format,
     day_of,
 )
-from tracker.coverage.engine import CoverageResult, compute, to_records
-from tracker.coverage.population import BREAKDOWNS
 from tracker.messages import hints
 from tracker.reference import vocab
-from tracker.reference.labels import heading
-from tracker.reports.safe_text import csv_text
+
+if TYPE_CHECKING:  # pandas, SQLAlchemy and the engine are loaded by the commands
+    import pandas as pd
+
+    from tracker.coverage.engine import CoverageResult
 
 T = TypeVar("T")
+
+# tracker.coverage.population.BREAKDOWNS, spelled out so that building the CLI (its --help)
+# need not load pandas and SQLAlchemy; a test keeps the two equal.
+BREAKDOWNS = ("rank", "department", "unit", "workforce_type", "line_manager", "force")
 
 
 def guard(work: Callable[[], T]) -> T:
     """Run ``work``, turning engine refusals and database failures into CLI errors."""
+    from sqlalchemy.exc import DBAPIError
+
     try:
         return work()
     except (KeyError, ValueError) as exc:
@@ -65,6 +70,8 @@ def check_force(force: str | None) -> None:
 
 def _compute(ctx: typer.Context, as_of: dt.date, requirement: str | None, force: str | None,
              departments: Sequence[str] | None) -> CoverageResult:
+    from tracker.coverage.engine import compute
+
     st = state(ctx)
     rules = st.rules()
     check_force(force)
@@ -77,6 +84,8 @@ def _compute(ctx: typer.Context, as_of: dt.date, requirement: str | None, force:
 
 def _display(frame: pd.DataFrame) -> pd.DataFrame:
     """Codes turned into labels, percentages and blanks made readable, for a table."""
+    import pandas as pd
+
     out = frame.copy()
     labels: dict[str, Callable[[Any], str]] = {
         "rank": vocab.rank_label,
@@ -101,6 +110,10 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
 
 def render_table(frame: pd.DataFrame) -> str:
     """An aligned plain-text table: text left, numbers right, a rule under the heading."""
+    import pandas as pd
+
+    from tracker.reference.labels import heading
+
     shown = _display(frame)
     headings = [heading(c, "terminal") for c in shown.columns]
     cells = [[str(v) for v in row] for row in shown.itertuples(index=False, name=None)]
@@ -119,6 +132,9 @@ def render_table(frame: pd.DataFrame) -> str:
 
 def emit(frame: pd.DataFrame, fmt: str, *, title: str = "", notes: Sequence[str] = ()) -> None:
     """Print ``frame`` as a table (with title and notes), CSV or JSON."""
+    from tracker.coverage.engine import to_records
+    from tracker.reports.safe_text import csv_text
+
     if fmt == "json":
         typer.echo(json.dumps(to_records(frame), indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -211,6 +227,7 @@ def trend(
 ) -> None:
     """Weekly coverage up to today, the recent completion rate, the forecast date for 100%,
     the completions needed per week to make the deadline, and a red/amber/green status."""
+    from tracker.coverage.engine import to_records
     from tracker.coverage.trend import trend as compute_trend
 
     check_format(fmt)

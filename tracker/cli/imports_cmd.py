@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from sqlalchemy import Engine, select
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.options import (
@@ -24,15 +23,14 @@ from tracker.cli.options import (
     user_name,
 )
 from tracker.cli.terminal import TerminalProgress
-from tracker.ingest import reads
 from tracker.ingest.records import FIELD_LABELS, Decision, Kind, ParsedFile
 from tracker.messages.hints import explain, row_hint, with_hint
 from tracker.messages.problems import Code, Problem, Report, Severity
 from tracker.messages.progress import Progress, no_progress
-from tracker.store.db import unit_of_work
-from tracker.store.models import ValueMapping
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SQLAlchemy, pandas and the store are loaded by the commands
+    from sqlalchemy import Engine
+
     from imports import FileRefused
     from tracker.store.files import Original
 
@@ -251,6 +249,7 @@ def _remember_layout(engine: Engine, force: str, parsed: ParsedFile,
     """Save the --column mapping for the file's layout; count a saved layout's use (a
     ValueError is the caller's to say)."""
     from tracker.ingest.profiles import remember
+    from tracker.store.db import unit_of_work
 
     with unit_of_work(engine) as session:
         remember(session, force, parsed, columns, actor)
@@ -356,6 +355,8 @@ def list_batches(ctx: typer.Context,
                  as_json: JsonOption = False) -> None:
     """List import batches, newest first (one force's with --force): file, kind, counts
     and status."""
+    from tracker.ingest import reads
+
     rows = [{"id": b["id"], "imported_at": f"{b['imported_at']:%Y-%m-%d %H:%M}",
              "file": b["file_name"], "kind": b["kind"], "force": b["force"], "as_of": b["as_of"],
              "by": b["imported_by"], "read": b["rows_read"], "accepted": b["rows_accepted"],
@@ -388,6 +389,8 @@ def problems(ctx: typer.Context,
                  show_default=False)] = None) -> None:
     """Show every row-level problem of a batch (row as the spreadsheet shows it), or write
     them to a .csv / .xlsx file to work through."""
+    from tracker.ingest import reads
+
     engine = ready_engine(ctx)
     if out is not None and out.suffix.lower() not in {".csv", ".xlsx"}:
         fail(f"cannot write {out.name}: use a .csv or .xlsx file name.", code=2)
@@ -416,6 +419,8 @@ def original_file(ctx: typer.Context,
                   user: UserOption = None) -> None:
     """Write the file a batch imported, byte for byte as it was uploaded (it holds names and
     numbers: the fetch is in the audit log)."""
+    from tracker.ingest import reads
+
     def write(kept: Original) -> None:
         target = out or Path(Path(kept.file_name).name)
         if target.exists():
@@ -438,6 +443,8 @@ def match_list(ctx: typer.Context,
                                                       "rejected records.")] = False,
                as_json: JsonOption = False) -> None:
     """Learners that matched nobody, waiting for a person to confirm or reject them."""
+    from tracker.ingest import reads
+
     queue = reads.review_queue(ready_engine(ctx), open_only=not show_all)
     rows = [{"id": r["id"], "batch": r["batch_id"], "row": r["row"], "name": r["display_name"],
              "identity": r["identity_key"], "module": r["payload"].get("module_code"),
@@ -511,6 +518,7 @@ def map_value(
     later import (`tracker map department "RPU Portishead" roads-policing`), or list the
     mappings (`tracker map list`)."""
     from tracker.ingest.mappings import save_mapping
+    from tracker.store.db import unit_of_work
 
     engine = ready_engine(ctx)
     if kind == "list" and raw is None:
@@ -525,6 +533,11 @@ def map_value(
 
 
 def _list_mappings(engine: Engine, as_json: bool) -> None:
+    from sqlalchemy import select
+
+    from tracker.store.db import unit_of_work
+    from tracker.store.models import ValueMapping
+
     with unit_of_work(engine) as session:
         rows = [{"kind": m.kind, "raw": m.raw_example, "canonical": m.canonical,
                  "by": m.created_by, "at": f"{m.created_at:%Y-%m-%d %H:%M}"}

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -26,9 +26,9 @@ from tracker.cli.options import (
     user_name,
 )
 from tracker.messages import hints
-from tracker.recommendations import evidence, milestones
-from tracker.recommendations.milestones import MilestoneError, MilestoneView
-from tracker.recommendations.progress import progress
+
+if TYPE_CHECKING:  # the register (SQLAlchemy, pandas) is loaded by the commands
+    from tracker.recommendations.milestones import MilestoneView
 
 T = TypeVar("T")
 
@@ -51,6 +51,8 @@ MilestoneArgument = Annotated[str, typer.Argument(
 
 def _guard(work: Callable[[], T]) -> T:
     """Run ``work``, turning the library's refusals into CLI errors with the CLI's hint."""
+    from tracker.recommendations.milestones import MilestoneError
+
     try:
         return work()
     except MilestoneError as exc:
@@ -83,6 +85,9 @@ def list_(ctx: typer.Context, force: ForceOption = DEFAULT_FORCE,
     """List the force's milestones (key, title, owner, due date, status, date done, evidence
     documents), then how many were done as of the date, of how many, and the red/amber/green
     status with its reason and rule."""
+    from tracker.recommendations import milestones
+    from tracker.recommendations.progress import progress
+
     engine = ready_engine(ctx)
     day = _day(as_of) or state(ctx).settings.today()
     rows = _guard(lambda: milestones.list_milestones(engine, force))
@@ -113,6 +118,8 @@ def add(ctx: typer.Context,
         = None,
         force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Add a milestone to the force's register, not started."""
+    from tracker.recommendations import milestones
+
     engine = ready_engine(ctx)
     added = _guard(lambda: milestones.add_milestone(engine, force, title, user_name(user), key=key,
                                                     owner=owner, due_on=_day(due)))
@@ -136,6 +143,8 @@ def edit(ctx: typer.Context, key: MilestoneArgument,
          force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Change a milestone's title, owner, due date or status. The audit log keeps each
     field's old and new value."""
+    from tracker.recommendations import milestones
+
     engine = ready_engine(ctx)
     st = state(ctx)
     changed = _guard(lambda: milestones.edit_milestone(
@@ -153,6 +162,8 @@ def done(ctx: typer.Context, key: MilestoneArgument,
          force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Mark a milestone done on a date. Attach the document that shows it with `tracker
     plan attach`."""
+    from tracker.recommendations import milestones
+
     engine = ready_engine(ctx)
     today = state(ctx).settings.today()
     marked = _guard(lambda: milestones.mark_done(engine, force, key, _day(on) or today,
@@ -168,6 +179,8 @@ def attach(ctx: typer.Context, key: MilestoneArgument,
            force: ForceOption = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Attach a document to a milestone as evidence. It is kept byte for byte with its
     SHA-256 (content attached to several milestones is stored once)."""
+    from tracker.recommendations import evidence
+
     engine = ready_engine(ctx)
     limit = state(ctx).settings.max_upload_mb * 1024 * 1024
     doc = _guard(lambda: evidence.attach(engine, force, key, file.name, file.read_bytes(),
@@ -190,6 +203,8 @@ def evidence_(ctx: typer.Context, key: MilestoneArgument,
               user: UserOption = None) -> None:
     """List a milestone's evidence documents (name, SHA-256, size, who uploaded it, when),
     or write one out with --out (the download is in the audit log)."""
+    from tracker.recommendations import evidence
+
     engine = ready_engine(ctx)
     if out is None:
         docs = _guard(lambda: evidence.documents(engine, force, key))

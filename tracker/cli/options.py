@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-from sqlalchemy import Engine, inspect
-from sqlalchemy.exc import DBAPIError
 
 from tracker.cli.app import fail, state
+
+if TYPE_CHECKING:  # pandas and SQLAlchemy are loaded by the commands that use them
+    from sqlalchemy import Engine
 
 DEFAULT_FORCE = "avon-and-somerset"
 FORMATS = ("table", "csv", "json")
@@ -62,6 +62,9 @@ def user_name(value: str | None = None, fallback: str = "cli") -> str:
 
 def ready_engine(ctx: typer.Context) -> Engine:
     """The engine, once the schema is known to exist (else a clear error)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
     engine = state(ctx).engine
     try:
         ready = inspect(engine).has_table("import_batches")
@@ -86,6 +89,8 @@ def check_format(fmt: str) -> None:
 
 def emit_rows(rows: list[dict[str, Any]], as_json: bool, empty: str) -> None:
     """Rows as JSON, or as a plain table (``empty`` when there are none)."""
+    import pandas as pd
+
     if as_json:
         typer.echo(json.dumps(rows, indent=2, default=str))
     elif not rows:

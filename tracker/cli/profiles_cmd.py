@@ -13,9 +13,7 @@ import typer
 
 from tracker.cli.app import app, fail
 from tracker.cli.options import JsonOption, UserOption, emit_rows, ready_engine, user_name
-from tracker.ingest import profiles
 from tracker.ingest.records import FIELD_LABELS
-from tracker.store.db import unit_of_work
 
 profiles_app = typer.Typer(
     name="profiles", no_args_is_help=True, rich_markup_mode=None,
@@ -39,6 +37,9 @@ def list_(ctx: typer.Context,
           as_json: JsonOption = False) -> None:
     """List the saved column mappings: force, kind of file, the columns mapped, how often
     they were used and when last."""
+    from tracker.ingest import profiles
+    from tracker.store.db import unit_of_work
+
     engine = ready_engine(ctx)
     with unit_of_work(engine) as session:
         rows = [profiles.describe(session, p) for p in profiles.list_profiles(session, force)]
@@ -55,6 +56,9 @@ def list_(ctx: typer.Context,
 def show(ctx: typer.Context, profile_id: IdArgument, as_json: JsonOption = False) -> None:
     """Show one saved column mapping: the layout's headers, each column mapped, who saved
     it, and its use."""
+    from tracker.ingest import profiles
+    from tracker.store.db import unit_of_work
+
     engine = ready_engine(ctx)
     with unit_of_work(engine) as session:
         row = profiles.get_profile(session, profile_id)
@@ -83,6 +87,9 @@ def _show_lines(p: dict[str, Any]) -> list[str]:
 def delete(ctx: typer.Context, profile_id: IdArgument, user: UserOption = None) -> None:
     """Delete a saved column mapping: later files of its layout are recognised afresh (by
     their headers and values) until a mapping is given again."""
+    from tracker.ingest import profiles
+    from tracker.store.db import unit_of_work
+
     engine = ready_engine(ctx)
     with unit_of_work(engine) as session:
         row = profiles.delete_profile(session, profile_id, user_name(user))

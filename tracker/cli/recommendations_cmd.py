@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import json
 import textwrap
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from tracker.cli.app import app, state
 from tracker.cli.coverage_cmd import check_force, guard, render_table
 from tracker.cli.options import AsOf, ForceOpt, FormatOpt, check_format, day_of
-from tracker.recommendations.overview import Overview, overview, overview_frame
 from tracker.reference import vocab
-from tracker.reports.safe_text import csv_text
+
+if TYPE_CHECKING:  # the overview (pandas, SQLAlchemy) is loaded by the command
+    import pandas as pd
+
+    from tracker.recommendations.overview import Overview
 
 TABLE_COLUMNS = ["recommendation", "deadline", "figure", "on_deadline", "status"]
 CSV_COLUMNS = ["recommendation", "title", "deadline", "measure", "value_pct", "done", "total",
@@ -42,6 +45,8 @@ def _details(frame: pd.DataFrame) -> list[str]:
 
 
 def _table(view: Overview) -> str:
+    from tracker.recommendations.overview import overview_frame
+
     frame = overview_frame(view)
     place = vocab.forces().forces[view.force].name if view.force else "all forces"
     unmeasured = [f"Recommendation {w.number} is not measured yet: no figure is shown for "
@@ -59,6 +64,9 @@ def recommendations(ctx: typer.Context, as_of: AsOf = None, force: ForceOpt = No
     in words, and where the evidence is. Training coverage (8, 9) is the figure `tracker
     coverage` gives; recommendation 4 counts the milestones of `tracker milestones`. The JSON
     lists the measured recommendations only; one not measured yet has no figure."""
+    from tracker.recommendations.overview import overview, overview_frame
+    from tracker.reports.safe_text import csv_text
+
     check_format(fmt)
     check_force(force)
     st = state(ctx)

@@ -9,16 +9,21 @@ matching, the figures and the words come from the library, so every face says th
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.coverage_cmd import emit
 from tracker.cli.options import AsOf, FormatOpt, check_format, day_of, ready_engine
-from tracker.recommendations import referrals as engine_of
 from tracker.reference import vocab
+
+if TYPE_CHECKING:  # pandas and the referral engine are loaded by the commands
+    import pandas as pd
+
+# tracker.recommendations.referrals.BREAKDOWNS, spelled out so that building the CLI (its
+# --help) need not load pandas and SQLAlchemy; a test keeps the two equal.
+BREAKDOWNS = ("department", "rank", "month")
 
 referrals_app = typer.Typer(
     name="referrals", invoke_without_command=True, rich_markup_mode=None,
@@ -32,7 +37,7 @@ ForceOpt = Annotated[str | None, typer.Option(
     help="One force code, e.g. avon-and-somerset. Default: all forces.")]
 ByOpt = Annotated[str | None, typer.Option(
     "--by", metavar="FIELDS", show_default=False,
-    help=f"Break down by one or more of {', '.join(engine_of.BREAKDOWNS)}, comma-separated "
+    help=f"Break down by one or more of {', '.join(BREAKDOWNS)}, comma-separated "
     "(department and rank: the reporting officer's on the referral's date).")]
 
 
@@ -45,20 +50,24 @@ def _force(force: str | None) -> str | None:
 
 def _split(by: str | None) -> list[str]:
     keys = [k.strip() for k in (by or "").split(",") if k.strip()]
-    unknown = [k for k in keys if k not in engine_of.BREAKDOWNS]
+    unknown = [k for k in keys if k not in BREAKDOWNS]
     if unknown:
         fail(f"cannot break referrals down by {unknown[0]!r}; --by takes "
-             f"{', '.join(engine_of.BREAKDOWNS)}, comma-separated.", code=2)
+             f"{', '.join(BREAKDOWNS)}, comma-separated.", code=2)
     return keys
 
 
 def _rows(ctx: typer.Context, as_of: dt.date, force: str | None) -> pd.DataFrame:
+    from tracker.recommendations import referrals as engine_of
+
     window = state(ctx).settings.referral_window_days
     return engine_of.referral_rows(ready_engine(ctx), _force(force), as_of, window)
 
 
 def _dates(frame: pd.DataFrame) -> pd.DataFrame:
     """Dates as dates (not midnight timestamps), times of day as text, for every format."""
+    import pandas as pd
+
     out = frame.copy()
     for column in ("referred_on", "due_on", "submitted_on"):
         if column in out:
@@ -76,6 +85,8 @@ def referrals(ctx: typer.Context, as_of: AsOf = None, force: ForceOpt = None,
     """Referrals to the NCCU with an intelligence document submitted within the window
     (TRACKER_REFERRAL_WINDOW_DAYS, default 7 days): submitted, late, missing and pending
     (window still open: not counted), and the % within the window."""
+    from tracker.recommendations import referrals as engine_of
+
     if ctx.invoked_subcommand is not None:
         return
     check_format(fmt)
@@ -91,6 +102,8 @@ def missing(ctx: typer.Context, as_of: AsOf = None, force: ForceOpt = None,
             fmt: FormatOpt = "table") -> None:
     """The referrals with no intelligence document whose window has closed, oldest first,
     with the reporting officer and their line manager, to chase."""
+    from tracker.recommendations import referrals as engine_of
+
     check_format(fmt)
     day = day_of(ctx, as_of)
     chase = _dates(engine_of.chase_list(_rows(ctx, day, force)))
@@ -105,6 +118,8 @@ def explain(ctx: typer.Context,
                 help="The referral's incident, custody or NCCU reference.")],
             as_of: AsOf = None, force: ForceOpt = None) -> None:
     """Why one referral is counted as submitted, late, missing or pending, in words."""
+    from tracker.recommendations import referrals as engine_of
+
     window = state(ctx).settings.referral_window_days
     words = engine_of.explain(_rows(ctx, day_of(ctx, as_of), force), reference, window)
     if words is None:

@@ -8,25 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from sqlalchemy import Engine, select
 
-from tracker import auth
 from tracker.cli.app import app, fail, state
 from tracker.cli.options import AsOf, DepartmentOpt, ForceOpt, RequirementOpt, user_name
-from tracker.config import Settings
-from tracker.coverage.snapshot import coverage_source
 from tracker.messages.hints import explain
 from tracker.reference import vocab
 from tracker.reference.text import long_date
-from tracker.reports.csvs import TABLES, write_csv
-from tracker.reports.data import ReportData, build_report
-from tracker.reports.workbook import write_xlsx
-from tracker.store import audit, models
-from tracker.store.db import unit_of_work
+
+if TYPE_CHECKING:  # SQLAlchemy, pandas and the report are loaded by the command
+    from sqlalchemy import Engine
+
+    from tracker.config import Settings
+    from tracker.reports.data import ReportData
 
 SUFFIXES = (".xlsx", ".csv")
 
@@ -46,6 +42,12 @@ def _user_scope(engine: Engine, username: str, force: str | None,
                 pseudonymise_inspectors: bool) -> Scope:
     """A user's report: a manager sees only their force and departments, an inspector gets
     pseudonyms when the settings say so."""
+    from sqlalchemy import select
+
+    from tracker import auth
+    from tracker.store import models
+    from tracker.store.db import unit_of_work
+
     with unit_of_work(engine) as session:
         try:
             user = auth.require_user(session, username)
@@ -107,6 +109,12 @@ def report(
     """Write the compliance report: an Excel workbook an inspector can file (cover and
     evidence trail, summary, by rank and department, trend, outstanding, exemptions, data
     quality), or the outstanding list (or the summary) as CSV."""
+    from tracker.coverage.snapshot import coverage_source
+    from tracker.reports.csvs import TABLES
+    from tracker.reports.data import build_report
+    from tracker.store import audit
+    from tracker.store.db import unit_of_work
+
     st = state(ctx)
     _check(out, department, force)
     if table not in TABLES:
@@ -141,8 +149,12 @@ def _write(data: ReportData, out: Path, table: str) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".csv":
+            from tracker.reports.csvs import write_csv
+
             write_csv(data, out, table=table)
         else:
+            from tracker.reports.workbook import write_xlsx  # openpyxl: only for a workbook
+
             write_xlsx(data, out)
     except OSError as exc:
         fail(f"{out}: cannot write the report ({exc.strerror}). Check the folder exists and "
@@ -150,6 +162,8 @@ def _write(data: ReportData, out: Path, table: str) -> None:
 
 
 def _done_line(data: ReportData, out: Path) -> str:
+    import pandas as pd
+
     parts = [f"{title} {'-' if pd.isna(pct) else format(float(pct), '.1%')}"
              for title, pct in zip(data.summary["requirement"], data.summary["coverage"],
                                    strict=True)]

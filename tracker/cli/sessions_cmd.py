@@ -13,9 +13,8 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import pandas as pd
 import typer
 
 from tracker.cli.app import app, fail, state
@@ -33,10 +32,10 @@ from tracker.cli.options import (
     user_name,
 )
 from tracker.messages import hints
-from tracker.reference.labels import heading
-from tracker.sessions import invites, register
-from tracker.sessions.plan import Plan, plan
-from tracker.sessions.register import SessionError, SessionView
+
+if TYPE_CHECKING:  # the sessions library (SQLAlchemy, pandas) is loaded by the commands
+    from tracker.sessions.plan import Plan
+    from tracker.sessions.register import SessionView
 
 T = TypeVar("T")
 PLAN_FORMATS = ("table", "json")
@@ -62,6 +61,8 @@ ForceCode = Annotated[str, typer.Option(
 
 def _guard(work: Callable[[], T]) -> T:
     """Run ``work``, turning the library's refusals into CLI errors with the CLI's hint."""
+    from tracker.sessions.register import SessionError
+
     try:
         return work()
     except SessionError as exc:
@@ -89,6 +90,10 @@ def _said(s: SessionView) -> str:
 
 def _plan_table(plans: list[Plan]) -> str:
     """The plan of each requirement as lines of words, then its sessions as a table."""
+    import pandas as pd
+
+    from tracker.reference.labels import heading
+
     lines: list[str] = []
     for p in plans:
         when = (f"the plan closes it on {p.closes_on}" if p.closes_on
@@ -130,6 +135,8 @@ def plan_command(
     minus completed and exempt, as `tracker coverage` counts them), those joining before
     the target date, seats planned in sessions after the date, whether they close the gap
     and when, and how many more sessions of the usual size are needed."""
+    from tracker.sessions.plan import plan
+
     if fmt not in PLAN_FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(PLAN_FORMATS)}.", code=2)
     check_force(force)
@@ -156,6 +163,8 @@ def list_(ctx: typer.Context, force: ForceOpt = None,
           as_json: JsonOption = False) -> None:
     """List the sessions (id, date, force, requirement, venue, seats, trainer, how many
     invited, notes), by date."""
+    from tracker.sessions import register
+
     check_force(force)
     engine = ready_engine(ctx)
     rows = _guard(lambda: register.list_sessions(engine, force=force, since=_day(since)))
@@ -182,6 +191,8 @@ def add(ctx: typer.Context, date: DateArg,
             help="The requirement it delivers.")] = "oic-hydra",
         force: ForceCode = DEFAULT_FORCE, user: UserOption = None) -> None:
     """Record a session, planned or held."""
+    from tracker.sessions import register
+
     rules = state(ctx).rules()
     engine = ready_engine(ctx)
     added = _guard(lambda: register.add_session(
@@ -208,6 +219,8 @@ def edit(ctx: typer.Context, session_id: SessionArgument,
              help='New notes ("" clears them).')] = None,
          user: UserOption = None) -> None:
     """Change a session's date, venue, seats, trainer or notes."""
+    from tracker.sessions import register
+
     engine = ready_engine(ctx)
     edited = _guard(lambda: register.edit_session(
         engine, session_id, user_name(user), held_on=_day(date), venue=venue, capacity=capacity,
@@ -219,6 +232,8 @@ def edit(ctx: typer.Context, session_id: SessionArgument,
 def remove(ctx: typer.Context, session_id: SessionArgument, user: UserOption = None) -> None:
     """Take a session, and its invite list, out of the register (the audit log keeps what
     it was)."""
+    from tracker.sessions import register
+
     engine = ready_engine(ctx)
     removed = _guard(lambda: register.remove_session(engine, session_id, user_name(user)))
     typer.echo(f"Removed {_said(removed)}.")
@@ -240,6 +255,8 @@ def invite(ctx: typer.Context, session_id: SessionArgument,
            staff: StaffOption = None, as_of: AsOf = None, user: UserOption = None) -> None:
     """Add people to a session's invite list: the suggested ones (--suggest), or those
     named (--staff)."""
+    from tracker.sessions import invites
+
     if suggest == bool(staff):
         fail("give --suggest, or one or more --staff NUMBER (not both).", code=2)
     rules = state(ctx).rules()
@@ -259,6 +276,8 @@ def invite(ctx: typer.Context, session_id: SessionArgument,
 def uninvite(ctx: typer.Context, session_id: SessionArgument, staff: StaffOption = None,
              user: UserOption = None) -> None:
     """Take people (--staff) off a session's invite list."""
+    from tracker.sessions import invites
+
     if not staff:
         fail("give one or more --staff NUMBER to take off the list.", code=2)
     engine = ready_engine(ctx)
@@ -277,6 +296,9 @@ def invite_list(ctx: typer.Context, session_id: SessionArgument, as_of: AsOf = N
     """A session's invite list (name, numbers, rank, department, unit, e-mail); once the
     session has been held and its delegate list imported, who came: invited and attended,
     invited and absent, attended uninvited."""
+    from tracker.reference.labels import heading
+    from tracker.sessions import invites
+
     rules = state(ctx).rules()
     engine = ready_engine(ctx)
     day = day_of(ctx, as_of)

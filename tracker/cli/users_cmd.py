@@ -9,15 +9,15 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
-from tracker import auth
 from tracker.cli.app import app, fail, state
 from tracker.messages.hints import explain
-from tracker.store.db import unit_of_work
+
+if TYPE_CHECKING:  # SQLAlchemy and the user store are loaded by the commands
+    from sqlalchemy.orm import Session
 
 users_app = typer.Typer(
     help="Dashboard users and their roles: admin (users), training_lead (everything for "
@@ -28,8 +28,12 @@ app.add_typer(users_app, name="users")
 
 ACTOR = "cli"
 
+# tracker.auth.ROLES, spelled out so that building the CLI (its --help) need not load
+# SQLAlchemy and argon2; a test keeps the two equal.
+ROLES = ("admin", "training_lead", "manager", "inspector")
+
 RoleOpt = Annotated[str, typer.Option("--role", metavar="ROLE",
-                                      help=f"One of: {', '.join(auth.ROLES)}.")]
+                                      help=f"One of: {', '.join(ROLES)}.")]
 PasswordStdin = Annotated[
     bool,
     typer.Option("--password-stdin", help="Read the password from the first line of standard "
@@ -48,6 +52,9 @@ def _read_password(from_stdin: bool) -> str:
 
 def _run(ctx: typer.Context, action: str, work: Callable[[Session], object]) -> None:
     """Run ``work(session)`` in one unit of work, turning refusals into CLI errors."""
+    from tracker import auth
+    from tracker.store.db import unit_of_work
+
     try:
         with unit_of_work(state(ctx).engine) as session:
             work(session)
@@ -74,6 +81,8 @@ def add(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a dashboard user with a role (asks for the password unless --password-stdin)."""
+    from tracker import auth
+
     password = None if no_password else _read_password(password_stdin)
     _run(ctx, "Cannot add the user", lambda s: auth.add_user(
         s, username, role, password, ACTOR, force=force, departments=department, email=email))
@@ -83,6 +92,8 @@ def add(
 @users_app.command("list")
 def list_(ctx: typer.Context) -> None:
     """List the users, their roles, forces, departments and whether they are locked."""
+    from tracker import auth
+
     rows: list[dict[str, object]] = []
     _run(ctx, "Cannot list the users", lambda s: rows.extend(auth.list_users(s)))
     if not rows:
@@ -105,6 +116,8 @@ def set_role(
         "list; repeat for several).")] = None,
 ) -> None:
     """Change a user's role (and a manager's departments)."""
+    from tracker import auth
+
     _run(ctx, "Cannot change the role", lambda s: auth.set_role(
         s, username, role, ACTOR, departments=department))
     typer.echo(f"{username} is now {role}.")
@@ -117,6 +130,8 @@ def reset_password(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Set a new password for a user (and unlock the account)."""
+    from tracker import auth
+
     password = _read_password(password_stdin)
     _run(ctx, "Cannot reset the password",
          lambda s: auth.reset_password(s, username, password, ACTOR))
@@ -129,6 +144,8 @@ def unlock(
     username: Annotated[str, typer.Argument(help="The locked user.")],
 ) -> None:
     """Unlock an account locked after repeated failed log-ins."""
+    from tracker import auth
+
     _run(ctx, "Cannot unlock", lambda s: auth.unlock(s, username, ACTOR))
     typer.echo(f"{username} unlocked.")
 
@@ -139,6 +156,8 @@ def deactivate(
     username: Annotated[str, typer.Argument(help="The user to shut out.")],
 ) -> None:
     """Stop a user logging in; their open dashboard session ends at its next page."""
+    from tracker import auth
+
     _run(ctx, "Cannot deactivate", lambda s: auth.set_active(s, username, False, ACTOR))
     typer.echo(f"{username} deactivated: they cannot log in, and an open dashboard session "
                "ends at its next page.")
@@ -150,5 +169,7 @@ def activate(
     username: Annotated[str, typer.Argument(help="The deactivated user.")],
 ) -> None:
     """Let a deactivated user log in again."""
+    from tracker import auth
+
     _run(ctx, "Cannot activate", lambda s: auth.set_active(s, username, True, ACTOR))
     typer.echo(f"{username} can log in again.")

@@ -16,7 +16,6 @@ from tracker.cli.app import app, fail, state
 from tracker.cli.options import user_name
 from tracker.messages.hints import explain
 from tracker.reference.text import long_date
-from tracker.reports.visitors import VisitorsError, export_visitors, file_format
 
 
 @app.command()
@@ -38,6 +37,8 @@ def visitors(
     here (name, collar and staff number, rank, course date, attendance: "Attended" or "Did
     not attend"), and nobody else, for that force to import and credit its people. The
     export is recorded in the audit log."""
+    from tracker.reports.visitors import VisitorsError, export_visitors, file_format
+
     try:
         fmt = file_format(out.name)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from tracker.messages.problems import Report
+
+if TYPE_CHECKING:  # the records are a DataFrame; the Kind enum alone needs no pandas
+    import pandas as pd
 
 
 class Kind(StrEnum):

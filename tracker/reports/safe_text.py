@@ -31,6 +31,7 @@ import pandas as pd
 
 FULL_WIDTH_START = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝ ＋ － ＠
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", *FULL_WIDTH_START)
+FORMULA_FIRST = np.array(FORMULA_START)  # each sign is one character
 FORMULA_PATTERN = "^[" + re.escape("".join(FORMULA_START)) + "]"
 CSV_LINE_END = "\r\n"
 DATE_FORMAT = "%Y-%m-%d"
@@ -54,12 +55,17 @@ def is_formula_like(value: str) -> bool:
 
 def formula_mask(series: pd.Series) -> pd.Series:
     """True where a cell is text a spreadsheet would run (numbers, dates, blanks: False).
-    A cell at a time (``str.startswith`` in C): a column may mix text with numbers."""
+    A column of text (and blanks) is read by its first characters, in C; a column mixing
+    text with other values (numbers, lists...) a cell at a time (``str.startswith``)."""
     if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
         return pd.Series(False, index=series.index)
-    hostile = np.fromiter((isinstance(v, str) and v.startswith(FORMULA_START)
-                           for v in series.to_numpy(dtype=object)), dtype=bool,
-                          count=len(series))
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # a blank's first character is "N" (None), "n" (nan) or "<" (<NA>): never a sign
+        hostile = np.isin(values.astype("U1"), FORMULA_FIRST)
+    else:
+        hostile = np.fromiter((isinstance(v, str) and v.startswith(FORMULA_START)
+                               for v in values), dtype=bool, count=len(values))
     return pd.Series(hostile, index=series.index)
 
 
@@ -88,8 +94,35 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_text(frame: pd.DataFrame, *, date_format: str = DATE_FORMAT) -> str:
     """``frame`` as CSV text: inert cells, CRLF line ends, CR and LF inside values quoted."""
-    return inert_frame(frame).to_csv(index=False, lineterminator=CSV_LINE_END,
-                                     quoting=csv.QUOTE_MINIMAL, date_format=date_format)
+    safe = inert_frame(frame)
+    columns = _plain_columns(safe)
+    if columns is None:  # dates, decimals, categories...: pandas formats them
+        return safe.to_csv(index=False, lineterminator=CSV_LINE_END,
+                           quoting=csv.QUOTE_MINIMAL, date_format=date_format)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([str(c) for c in safe.columns])
+    writer.writerows(zip(*columns, strict=True))
+    return out.getvalue()
+
+
+def _plain_columns(frame: pd.DataFrame) -> list[list[Any]] | None:
+    """The columns as lists the csv module writes exactly as ``DataFrame.to_csv`` would
+    (text with blanks as "", whole numbers, True/False), or None when a column needs
+    pandas' own formatting. The csv module is about three times quicker than ``to_csv``
+    on a long list of text (national outstanding list: 0.5 s less)."""
+    if frame.shape[1] == 0 or isinstance(frame.columns, pd.MultiIndex):
+        return None
+    columns = []
+    for _, column in frame.items():
+        if column.dtype == object and pd.api.types.infer_dtype(
+                column, skipna=True) in ("string", "empty"):
+            columns.append(column.where(column.notna(), "").tolist())
+        elif column.dtype.kind in "biu":  # numpy bool and integers, never missing
+            columns.append(column.tolist())
+        else:
+            return None
+    return columns
 
 
 def csv_bytes(frame: pd.DataFrame, *, date_format: str = DATE_FORMAT) -> bytes:
