@@ -70,13 +70,13 @@ def check_force(force: str | None) -> None:
 
 def _compute(ctx: typer.Context, as_of: dt.date, requirement: str | None, force: str | None,
              departments: Sequence[str] | None) -> CoverageResult:
-    from tracker.coverage.engine import compute
+    from tracker.coverage.snapshot import saved_source
 
     st = state(ctx)
     rules = st.rules()
     check_force(force)
-    return guard(lambda: compute(st.engine, rules, as_of, requirement=requirement,
-                                  force=force, departments=departments or None))
+    return guard(lambda: saved_source(st.engine, rules, st.settings.data_dir, force=force,
+                                      departments=departments or None).on(as_of, requirement))
 
 
 # --------------------------------------------------------------------------- output
@@ -228,14 +228,15 @@ def trend(
     """Weekly coverage up to today, the recent completion rate, the forecast date for 100%,
     the completions needed per week to make the deadline, and a red/amber/green status."""
     from tracker.coverage.engine import to_records
-    from tracker.coverage.trend import trend as compute_trend
+    from tracker.coverage.snapshot import saved_source
 
     check_format(fmt)
     st = state(ctx)
     rules = st.rules()
     day = day_of(ctx, today)
-    result = guard(lambda: compute_trend(st.engine, rules, requirement, day, force=force,
-                                          departments=department or None))
+    result = guard(lambda: saved_source(st.engine, rules, st.settings.data_dir, force=force,
+                                        departments=department or None).trend(requirement,
+                                                                              day))
     if fmt == "json":
         payload = {**result.as_dict(), "weekly": to_records(result.weekly),
                    "needed": to_records(result.needed)}

@@ -210,6 +210,19 @@ def coverage_source(engine: Engine, rules: RuleSet, data_dir: Path, *,
     return CoverageSource(engine, rules, force, departments, snap)
 
 
+def saved_source(engine: Engine, rules: RuleSet, data_dir: Path, *, force: str | None = None,
+                 departments: Sequence[str] | None = None) -> CoverageSource:
+    """A ``CoverageSource`` for a command that asks for coverage once: on the snapshot
+    already saved for the data as it is now (by the dashboard, a report or an import), if
+    there is one; else on the engine's queries, since loading a snapshot costs more than
+    one coverage."""
+    snap = None
+    if answerable(rules.requirements):
+        key = snapshot_key(engine, data_version(engine), rules)
+        snap = read_snapshot(snapshot_folder(data_dir), key, rules)
+    return CoverageSource(engine, rules, force, departments, snap)
+
+
 def snapshot_folder(data_dir: Path) -> Path:
     """Where snapshots are saved: ``snapshots`` in the data folder (TRACKER_DATA_DIR)."""
     return data_dir / "snapshots"
