@@ -397,7 +397,8 @@ def filter_options(result: coverage.CoverageResult, requirement: str) -> dict[st
     people = people[people["requirement"] == requirement]
     orders = {"department": list(vocab.departments().departments),
               "rank": list(vocab.ranks().ranks), "workforce_type": list(vocab.WORKFORCE_TYPES)}
-    return {column: [v for v in order if v in set(people[column].dropna())]
+    present = {column: set(people[column].dropna().unique()) for column in orders}
+    return {column: [v for v in order if v in present[column]]
             for column, order in orders.items()}
 
 

@@ -457,15 +457,19 @@ class CoverageResult:
         that they are missing): module, title, done, missing, stalled_here."""
         req = self.requirement(requirement)
         rows = self._counted(requirement)
-        padded = ", " + rows["modules_missing"].astype(str) + ", "
-        first_missing = rows["modules_missing"].str.split(", ").str[0]
+        # a handful of distinct "missing" texts: each is read once, with its head count
+        patterns = rows["modules_missing"].astype(str).value_counts()
+        missing_sets = {text: text.split(", ") if text else [] for text in patterns.index}
         titles = vocab.modules().modules
         out = []
         for module in req.modules:
-            missing = int(padded.str.contains(f", {module}, ", regex=False).sum())
+            missing = sum(int(n) for text, n in patterns.items()
+                          if module in missing_sets[text])
+            stalled = sum(int(n) for text, n in patterns.items()
+                          if missing_sets[text][:1] == [module])
             out.append({"module": module, "title": titles[module].title if module in titles
                         else module, "done": len(rows) - missing, "missing": missing,
-                        "stalled_here": int((first_missing == module).sum())})
+                        "stalled_here": stalled})
         return pd.DataFrame(out, columns=["module", "title", "done", "missing", "stalled_here"])
 
     def _counted(self, requirement: str) -> pd.DataFrame:
