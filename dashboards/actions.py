@@ -265,6 +265,7 @@ def commit_upload(upload: Upload, user: CurrentUser, progress: Progress = no_pro
         batch = commit_import(data.engine(), upload.plan, upload.content, progress)
     except ImportRefused as exc:
         return f"{upload.name} was not imported: {explain(exc, 'dashboard')}"
+    data.warm_up()  # the figures with the new rows are worked out while this is read
     return (f"Imported {upload.name} as batch #{batch.id}: {batch.rows_accepted:,} rows "
             f"accepted, {batch.rows_rejected:,} rejected, {batch.rows_unmatched:,} unmatched."
             + _remember_layout(upload, user))

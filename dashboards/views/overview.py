@@ -16,7 +16,6 @@ from tracker.coverage import engine as coverage
 
 user, settings, token, force, departments, rules = ui.open_page("overview")
 today = settings.today()
-trends = data.trends_soon(token, rules.ids, today, force, departments)
 result = data.coverage_result(token, today, force, departments)
 summary = result.summary()
 
@@ -63,6 +62,7 @@ for req, row in zip(result.requirements, summary.to_dict("records"), strict=True
                 ui.table(behind, f"{req.id}-{by}-furthest-behind", user)
     later.append((req, status, chart))
 
+trends = data.trends_soon(token, rules.ids, today, force, departments)  # after the headline
 for req, status, chart in later:
     trend = trends[req.id].result()
     with status.container():
