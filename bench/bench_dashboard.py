@@ -64,6 +64,7 @@ import bench_coverage as bc  # noqa: E402
 
 from demodata import national  # noqa: E402
 from tracker import auth  # noqa: E402
+from tracker.cli.core import dashboard_options, server_env  # noqa: E402
 from tracker.store.db import init_db, make_engine  # noqa: E402
 
 APP = ROOT / "dashboards" / "app.py"
@@ -159,11 +160,11 @@ def dashboard(url: str, folder: Path, today: dt.date) -> Iterator[tuple[str, int
     """``streamlit run`` of the app on a free port with the database ``url`` and ``today``;
     (base URL, server process id) while it runs, stopped after."""
     port = free_port()
-    env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_TODAY": today.isoformat()}
+    env = {**server_env(url), "TRACKER_TODAY": today.isoformat()}  # as `tracker serve`
     log = (folder / "streamlit.log").open("ab")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+         *dashboard_options()],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(f"http://127.0.0.1:{port}")

@@ -129,6 +129,8 @@ def test_serve_becomes_the_server_so_stopping_it_leaves_nothing_running(
         cmdline = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
         assert cmdline[cmdline.index(b"run") - 1].endswith(b"streamlit")  # itself, no child
         assert _children(server.pid) == []
+        environ = Path(f"/proc/{server.pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ  # memory that does not grow per page thread
         server.send_signal(stop)
         assert server.wait(timeout=30) == 0
         assert not _listening(port)
@@ -155,6 +157,14 @@ def test_serve_passes_the_dashboards_streamlit_settings_from_any_folder(tmp_path
     # the server's own upload limit follows TRACKER_MAX_UPLOAD_MB (Streamlit's is 200 MB)
     assert dashboard_options(tmp_path / "none.toml", max_upload_mb=500)[:4] == [
         "--server.headless", "true", "--server.maxUploadSize", "500"]
+
+
+def test_the_server_environment_limits_memory_arenas_unless_told_otherwise() -> None:
+    from tracker.cli.core import server_env
+
+    assert server_env("sqlite:///x.db", {"PATH": "/bin"}) == {
+        "MALLOC_ARENA_MAX": "2", "PATH": "/bin", "TRACKER_DB_URL": "sqlite:///x.db"}
+    assert server_env("sqlite:///x.db", {"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"
 
 
 def test_help_loads_no_heavy_library() -> None:
