@@ -150,6 +150,16 @@ def trend(token: Token, requirement: str, today: dt.date, force: str | None,
     return _source(token, force, departments).trend(requirement, today)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def on_deadlines(token: Token, today: dt.date, force: str | None,
+                 departments: tuple[str, ...] | None) -> dict[str, dict[str, Any]]:
+    """``coverage.on_deadlines``: each requirement's counts on its deadline, once passed.
+    Only the counts are kept: the coverage of that day is not (it would be a second
+    result as large as today's in the server's memory)."""
+    return coverage.on_deadlines(rules().requirements, today,
+                                 _source(token, force, departments).on)
+
+
 def _source(token: Token, force: str | None,
             departments: tuple[str, ...] | None) -> CoverageSource:
     return CoverageSource(engine(), rules(), force, list(departments) if departments else None,
@@ -215,8 +225,10 @@ def forces_with_people(token: Token) -> pd.DataFrame:
 def recommendations(token: Token, force: str | None, as_of: dt.date) -> Overview:
     """Every recommendation's standing as of a date (``tracker.recommendations.overview``),
     the training ones from the coverage cached for the pages."""
-    def on_day(day: dt.date) -> coverage.CoverageResult:
-        return coverage_result(token, day, force, None)
+    def on_day(day: dt.date) -> coverage.CoverageResult:  # other days: not kept
+        if day == as_of:
+            return coverage_result(token, day, force, None)
+        return _source(token, force, None).on(day)
 
     return overview(engine(), force, as_of, rules(), measures_on(on_day))
 

@@ -12,7 +12,6 @@ import streamlit as st
 
 from dashboards import charts, data, ui
 from tracker import auth
-from tracker.coverage import engine as coverage
 
 user, settings, token, force, departments, rules = ui.open_page("overview")
 today = settings.today()
@@ -28,8 +27,7 @@ if result.status_frame.empty:
     st.stop()
 
 later = []
-on_deadline = coverage.on_deadlines(
-    result.requirements, today, lambda day: data.coverage_result(token, day, force, departments))
+on_deadline = data.on_deadlines(token, today, force, departments)
 for req, row in zip(result.requirements, summary.to_dict("records"), strict=True):
     with st.container(border=True):
         st.header(req.title)
