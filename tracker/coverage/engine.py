@@ -473,8 +473,10 @@ class CoverageResult:
         return pd.DataFrame(out, columns=["module", "title", "done", "missing", "stalled_here"])
 
     def _counted(self, requirement: str) -> pd.DataFrame:
-        rows = self.status_frame[self.status_frame["requirement"] == requirement]
-        return rows[rows["status"] != "exempt"]
+        """The module columns of the requirement's people in scope, exempt ones aside."""
+        frame = self.status_frame
+        keep = ((frame["requirement"] == requirement) & (frame["status"] != "exempt")).to_numpy()
+        return frame[["modules_done", "modules_missing"]][keep]
 
     def outstanding(self, requirement: str | None = None,
                     by: str = "department") -> pd.DataFrame:
