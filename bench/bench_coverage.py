@@ -27,6 +27,7 @@ import argparse
 import datetime as dt
 import io
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -46,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from demodata.national import ONE_FORCE, build_national
 from tracker.coverage.engine import compute
 from tracker.coverage.rules import Requirement, RuleSet, load_rules
+from tracker.coverage.snapshot import Snapshot, load_snapshot, read_snapshot, save_snapshot
 from tracker.coverage.trend import trend
 from tracker.store import models
 from tracker.store.db import make_engine
@@ -218,6 +220,26 @@ def _people_with_names(engine: Engine, rules: RuleSet, force: str | None) -> Any
     return compute(engine, rules, AS_OF, force=force).people
 
 
+def _snapshot_rows(engine: Engine, rules: RuleSet, repeat: int,
+                   record: Callable[..., None]) -> Snapshot:
+    """Time loading the snapshot from the database and reading it back as saved."""
+    seconds, snap = best_of(repeat, partial(load_snapshot, engine, rules))
+    record("snapshot: load from the database", "all forces", seconds,
+           f"{len(snap.states):,} roster rows")
+    folder = Path(tempfile.mkdtemp(prefix="bench-snapshot-"))
+    try:
+        save_snapshot(snap, folder, "bench")
+        seconds, _ = best_of(repeat, partial(read_snapshot, folder, "bench", rules))
+        record("snapshot: read back as saved", "all forces", seconds, "Arrow files")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return snap
+
+
+def _snapshot_coverage(snap: Snapshot, rules: RuleSet, force: str | None) -> Any:
+    return snap.coverage(AS_OF, rules.requirements, force=force).summary(["rank", "department"])
+
+
 def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> list[tuple[str, ...]]:
     rules = load_rules()
     start = time.perf_counter()
@@ -231,6 +253,7 @@ def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> list[tup
         print(f"[{name}] {what:<38} {scope:<28} {wall:8.2f} s wall {cpu:8.2f} s CPU {note}",
               flush=True)
 
+    snap = _snapshot_rows(engine, rules, args.repeat, record)
     for label, force in (("national", None), (f"one force ({ONE_FORCE})", ONE_FORCE)):
         seconds, result = best_of(args.repeat, partial(_coverage, engine, rules, force))
         target = 3.0 if force is None else 1.0
@@ -242,6 +265,12 @@ def run_backend(name: str, engine: Engine, args: argparse.Namespace) -> list[tup
             seconds, _ = best_of(args.repeat, partial(trend, engine, rules, req, TODAY,
                                                       force=force))
             record(f"weekly trend {req}", label, seconds)
+        seconds, result = best_of(args.repeat, partial(_snapshot_coverage, snap, rules, force))
+        record("coverage from the snapshot", label, seconds, f"{len(result)} groups")
+        for req in rules.ids:
+            seconds, _ = best_of(args.repeat, partial(snap.trend, rules.get(req), TODAY,
+                                                      force=force))
+            record(f"weekly trend {req} from the snapshot", label, seconds)
         seconds, naive = best_of(1, partial(naive_dicts, engine, rules, AS_OF, force))
         same = naive == engine_counts(engine, rules, force)
         record("naive: per-person loop over dicts", label, seconds,
