@@ -171,3 +171,27 @@ def test_demo_force_json_matches_the_engine(engine: Engine, tmp_path: Path,
     # the demo's sessions: 14 Dec 2026, 4 and 25 Jan 2027 (12 + 12 + 16 seats); the deadline
     # has passed, so the target is the last of them
     assert (planned["seats_planned"], planned["target"]) == (40, "2027-01-25")
+
+
+@pytest.mark.parametrize("args", [
+    ["coverage", "--format", "json", "--by", "rank,department"],
+    ["outstanding", "--format", "json"],
+    ["trend", "--requirement", "oic-elearning", "--format", "json"],
+])
+def test_a_saved_snapshot_gives_the_same_output_without_the_roster_query(
+        roster: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        args: list[str]) -> None:
+    from tracker.coverage import engine as coverage_engine
+    from tracker.coverage import trend as coverage_trend
+    from tracker.coverage.snapshot import snapshot_folder, stored_snapshot
+
+    monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
+    queried = run(*args)
+    stored_snapshot(roster, load_rules(), snapshot_folder(tmp_path))
+
+    def no_query(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the roster was queried although a snapshot was saved")
+
+    monkeypatch.setattr(coverage_engine, "load_states", no_query)
+    monkeypatch.setattr(coverage_trend, "load_states", no_query)
+    assert run(*args) == queried
