@@ -20,6 +20,7 @@ staff  who (rank)             roster                          training
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import pickle
 import threading
@@ -345,3 +346,15 @@ def test_loads_share_the_work_between_two_threads(engine: Engine) -> None:
     memory = make_engine("sqlite://")  # another database on each connection: one thread
     in_parallel(memory, [partial(load, n) for n in range(2)])
     assert set(threads.values()) == {threading.get_ident()}
+
+
+def test_a_summary_is_summed_once_and_handed_out_as_a_copy(engine: Engine) -> None:
+    build_roster(engine)
+    result = compute(engine, load_rules(), DEADLINE)
+    first = result.summary(["rank"])
+    first["in_scope"] = -1  # a caller changing its copy
+    again = result.summary(["rank"])
+    assert (again["in_scope"] > 0).all()
+    assert again.equals(compute(engine, load_rules(), DEADLINE).summary(["rank"]))
+    narrowed = dataclasses.replace(result, people=result.status_frame.iloc[:1])
+    assert narrowed.summary()["in_scope"].sum() == 1  # its own sums, not the cached ones

@@ -390,6 +390,7 @@ class _People:
 
     def __set__(self, result: CoverageResult, frame: pd.DataFrame) -> None:
         result.status_frame = frame
+        result.__dict__.get("_summaries", {}).clear()  # other people: other sums
 
 
 @dataclass
@@ -409,6 +410,9 @@ class CoverageResult:
     names: Callable[[pd.DataFrame], pd.DataFrame] | None = field(
         default=None, init=False, repr=False, compare=False)
     status_frame: pd.DataFrame = field(init=False, repr=False, compare=False)
+    # summary() by its breakdown: a result kept in a cache is summed once per breakdown
+    _summaries: dict[tuple[str, ...], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (the dashboards' cache) with the names read in: no database handle."""
@@ -427,6 +431,11 @@ class CoverageResult:
         outstanding, coverage_pct (None when nobody completed or is outstanding) and
         small_group (fewer than 10 people in scope). With line_manager, the manager's name
         follows as line_manager_name."""
+        if tuple(by) not in self._summaries:
+            self._summaries[tuple(by)] = self._summary(by)
+        return self._summaries[tuple(by)].copy()
+
+    def _summary(self, by: Sequence[str]) -> pd.DataFrame:
         keys = _group_keys(by)
         people = self.people if "line_manager_name" in keys else self.status_frame
         counts = _counts(people, ["requirement", *keys])
