@@ -428,9 +428,15 @@ def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
 
 def table(frame: pd.DataFrame, name: str, user: CurrentUser, *,
           height: int | Literal["auto"] = "auto",
-          column_config: dict[str, Any] | None = None) -> None:
-    """A table with readable headers and its CSV download underneath."""
-    st.dataframe(frame, hide_index=True, height=height,
+          column_config: dict[str, Any] | None = None, shown: int | None = None) -> None:
+    """A table with readable headers and its CSV download underneath. With ``shown``, a
+    longer table shows its first ``shown`` rows and says so; the download holds them all."""
+    rows = frame if shown is None or len(frame) <= shown else frame.head(shown)
+    if len(rows) < len(frame):
+        st.caption(f"Showing the first {len(rows):,} of {len(frame):,} rows, in the list's "
+                   "order (sorting a column sorts these only). The download holds all "
+                   f"{len(frame):,}; the filters above narrow the list.")
+    st.dataframe(rows, hide_index=True, height=height,
                  column_config={**column_labels(frame), **(column_config or {})})
     download(frame, name, user)
 

@@ -15,6 +15,10 @@ from tracker.reference import labels
 GROUPS = {"department": "department_label", "line_manager": "line_manager_name",
           "rank": "rank_label", "unit": "unit"}
 
+# Rows of people sent to the browser's table: a force's list whole (the Met's is about
+# 17,000), a national one (85,000) in part, since the page would take seconds to redraw.
+PEOPLE_SHOWN = 20_000
+
 user, settings, token, force, departments, rules = ui.open_page("outstanding")
 titles = rules.titles
 
@@ -57,4 +61,4 @@ ui.table(data.outstanding_groups(view, requirement, group),
 st.header("People")
 ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user,
          column_config={"modules_missing": st.column_config.TextColumn(
-             labels.heading("modules_missing"), width="medium")})
+             labels.heading("modules_missing"), width="medium")}, shown=PEOPLE_SHOWN)

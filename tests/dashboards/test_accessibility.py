@@ -94,3 +94,4 @@ def test_referral_bars_name_each_status_in_words_in_readable_colours() -> None:
     assert charts.referral_months_summary(months) == (
         "2 months; 3 of 6 referrals counted had their document in time. Lowest: Feb 2026, "
         "25.0% (1 of 4).")
+

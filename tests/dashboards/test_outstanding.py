@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -217,3 +218,26 @@ def test_workforce_type_comes_from_the_url_too(db: Engine) -> None:
     assert at.title[0].value == (
         "OIC e-learning (all four modules): who is outstanding — Police staff, as of 1 Mar 2026")
     assert at.multiselect(key="f_wf").value == ["police_staff"]
+
+
+def _long_table(shown: int) -> None:
+    import pandas as pd
+
+    from dashboards import ui
+    from tracker.auth import CurrentUser
+
+    frame = pd.DataFrame({"full_name": [f"Person {i}" for i in range(5)]})
+    ui.table(frame, "people", CurrentUser("lead", "training_lead", None, None), shown=shown)
+
+
+def test_a_long_table_shows_its_first_rows_and_says_the_download_has_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    at = AppTest.from_function(_long_table, args=(2,)).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2
+    assert [c.value for c in at.caption] == [
+        "Showing the first 2 of 5 rows, in the list's order (sorting a column sorts these "
+        "only). The download holds all 5; the filters above narrow the list."]
+    whole = AppTest.from_function(_long_table, args=(5,)).run()
+    assert len(whole.dataframe[0].value) == 5 and not whole.caption
