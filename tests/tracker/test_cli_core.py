@@ -163,7 +163,8 @@ def test_the_server_environment_limits_memory_arenas_unless_told_otherwise() -> 
     from tracker.cli.core import server_env
 
     assert server_env("sqlite:///x.db", {"PATH": "/bin"}) == {
-        "MALLOC_ARENA_MAX": "2", "PATH": "/bin", "TRACKER_DB_URL": "sqlite:///x.db"}
+        "MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system", "PATH": "/bin",
+        "TRACKER_DB_URL": "sqlite:///x.db"}
     assert server_env("sqlite:///x.db", {"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"
 
 
