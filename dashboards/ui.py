@@ -386,6 +386,19 @@ def group_filters(options: dict[str, list[str]]) -> tuple[list[str], list[str], 
     return depts, ranks, workforce
 
 
+def done(page: str, message: str) -> None:
+    """After a change on ``page``: run the page again, showing ``message`` at its top
+    (``show_done``), so that everything on it shows the change."""
+    st.session_state[f"{page}_message"] = message
+    st.rerun()
+
+
+def show_done(page: str) -> None:
+    """The message ``done`` left for ``page``, once."""
+    if f"{page}_message" in st.session_state:
+        st.info(st.session_state.pop(f"{page}_message"))
+
+
 def requirement_select(rules_ids: Sequence[str], titles: dict[str, str]) -> str:
     return url_select("Requirement", list(rules_ids), "req", format_func=lambda r: titles[r])
 
@@ -428,12 +441,14 @@ def column_labels(frame: pd.DataFrame) -> dict[str, Any]:
 
 def table(frame: pd.DataFrame, name: str, user: CurrentUser, *,
           height: int | Literal["auto"] = "auto",
-          column_config: dict[str, Any] | None = None, shown: int | None = None) -> None:
+          column_config: dict[str, Any] | None = None, shown: int | None = None,
+          noun: str = "rows") -> None:
     """A table with readable headers and its CSV download underneath. With ``shown``, a
-    longer table shows its first ``shown`` rows and says so; the download holds them all."""
+    longer table shows its first ``shown`` rows and says so (of how many ``noun``); the
+    download holds them all."""
     rows = frame if shown is None or len(frame) <= shown else frame.head(shown)
     if len(rows) < len(frame):
-        st.caption(f"Showing the first {len(rows):,} of {len(frame):,} rows, in the list's "
+        st.caption(f"Showing the first {len(rows):,} of {len(frame):,} {noun}, in the list's "
                    "order (sorting a column sorts these only). The download holds all "
                    f"{len(frame):,}; the filters above narrow the list.")
     st.dataframe(rows, hide_index=True, height=height,

@@ -8,6 +8,7 @@ and is audited."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -22,8 +23,8 @@ REGISTER = ["title", "owner", "due_on", "status", "done_on", "evidence"]
 user, settings, token, force, departments, rules = ui.open_page("oic_plan")
 today = settings.today()
 st.title(ui.titled("OIC plan (recommendation 4)", today))
-if "plan_message" in st.session_state:
-    st.info(st.session_state.pop("plan_message"))
+ui.show_done("plan")
+_done = partial(ui.done, "plan")  # a change made: the page again, with its message
 if force is None:
     forces = data.forces_with_people(token)
     if forces.empty:
@@ -71,11 +72,6 @@ if not any(m.evidence for m in rows):
 
 if not auth.can(user, "manage_plan"):
     st.stop()
-
-
-def _done(message: str) -> None:
-    st.session_state["plan_message"] = message
-    st.rerun()
 
 
 titles = {m.key: m.title for m in rows}

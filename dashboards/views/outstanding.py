@@ -61,4 +61,5 @@ ui.table(data.outstanding_groups(view, requirement, group),
 st.header("People")
 ui.table(ui.people_view(people, user, as_of), f"{requirement}-outstanding-people-{as_of}", user,
          column_config={"modules_missing": st.column_config.TextColumn(
-             labels.heading("modules_missing"), width="medium")}, shown=PEOPLE_SHOWN)
+             labels.heading("modules_missing"), width="medium")}, shown=PEOPLE_SHOWN,
+         noun="people")

@@ -8,6 +8,7 @@ the session who came). Every change goes through ``dashboards.actions`` and is a
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -22,8 +23,8 @@ from tracker.sessions.register import SessionView, list_sessions
 user, settings, token, force, departments, rules = ui.open_page("sessions")
 today = settings.today()
 st.title(ui.titled("Hydra sessions", today))
-if "sessions_message" in st.session_state:
-    st.info(st.session_state.pop("sessions_message"))
+ui.show_done("sessions")
+_done = partial(ui.done, "sessions")  # a change made: the page again, with its message
 planned = [r for r in rules.requirements if r.in_sessions]
 if not planned:
     st.info("No requirement of the rules in force is delivered in sessions (delivery = "
@@ -79,11 +80,6 @@ else:
 if not auth.can(user, "plan_sessions"):
     st.caption("Sessions are added and changed by training leads and administrators.")
     st.stop()
-
-
-def _done(message: str) -> None:
-    st.session_state["sessions_message"] = message
-    st.rerun()
 
 
 def _edit_form(session: SessionView) -> None:

@@ -227,7 +227,8 @@ def _long_table(shown: int) -> None:
     from tracker.auth import CurrentUser
 
     frame = pd.DataFrame({"full_name": [f"Person {i}" for i in range(5)]})
-    ui.table(frame, "people", CurrentUser("lead", "training_lead", None, None), shown=shown)
+    ui.table(frame, "people", CurrentUser("lead", "training_lead", None, None), shown=shown,
+             noun="people")
 
 
 def test_a_long_table_shows_its_first_rows_and_says_the_download_has_all(
@@ -237,7 +238,7 @@ def test_a_long_table_shows_its_first_rows_and_says_the_download_has_all(
     assert not at.exception
     assert len(at.dataframe[0].value) == 2
     assert [c.value for c in at.caption] == [
-        "Showing the first 2 of 5 rows, in the list's order (sorting a column sorts these "
+        "Showing the first 2 of 5 people, in the list's order (sorting a column sorts these "
         "only). The download holds all 5; the filters above narrow the list."]
     whole = AppTest.from_function(_long_table, args=(5,)).run()
     assert len(whole.dataframe[0].value) == 5 and not whole.caption
