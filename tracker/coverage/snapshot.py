@@ -37,7 +37,6 @@ from tracker.coverage.engine import (
     evaluate,
     first_col,
     in_parallel,
-    last_col,
     load_completions,
     load_exemptions,
     load_names,
@@ -132,7 +131,8 @@ class Snapshot:
 
 
 def load_snapshot(engine: Engine, rules: RuleSet) -> Snapshot:
-    """Three queries (at the same time: ``engine.in_parallel``) for every force."""
+    """Four queries (at the same time: ``engine.in_parallel``) for every force: the
+    states, the completions, the exemptions and each person's force."""
     reqs = tuple(rules.requirements)
     modules = list(dict.fromkeys(m for r in reqs for m in r.modules))
     states, completions, exemptions, forces = in_parallel(engine, [
@@ -145,7 +145,6 @@ def load_snapshot(engine: Engine, rules: RuleSet) -> Snapshot:
     for module in modules:  # a module nobody has done yet: no column from the query
         if first_col(module) not in completions:
             completions[first_col(module)] = np.nan
-    completions = completions.drop(columns=[last_col(m) for m in modules], errors="ignore")
     # whose they are: a force's trend starts at its own first completion, not everyone's
     force_of = pd.Series(pd.Categorical(forces["force"]), index=forces["person_id"])
     completions.insert(1, "force", force_of.reindex(completions["person_id"]).to_numpy())
